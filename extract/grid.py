@@ -1,0 +1,144 @@
+"""The one representation every reader produces: a document as blocks of rows of cells.
+
+A *block* is one table (or one run of text lines outside a table).  A row is a list of
+cells.  In an *aligned* block (a real table: docx, xlsx, PDF ruling, OCR grid, or a Word
+table dump) every row has one cell per grid column, and a cell covered by a merge repeats
+the covering cell's text with ``merged=True`` so a merged label covers every row it spans.
+In a *flowing* block (text pulled from a PDF with rows flattened onto lines) the cells of
+a row are just its whitespace-separated pieces, in reading order, and columns mean nothing.
+
+Every cell carries its provenance: page, row/column in its block and, where the format
+has geometry, its box (x0, top, x1, bottom) in PDF points or image pixels.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int = 0
+    col: int = 0
+    rowspan: int = 1
+    colspan: int = 1
+    merged: bool = False          # covered by a merge; text copied from the covering cell
+    page: int | None = None       # 1-based page (PDF, scan) or sheet number (spreadsheet)
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None  # OCR recognition confidence, None when not OCR'd
+
+    @property
+    def clean(self) -> str:
+        """Text with every kind of whitespace removed (labels, numbers)."""
+        return "".join(self.text.split()).replace("\u3000", "")
+
+    def provenance(self) -> dict:
+        out = {"page": self.page, "row": self.row, "col": self.col}
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 1) for v in self.bbox]
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
+        return out
+
+
+@dataclass
+class Block:
+    rows: list[list[Cell]]
+    aligned: bool
+    page: int | None = None
+    sheet: str | None = None
+
+
+@dataclass
+class Document:
+    path: str
+    format: str
+    sha256: str
+    blocks: list[Block] = field(default_factory=list)
+    pages: int | None = None
+    ocr: bool = False
+    page_images: dict = field(default_factory=dict)  # page -> (path of rendering, scale) when known
+    warnings: list[str] = field(default_factory=list)
+
+
+class UnreadableError(Exception):
+    """The file cannot be read as a document at all; the message is for a person."""
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def text_block(lines: list[str], page: int | None = None, start_row: int = 0) -> Block:
+    """Lines of free text (titles, dates, notes) outside any table: one cell per line."""
+    rows = []
+    for i, line in enumerate(lines):
+        if line.strip():
+            rows.append([Cell(line.strip(), row=start_row + i, col=0, page=page)])
+    return Block(rows=rows, aligned=False, page=page)
+
+
+def grid_from_spans(spans: list[tuple[int, int, int, int, str, dict]], page: int | None = None) -> Block:
+    """Build an aligned block from merged-cell spans.
+
+    ``spans`` holds (row, col, rowspan, colspan, text, extra) where extra may carry
+    ``bbox`` and ``confidence``.  Positions covered by a span repeat its text with
+    ``merged=True``; positions no span covers become empty cells.
+    """
+    if not spans:
+        return Block(rows=[], aligned=True, page=page)
+    n_rows = max(r + rs for r, _, rs, _, _, _ in spans)
+    n_cols = max(c + cs for _, c, _, cs, _, _ in spans)
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for r, c, rs, cs, text, extra in sorted(spans, key=lambda s: (s[0], s[1])):
+        for rr in range(r, r + rs):
+            for cc in range(c, c + cs):
+                if grid[rr][cc] is not None:
+                    continue
+                grid[rr][cc] = Cell(text, row=rr, col=cc, rowspan=rs, colspan=cs,
+                                    merged=(rr, cc) != (r, c), page=page,
+                                    bbox=extra.get("bbox"), confidence=extra.get("confidence"))
+    rows = [[cell if cell is not None else Cell("", row=ri, col=ci, page=page)
+             for ci, cell in enumerate(row)] for ri, row in enumerate(grid)]
+    return Block(rows=rows, aligned=True, page=page)
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def grid_from_boxes(boxes: list[tuple[tuple[float, float, float, float], str, float | None]],
+                    page: int | None = None, tol: float = 3.0) -> Block:
+    """Build an aligned block from cell boxes (PDF ruling cells, OCR'd table cells).
+
+    Each box is ((x0, top, x1, bottom), text, confidence).  Column and row edges are the
+    clustered box edges; a box spanning several edges becomes a merged cell.
+    """
+    if not boxes:
+        return Block(rows=[], aligned=True, page=page)
+    xs = _cluster([b[0][0] for b in boxes] + [b[0][2] for b in boxes], tol)
+    ys = _cluster([b[0][1] for b in boxes] + [b[0][3] for b in boxes], tol)
+
+    def index(edges: list[float], v: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+    spans = []
+    for (x0, top, x1, bottom), text, conf in boxes:
+        c0, c1 = index(xs, x0), index(xs, x1)
+        r0, r1 = index(ys, top), index(ys, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        spans.append((r0, c0, r1 - r0, c1 - c0, text,
+                      {"bbox": (x0, top, x1, bottom), "confidence": conf}))
+    return grid_from_spans(spans, page=page)

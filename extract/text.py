@@ -1,0 +1,89 @@
+"""Plain-text documents: dumps of Word tables and text pulled from PDFs.
+
+Two shapes occur (see the seeds):
+
+* A Word-table dump: every cell starts on a line beginning with a tab, a cell may run on
+  over lines that do not (vertical labels ``产\\n出\\n指\\n标``), and a blank line ends a
+  row.  Word also leaves blank lines inside a cell (an empty trailing paragraph); when a
+  row split that way adds back up to the width of the row before it, the two halves are
+  one row.  Rows here are aligned: one cell per column, empty cells kept.
+* Text from a PDF: each line is a flattened row whose cells are separated by spaces, and
+  long labels are broken across lines.  Rows here are flowing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .grid import Block, Cell, Document, UnreadableError, sha256_of
+
+ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+
+
+def decode(raw: bytes) -> str:
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableError("binary data, not a text document")
+    for enc in ENCODINGS:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableError("text in an unknown encoding (tried UTF-8, GB18030, UTF-16)")
+
+
+def _word_dump_rows(lines: list[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    row: list[list[str]] = []   # cells, each a list of lines
+    for k, line in enumerate(lines):
+        if line.startswith("\t"):
+            row.append([line[1:]])
+        elif not line.strip():
+            nxt = next((ln for ln in lines[k + 1:] if ln.strip()), None)
+            if row and nxt is not None and not nxt.startswith("\t"):
+                row[-1].append("")      # a blank paragraph inside a cell
+            elif row:
+                rows.append(["\n".join(c).strip() for c in row])
+                row = []
+        elif row:
+            row[-1].append(line)
+        else:
+            row.append([line])
+    if row:
+        rows.append(["\n".join(c).strip() for c in row])
+    # Re-join a row that a blank line inside a cell split in two.
+    joined: list[list[str]] = []
+    i = 0
+    while i < len(rows):
+        cur = rows[i]
+        if (joined and i + 1 < len(rows) and len(joined[-1]) > len(cur)
+                and len(cur) + len(rows[i + 1]) == len(joined[-1])):
+            cur = cur + rows[i + 1]
+            i += 1
+        joined.append(cur)
+        i += 1
+    return joined
+
+
+def read_text(path: str | Path) -> Document:
+    path = Path(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UnreadableError("empty file")
+    text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    nonblank = [ln for ln in lines if ln.strip()]
+    doc = Document(path=str(path), format="txt", sha256=sha256_of(path))
+    if not nonblank:
+        raise UnreadableError("no text in file")
+    tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
+    if tabbed >= 0.5 * len(nonblank):
+        rows = _word_dump_rows(lines)
+        cells = [[Cell(t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+        doc.blocks.append(Block(rows=cells, aligned=True))
+    else:
+        rows = []
+        for r, ln in enumerate(lines):
+            parts = ln.split()
+            if parts:
+                rows.append([Cell(p, row=r, col=c) for c, p in enumerate(parts)])
+        doc.blocks.append(Block(rows=rows, aligned=False))
+    return doc

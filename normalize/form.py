@@ -1,0 +1,615 @@
+"""The schema, and the builder that maps a Document's rows onto it.
+
+One state machine for every format.  Sections open on their label; inside a section,
+a row of column labels tells the role of each column.  Data rows are then read by
+column (aligned blocks) or in reading order (flowing blocks: text pulled from a PDF).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from extract.grid import Cell, Document
+
+from . import labels as L
+from .values import clean, decimals, is_blank, parse_number, parse_weight
+
+
+def cell_text(cells: list[Cell]) -> str | None:
+    """Cell text as written with whitespace (full-width too) and line breaks removed."""
+    seen, parts = set(), []
+    for c in cells:
+        if id(c) in seen or (c.merged and any(o.text == c.text for o in cells if o is not c and not o.merged)):
+            continue
+        seen.add(id(c))
+        t = "".join(c.text.split())
+        if t and (not parts or parts[-1] != t):
+            parts.append(t)
+    out = "".join(parts)
+    return out or None
+
+
+@dataclass
+class BudgetLine:
+    kind: str
+    label: str
+    initial: float | None = None
+    adjusted: float | None = None
+    executed: float | None = None
+    rate_declared: float | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    texts: dict = field(default_factory=dict)   # role -> text as written
+    cells: dict = field(default_factory=dict)   # role -> Cell
+
+
+@dataclass
+class Goal:
+    target: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+
+
+@dataclass
+class Indicator:
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    note: str | None = None
+    weight_inferred: bool = False
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+
+
+@dataclass
+class Form:
+    path: str
+    sha256: str
+    format: str
+    form_index: int = 0
+    ocr: bool = False
+    year: int | None = None
+    title: str | None = None
+    project_name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    fill_date: str | None = None
+    declared_total: float | None = None
+    unit_declared: str | None = None
+    unit_used: str | None = None
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    goal: Goal = field(default_factory=Goal)
+    indicators: list[Indicator] = field(default_factory=list)
+    group_weights: dict = field(default_factory=dict)     # level1 -> printed weight
+    section_weights: dict = field(default_factory=dict)   # budget/goal/indicators -> printed weight
+    notes: str = ""
+    analysis: str = ""
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+    pages: set = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    money_mentions: list[float] = field(default_factory=list)
+    unit_evidence: str = ""
+
+    def is_form(self) -> bool:
+        return bool(self.project_name or self.indicators or self.budget_lines)
+
+
+def _roles_in(cells: list[Cell], table) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i, c in enumerate(cells):
+        if c.merged or not c.clean or c.clean[0] in "（(":
+            continue
+        role = L.match(table, c.clean)
+        if role and role not in out.values():
+            out[i] = role
+    return out
+
+
+def _is_value(c: Cell) -> bool:
+    return parse_number(c.text) is not None or is_blank(c.text)
+
+
+class Builder:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.forms: list[Form] = []
+        self.form: Form | None = None
+        self.section = "header"
+        self.aligned = True
+        self.pending_title: list[Cell] = []
+
+    # ---------- form boundaries
+    def _new_form(self) -> Form:
+        f = Form(path=self.doc.path, sha256=self.doc.sha256, format=self.doc.format,
+                 form_index=len(self.forms), ocr=self.doc.ocr)
+        self.forms.append(f)
+        self.form = f
+        self.section = "header"
+        self.roles: dict = {}         # column index (aligned) -> role, per section
+        self.role_seq: list[str] = []  # roles in reading order (flowing)
+        self.pending_kind: tuple[str, str, Cell] | None = None
+        self.pending_field: str | None = None
+        self.goal_cells: list[Cell] = []
+        self.level1 = self.level2 = None
+        self.head_text, self.data_started = "", False
+        for c in self.pending_title:
+            self._header_text(c)
+        self.pending_title = []
+        return f
+
+    def _header_text(self, c: Cell) -> None:
+        f = self.form
+        t = c.clean
+        if re.search(L.FORM_TITLE, t) and f.title is None:
+            f.title = t
+        m = re.search(r"((?:19|20)\d{2})\s*年度", t) or (re.search(r"((?:19|20)\d{2})年", t) if f.year is None and re.search(L.FORM_TITLE, t) else None)
+        if m and f.year is None:
+            f.year = int(m.group(1))
+
+    # ---------- driver
+    def run(self) -> list[Form]:
+        for block in self.doc.blocks:
+            self.aligned = block.aligned
+            if self.form is not None:
+                self.roles, self.role_seq = {}, []
+            for row in block.rows:
+                self._row(row)
+        self._finish()
+        return [f for f in self.forms if f.is_form()]
+
+    def _row(self, row: list[Cell]) -> None:
+        own = [c for c in row if not c.merged and c.clean]
+        if not own:
+            return
+        first = own[0].clean
+        sec = L.match(L.SECTIONS, first)
+        if sec == "total" and self.section == "budget" and L.match(L.BUDGET_KINDS, first):
+            sec = None          # 合计 inside the budget block is a budget line
+        title_like = bool(re.search(L.FORM_TITLE, first)) and len(first) < 80 and sec != "notes"
+        starts_form = title_like or (first.startswith("项目名称") and
+                                     (self.form is None or self.form.project_name))
+        if starts_form and (self.form is None or self.form.is_form()):
+            self._finish_section()
+            if title_like:
+                self.pending_title.extend(own)
+            self._new_form()
+            if title_like:
+                return
+        if self.form is None:
+            self.pending_title.extend(own)
+            return
+        for c in own:
+            if c.page is not None:
+                self.form.pages.add(c.page)
+        if sec and sec != self.section and not (sec == "total" and self.section == "notes"):
+            self._finish_section()
+            self.section = sec
+            self.roles, self.role_seq = {}, []
+            self.head_text, self.data_started = "", False
+            self._open_section(row, own)
+            return
+        getattr(self, "_" + self.section)(row, own)
+
+    # ---------- header
+    def _header(self, row: list[Cell], own: list[Cell]) -> None:
+        f = self.form
+        i = 0
+        matched_any = False
+        while i < len(own):
+            c = own[i]
+            fld = L.match(L.HEADER_FIELDS, c.clean)
+            if fld:
+                matched_any = True
+                label_part = re.match(r"^[^:：]*[:：]", c.clean)
+                rest = c.clean[label_part.end():] if label_part else ""
+                if not label_part:
+                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|填报日期|自评得分|自评总分)", "", c.clean)
+                value_cells = [c] if rest else []
+                if not rest and i + 1 < len(own) and not L.match(L.HEADER_FIELDS, own[i + 1].clean) \
+                        and not re.search(r"[:：]$", own[i + 1].clean):
+                    value_cells = [own[i + 1]]
+                    rest = cell_text(value_cells) or ""
+                    i += 1
+                self._set_field(fld, rest, value_cells)
+                self.pending_field = fld if not rest and not self.aligned else None
+            i += 1
+        if not matched_any:
+            if self.pending_field and not self.aligned:
+                fld = self.pending_field
+                prev = getattr(self.form, fld) or ""
+                self._set_field(fld, prev + (cell_text(own) or ""), own, append=True)
+            for c in own:
+                self._header_text(c)
+
+    def _set_field(self, fld: str, text: str, cells: list[Cell], append: bool = False) -> None:
+        f = self.form
+        text = text.strip()
+        if fld == "declared_total":
+            v = parse_number(text)
+            if v is not None:
+                f.declared_total = v
+                f.texts["declared_total"] = text
+                if cells:
+                    f.cells["declared_total"] = cells[0]
+            return
+        if is_blank(text):
+            return
+        setattr(f, fld, text)
+        if cells and (fld not in f.cells or not append):
+            f.cells[fld] = cells[0]
+
+    # ---------- sections
+    def _open_section(self, row: list[Cell], own: list[Cell]) -> None:
+        f = self.form
+        label = own[0]
+        self.head_text = "".join(c.clean for c in own)
+        if self.section == "budget":
+            self._budget_meta(self.head_text)
+            self._budget(row, own[1:], opener=True)
+        elif self.section == "goal":
+            self._section_weight("goal")
+            self._goal(row, own[1:], opener=True)
+        elif self.section == "indicators":
+            self._section_weight("indicators")
+            self._indicators(row, own[1:], opener=True)
+        elif self.section == "total":
+            self._total(row, own)
+        elif self.section in ("notes", "analysis"):
+            getattr(self, "_" + self.section)(row, own)
+
+    def _section_weight(self, name: str) -> None:
+        m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）]", self.head_text)
+        if m:
+            self.form.section_weights[name] = float(m.group(1))
+
+    def _head(self, own: list[Cell]) -> bool:
+        """Flowing text: rows before the column labels continue the section's label
+        ('项目绩效总目标（20' / '分）')."""
+        if self.aligned or self.role_seq or self.data_started:
+            return False
+        self.head_text += "".join(c.clean for c in own)
+        self._section_weight(self.section)
+        return True
+
+    def _budget_meta(self, text: str) -> None:
+        f = self.form
+        m = re.search(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位[:：]\s*(万元|元|千元|亿元)", text)
+        if m and f.unit_declared is None:
+            f.unit_declared = m.group(1) or m.group(2)
+        m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）*×]|(\d+(?:\.\d+)?)分\*执行率", text)
+        if m and "budget" not in f.section_weights:
+            f.section_weights["budget"] = float(m.group(1) or m.group(2))
+
+    def _header_roles(self, own: list[Cell], table, min_roles: int) -> bool:
+        """A row of column labels: remember the role of each column (or their order)."""
+        if self.data_started:
+            return False
+        found = _roles_in(own, table)
+        if len(found) < min_roles or any(parse_number(c.text) is not None for c in own
+                                          if not re.search(r"分", c.clean)):
+            return False
+        if self.aligned:
+            for i, role in found.items():
+                self.roles[own[i].col] = role
+        else:
+            for role in found.values():
+                if role not in self.role_seq:
+                    self.role_seq.append(role)
+        return True
+
+    def _by_column(self, row: list[Cell]) -> dict[str, list[Cell]]:
+        out: dict[str, list[Cell]] = {}
+        for c in row:
+            role = self.roles.get(c.col)
+            if role:
+                out.setdefault(role, []).append(c)
+        return out
+
+    # budget ---------------------------------------------------------------
+    def _budget(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
+        f = self.form
+        if not opener and not self.data_started and not self.aligned:
+            self.head_text += "".join(c.clean for c in own)
+            self._budget_meta(self.head_text)
+        if self._header_roles(own, L.BUDGET_ROLES, 1 if not self.aligned else 2):
+            self.pending_kind = None
+            for c in own:
+                w = parse_weight(c.clean) if re.search(r"^(分值|权重)", c.clean) else None
+                if w is not None and "budget" not in f.section_weights:
+                    f.section_weights["budget"] = w
+            return
+        if self.aligned:
+            kind_cell = next((c for c in own if not _is_value(c) and L.match(L.BUDGET_KINDS, c.clean)), None)
+            if kind_cell is None:
+                return
+            self.data_started = True
+            by_col = self._by_column([c for c in row if not c.merged])
+            self._budget_line(L.match(L.BUDGET_KINDS, kind_cell.clean), kind_cell,
+                              {k: v[0] for k, v in by_col.items()})
+            return
+        values = [c for c in own if _is_value(c)]
+        words = [c for c in own if not _is_value(c) and c.clean[0] not in "（("]
+        if words:
+            if self.pending_kind is None:
+                self.pending_kind = ("", words[0])
+            label_cell = self.pending_kind[1]
+            text = self.pending_kind[0] + lab_text(words)
+            self.pending_kind = (text, label_cell)
+        if values and self.pending_kind and self.role_seq:
+            text, label_cell = self.pending_kind
+            kind = L.match(L.BUDGET_KINDS, clean(text))
+            self.pending_kind = None
+            if kind is None:
+                return
+            self.data_started = True
+            roles = self.role_seq
+            if len(values) >= len(roles):
+                mapping = dict(zip(roles, values))
+            else:
+                mapping = dict(zip(roles[-len(values):], values))
+            self._budget_line(kind, Cell(text, label_cell.row, label_cell.col, page=label_cell.page,
+                                         bbox=label_cell.bbox), mapping)
+
+    def _budget_line(self, kind: str, label: Cell, cells: dict[str, Cell]) -> None:
+        f = self.form
+        line = BudgetLine(kind=kind, label=label.clean.rstrip(":："))
+        for role, c in cells.items():
+            if role not in ("initial", "adjusted", "executed", "rate", "weight", "score"):
+                continue
+            line.texts[role] = c.clean
+            line.cells[role] = c
+            v = parse_number(c.text)
+            if role == "rate":
+                if v is not None and "%" not in clean(c.text) and v > 1.5:
+                    v = v / 100
+                line.rate_declared = v
+            elif role == "score":
+                line.score_declared = v
+            else:
+                setattr(line, role, v)
+        if "adjusted" not in cells and "initial" in cells:
+            line.adjusted, line.initial = line.initial, None
+            line.texts["adjusted"] = line.texts.pop("initial")
+            line.cells["adjusted"] = line.cells.pop("initial")
+        if line.weight is None and "budget" in f.section_weights and (kind == "total" or not f.budget_lines):
+            line.weight = f.section_weights["budget"]
+        f.budget_lines.append(line)
+
+    # goal -----------------------------------------------------------------
+    def _goal(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
+        if self._header_roles(own, L.GOAL_ROLES, 1) or not own or self._head(own):
+            return
+        if self.aligned:
+            g = self.form.goal
+            for role, cells in self._by_column(row).items():
+                own_cells = [c for c in cells if not c.merged] or []
+                t = cell_text(own_cells) if own_cells else None
+                if t is None or is_blank(t):
+                    continue
+                self._goal_set(role, t, own_cells[0])
+        else:
+            self.data_started = True
+            self.goal_cells.extend(own)
+
+    def _goal_set(self, role: str, text: str, c: Cell) -> None:
+        g = self.form.goal
+        g.texts[role] = text
+        g.cells[role] = c
+        if role in ("weight", "score"):
+            setattr(g, "score_declared" if role == "score" else "weight", parse_number(text))
+        else:
+            setattr(g, role, text)
+
+    def _finish_goal(self) -> None:
+        cells, self.goal_cells = self.goal_cells, []
+        if not cells:
+            return
+        roles = self.role_seq or ["target", "actual"]
+        mapping = assign_sequence(cells, roles, absorb="target")
+        for role, cs in mapping.items():
+            t = cell_text(cs)
+            if t:
+                self._goal_set(role, t, cs[0])
+
+    # indicators -----------------------------------------------------------
+    def _indicators(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
+        f = self.form
+        if self._header_roles(own, L.INDICATOR_ROLES, 2 if self.aligned else 1) or not own:
+            return
+        if self._head(own) or (not self.aligned and all(c.clean[0] in "（(" for c in own)):
+            return
+        if self.aligned:
+            cols = self._by_column(row)
+            for lvl in ("level1", "level2"):
+                cs = cols.pop(lvl, [])
+                t = cell_text(cs[:1])
+                if t:
+                    self._level(lvl, t)
+            data = {role: [c for c in cs if not c.merged] for role, cs in cols.items()}
+        else:
+            rest = list(own)
+            if rest and L.level1_of(rest[0].clean) and len(rest[0].clean) <= 14:
+                self._level("level1", rest.pop(0).clean)
+            if rest and L.level2_of(rest[0].clean):
+                self._level("level2", rest.pop(0).clean)
+            if not rest:
+                return
+            roles = [r for r in (self.role_seq or ["name", "target", "actual", "weight", "score"])
+                     if r not in ("level1", "level2")]
+            data = assign_sequence(rest, roles, absorb="name")
+        if not any(cell_text(cs) for cs in data.values()):
+            return
+        self.data_started = True
+        ind = Indicator(level1=self.level1, level2=self.level2)
+        if ind.level1 is None and ind.level2:
+            ind.level1 = L.LEVEL1_OF_LEVEL2.get(ind.level2)
+        for role, cs in data.items():
+            t = cell_text(cs)
+            if t is None:
+                continue
+            ind.texts[role] = t
+            ind.cells[role] = cs[0]
+            if role in ("weight", "score"):
+                setattr(ind, "score_declared" if role == "score" else "weight", parse_number(t))
+            elif role in ("name", "target", "actual", "note", "target_op", "target_unit"):
+                setattr(ind, role, t) if hasattr(ind, role) else None
+        op, unit = ind.texts.get("target_op"), ind.texts.get("target_unit")
+        if (op or unit) and ind.target is not None:
+            sym = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "≥": "≥", "≤": "≤",
+                   ">=": "≥", "<=": "≤", "=": "", "＝": ""}.get(op or "", "")
+            unit = "" if unit in (None, "/", "—", "无") else unit
+            if parse_number(ind.target) is not None or re.fullmatch(r"[\d.]+", ind.target):
+                ind.target = f"{sym}{ind.target}{unit}"
+        if ind.name is None and ind.target is None and ind.score_declared is None:
+            return
+        if ind.name is None:
+            ind.name = ind.target
+        f.indicators.append(ind)
+
+    def _level(self, lvl: str, text: str) -> None:
+        if lvl == "level1":
+            name = L.level1_of(text) or L.strip_weight(text)
+            w = parse_weight(text)
+            if w is not None:
+                self.form.group_weights[name] = w
+            if name != self.level1:
+                self.level2 = None
+            self.level1 = name
+        else:
+            self.level2 = L.strip_weight(text)
+
+    # totals, notes ---------------------------------------------------------
+    def _total(self, row: list[Cell], own: list[Cell]) -> None:
+        f = self.form
+        label = own[0].clean
+        inline = re.search(r"[:：]\s*([\d.]+)$", label)
+        nums = [c for c in own[1:] if parse_number(c.text) is not None]
+        cell = None
+        if inline:
+            cell = own[0]
+            text = inline.group(1)
+        elif nums:
+            cell = nums[-1]
+            if self.aligned and len(nums) > 1:
+                roles = {self._indicator_role_at(c.col): c for c in nums}
+                cell = roles.get("score", nums[-1])
+                if "weight" in roles:
+                    f.texts["full_marks"] = roles["weight"].clean
+            text = cell.clean
+        else:
+            return
+        if f.declared_total is None or "total_row" not in f.texts:
+            f.declared_total = parse_number(text)
+            f.texts["declared_total"] = text
+            f.texts["total_row"] = label
+            f.cells["declared_total"] = cell
+        self.section = "after_total"
+
+    def _indicator_role_at(self, col: int) -> str | None:
+        return self.indicator_roles.get(col) if hasattr(self, "indicator_roles") else None
+
+    def _after_total(self, row: list[Cell], own: list[Cell]) -> None:
+        self._notes(row, own)
+
+    def _notes(self, row: list[Cell], own: list[Cell]) -> None:
+        self.form.notes += "\n" + "".join(c.text.strip() for c in own)
+
+    def _analysis(self, row: list[Cell], own: list[Cell]) -> None:
+        self.form.analysis += "".join(c.clean for c in own)
+
+    def _finish_section(self) -> None:
+        if self.form is None:
+            return
+        if self.section == "goal":
+            self._finish_goal()
+        if self.section == "indicators" and self.aligned:
+            self.indicator_roles = dict(self.roles)
+
+    def _finish(self) -> None:
+        self._finish_section()
+        for f in self.forms:
+            finish_form(f)
+
+
+def lab_text(cells: list[Cell]) -> str:
+    return "".join(c.text.strip() for c in cells)
+
+
+def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[str, list[Cell]]:
+    """Map a flowing row's pieces onto the header's roles in order.
+
+    The same count maps one to one.  Extra pieces belong to the ``absorb`` role (a name or
+    a goal text that the PDF broke into several pieces); missing pieces are taken from the
+    roles between ``absorb`` and the numbers, keeping the trailing numbers aligned right.
+    """
+    if not roles:
+        return {}
+    n, k = len(cells), len(roles)
+    if n == k:
+        return {r: [c] for r, c in zip(roles, cells)}
+    ai = roles.index(absorb) if absorb in roles else 0
+    tail_roles = roles[ai + 1:]
+    if n > k:
+        head = roles[:ai]
+        out = {r: [c] for r, c in zip(head, cells[:ai])}
+        tail_n = len(tail_roles)
+        out[absorb] = cells[ai:n - tail_n]
+        out.update({r: [c] for r, c in zip(tail_roles, cells[n - tail_n:])})
+        return out
+    # fewer pieces than roles: keep the absorbing role first, align numbers to the right
+    out = {absorb: [cells[0]]}
+    rest = cells[1:]
+    numeric_roles = [r for r in tail_roles if r in ("weight", "score")]
+    text_roles = [r for r in tail_roles if r not in ("weight", "score")]
+    nums = []
+    while rest and parse_number(rest[-1].text) is not None and len(nums) < len(numeric_roles):
+        nums.insert(0, rest.pop())
+    out.update({r: [c] for r, c in zip(numeric_roles[-len(nums):] if nums else [], nums)})
+    out.update({r: [c] for r, c in zip(text_roles, rest)})
+    return out
+
+
+def finish_form(f: Form) -> None:
+    """Form-level inferences that need the whole form: weights the template leaves out."""
+    infer_weights(f)
+    for line in f.budget_lines:
+        for c in line.cells.values():
+            if c.page:
+                f.pages.add(c.page)
+
+
+def infer_weights(f: Form) -> None:
+    """Where no weight column is printed (seed 004): the indicators' section weight split
+    equally over the 二级指标, then equally inside each 二级指标."""
+    inds = f.indicators
+    if not inds or any(i.weight is not None for i in inds):
+        return
+    total = f.section_weights.get("indicators")
+    if total is None:
+        return
+    groups: dict = {}
+    for i in inds:
+        groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
+    per_group = total / len(groups)
+    for members in groups.values():
+        for i in members:
+            i.weight = round(per_group / len(members), 4)
+            i.weight_inferred = True
+
+
+def build_forms(doc: Document) -> list[Form]:
+    """Every form in a document, on the schema, money in yuan."""
+    from .units import resolve_unit
+    forms = Builder(doc).run()
+    for f in forms:
+        f.unit_used, f.unit_evidence = resolve_unit(f)
+    return forms

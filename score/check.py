@@ -1,0 +1,372 @@
+"""Recompute every figure of a form under its rule set and report each discrepancy."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from normalize.form import Form, Indicator
+from normalize.values import decimals, is_blank, parse_quantity
+
+from .rules import RuleSet, tier_key
+
+EPS = 1e-9
+POSITIVE_WORDS = r"^(已?完成|已?达成|达标|及时|有效|是|全|全部|良好|好|优|优秀|较好|高|较高|满意|正常|合格|顺利|按时|按期|100%完成)"
+NEGATIVE_WORDS = r"^(未完成|未达成|未达到|否|差|较差|无效|不及时|不合格|滞后|延期)"
+REVERSE_NAME = r"(投诉|差错|事故|故障|失误|返工|流失|违规|超支|不合格|错误|发生)率"
+MONEY_UNITS = ("元", "万元", "亿元", "千元")
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    indicator: str | None = None
+    declared: float | None = None
+    expected: float | None = None
+    evidence: list = field(default_factory=list)   # provenance of the cells involved
+
+    def to_dict(self, form: Form) -> dict:
+        return {"path": form.path, "form_index": form.form_index, "project_name": form.project_name,
+                "code": self.code, "severity": self.severity, "indicator": self.indicator,
+                "declared": self.declared, "expected": self.expected, "message": self.message,
+                "sha256": form.sha256, "evidence": self.evidence}
+
+
+def precision_of(texts: list[str | None], default: int = 2) -> int:
+    ds = [d for d in (decimals(t) for t in texts if t) if d is not None]
+    return max(ds) if ds else default
+
+
+def compare(declared: float, expected: float, precision: int) -> str:
+    diff = declared - expected
+    if abs(diff) <= EPS:
+        return "ok"
+    if abs(diff) <= 0.5 * 10 ** -precision + EPS:
+        return "rounding"
+    return "over" if diff > 0 else "under"
+
+
+class Checker:
+    def __init__(self, form: Form, rules: RuleSet):
+        self.f = form
+        self.rules = rules
+        self.findings: list[Finding] = []
+        self.recomputed: dict = {"budget": [], "indicators": [], "goal": None}
+        inds = form.indicators
+        score_texts = [i.texts.get("score") for i in inds] + [b.texts.get("score") for b in form.budget_lines]
+        score_texts += [form.goal.texts.get("score"), form.texts.get("declared_total")]
+        self.p = precision_of(score_texts, default=2)
+
+    # ------------------------------------------------------------ helpers
+    def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=()):
+        ev = [c.provenance() for c in cells if c is not None]
+        self.findings.append(Finding(code, severity, message, indicator, declared,
+                                     None if expected is None else round(expected, 4), ev))
+
+    def judge(self, code: str, declared: float, expected: float, what: str, indicator=None, cells=(),
+              precision=None, expected_alt: float | None = None) -> str:
+        p = self.p if precision is None else precision
+        verdict = compare(declared, expected, p)
+        if verdict in ("over", "under") and expected_alt is not None:
+            alt = compare(declared, expected_alt, p)
+            if alt in ("ok", "rounding"):
+                verdict = "rounding"
+        shown = round(expected, max(p, 2))
+        if verdict == "rounding":
+            self.add("ROUNDING", "info", f"{what}: declared {declared:g}, recomputed {expected:.4f}; "
+                     f"the difference is within the form's rounding ({p} decimals)", indicator,
+                     declared, shown, cells)
+        elif verdict == "over":
+            self.add(code, "error", f"{what}: declared {declared:g} but the rules give {shown:g} (over-claim)",
+                     indicator, declared, shown, cells)
+        elif verdict == "under":
+            self.add(code, "warning", f"{what}: declared {declared:g} but the rules give {shown:g} (under-claim)",
+                     indicator, declared, shown, cells)
+        return verdict
+
+    def exceeds(self, score, weight, what, indicator=None, cells=()) -> bool:
+        if score is not None and weight is not None and score > weight + EPS:
+            self.add("SCORE_EXCEEDS_WEIGHT", "error", f"{what}: score {score:g} is above its weight {weight:g}",
+                     indicator, score, weight, cells)
+            return True
+        return False
+
+    def missing(self, what, indicator=None, cells=(), severity="warning"):
+        self.add("MISSING_VALUE", severity, what, indicator, cells=cells)
+
+    # ------------------------------------------------------------ checks
+    def run(self) -> list[Finding]:
+        self.unit()
+        self.budget()
+        self.goal()
+        for ind in self.f.indicators:
+            self.indicator(ind)
+        self.weights()
+        self.total()
+        return self.findings
+
+    def unit(self):
+        f = self.f
+        if f.unit_declared and f.unit_used and f.unit_declared != f.unit_used:
+            self.add("UNIT_INCONSISTENT", "warning",
+                     f"budget block is labelled {f.unit_declared} but its figures are in {f.unit_used}: "
+                     f"{f.unit_evidence}",
+                     cells=[c for b in f.budget_lines[:1] for c in b.cells.values()])
+
+    def primary_budget_line(self):
+        lines = self.f.budget_lines
+        return next((b for b in lines if b.kind == "total"), lines[0] if lines else None)
+
+    def budget(self):
+        f = self.f
+        primary = self.primary_budget_line()
+        if primary is None:
+            self.missing("no budget execution block could be read")
+            return
+        for b in f.budget_lines:
+            has_claim = b.rate_declared is not None or b.score_declared is not None
+            if b.adjusted is None and b.executed is None and not has_claim:
+                continue
+            what = f"budget line {b.label}"
+            rec = {"kind": b.kind, "rate": None, "score": None}
+            self.recomputed["budget"].append(rec)
+            if b.adjusted is None or b.executed is None:
+                if has_claim or b is primary:
+                    self.missing(f"{what}: {'budget' if b.adjusted is None else 'executed'} figure is blank "
+                                 f"or unreadable, the execution rate cannot be checked",
+                                 cells=list(b.cells.values()))
+                continue
+            if b.adjusted == 0:
+                self.missing(f"{what}: budget figure is 0, no execution rate", cells=list(b.cells.values()))
+                continue
+            rate = b.executed / b.adjusted
+            rec["rate"] = rate
+            rp = precision_of([b.texts.get("rate")], 2)
+            rate_p = rp + 2 if "%" in (b.texts.get("rate") or "%") else rp
+            if b.rate_declared is not None:
+                self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, f"{what} 执行率", cells=[
+                    b.cells.get("rate"), b.cells.get("adjusted"), b.cells.get("executed")], precision=rate_p)
+            weight = b.weight if b.weight is not None else (f.section_weights.get("budget") or self.rules.budget_weight)
+            if b.score_declared is None:
+                if b is primary:
+                    self.missing(f"{what}: budget score is blank or unreadable", cells=list(b.cells.values()))
+                continue
+            if weight is None:
+                self.missing(f"{what}: budget weight unknown", cells=list(b.cells.values()))
+                continue
+            expected = weight * min(rate, 1.0) if self.rules.score_cap else weight * rate
+            rec["score"] = expected
+            if self.exceeds(b.score_declared, weight, what, cells=[b.cells.get("score")]):
+                continue
+            alt = weight * min(b.rate_declared, 1.0) if b.rate_declared is not None else None
+            self.judge("BUDGET_SCORE_MISMATCH", b.score_declared, expected, f"{what} score (weight × 执行率)",
+                       cells=[b.cells.get("score"), b.cells.get("rate")], expected_alt=alt)
+
+    def goal(self):
+        g = self.f.goal
+        weight = g.weight if g.weight is not None else self.f.section_weights.get("goal")
+        if weight is None:
+            return
+        if g.score_declared is None:
+            self.missing("overall goal (总体目标) score is blank or unreadable", cells=list(g.cells.values()))
+            return
+        if self.exceeds(g.score_declared, weight, "overall goal score", cells=[g.cells.get("score")]):
+            return
+        self.qualitative_band(g.score_declared, weight, g.actual, g.target, "overall goal (总体目标)", None,
+                              [g.cells.get("score"), g.cells.get("actual")])
+
+    def indicator(self, ind: Indicator):
+        rec = {"name": ind.name, "kind": None, "expected": None, "tier": None, "direction": None}
+        self.recomputed["indicators"].append(rec)
+        name = ind.name
+        cells = [ind.cells.get("score"), ind.cells.get("target"), ind.cells.get("actual")]
+        satisfaction = "满意度" in (ind.level1 or "") + (ind.level2 or "")
+        if _inapplicable(ind):
+            rec["kind"] = "not applicable"
+            return
+        if ind.weight is None:
+            self.missing(f"indicator {name}: weight (分值) is blank or unreadable", name, [ind.cells.get("weight")])
+            return
+        if ind.score_declared is None:
+            if satisfaction and self.rules.satisfaction_optional:
+                self.add("MISSING_VALUE", "info", f"indicator {name}: satisfaction left unscored, "
+                         f"which the form's rules allow", name, cells=cells)
+            else:
+                self.missing(f"indicator {name}: score (得分) is blank or unreadable", name, cells)
+            return
+        if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")]):
+            return
+        tier = tier_key(ind.actual or "")
+        t, a = parse_quantity(ind.target), parse_quantity(ind.actual)
+        if tier is None and t is not None and t.value is not None:
+            if is_blank(ind.actual):
+                self.missing(f"indicator {name}: actual value (实际值) is blank", name, cells)
+                return
+            if a is not None and a.value is not None and a.percent == t.percent:
+                rec["kind"] = "quantitative"
+                self.quantitative(ind, t, a, rec, cells)
+                return
+        rec["kind"] = "qualitative"
+        rec["tier"] = self.qualitative_band(ind.score_declared, ind.weight, ind.actual, ind.target,
+                                            f"indicator {name}", name, cells)
+
+    def direction(self, ind: Indicator, t) -> str:
+        if t.comparator == "<=":
+            return "reverse"
+        if t.comparator == ">=":
+            return "positive"
+        if ind.level2 and "成本" in ind.level2 and t.unit in MONEY_UNITS:
+            return "reverse"
+        if re.search(REVERSE_NAME, (ind.name or "") + (ind.target or "")):
+            return "reverse"
+        return "positive"
+
+    def quantitative(self, ind: Indicator, t, a, rec: dict, cells):
+        w, name = ind.weight, ind.name
+        direction = self.direction(ind, t)
+        rec["direction"] = direction
+        A, B = t.value, a.value
+        deduction = 0.0
+        if t.high is not None:                       # a range: inside or beyond it is full marks
+            ratio = 1.0 if B >= A else B / A if A else 1.0
+            if direction == "reverse":
+                ratio = 1.0 if B <= t.high else t.high / B
+        elif direction == "positive":
+            ratio = B / A if A else 1.0
+            over = (B - A) / A if A else 0.0
+            for band in self.rules.over_target:
+                if over + EPS >= band["low"] and (band.get("high") is None or over < band["high"] - EPS):
+                    deduction = band["deduct"]
+        else:
+            ratio = A / B if B else 1.0
+        capped = min(ratio, 1.0) if self.rules.score_cap else ratio
+        expected = max(0.0, w * capped - w * deduction)
+        rec["expected"] = expected
+        if deduction:
+            verdict = compare(ind.score_declared, expected, self.p)
+            if verdict == "over":
+                self.add("OVER_TARGET_DEDUCTION_MISSING", "error",
+                         f"indicator {name}: actual {B:g} exceeds the target {A:g} by {(B - A) / A:.0%}; "
+                         f"the rules deduct {deduction:.0%} of the weight, giving {expected:g}, "
+                         f"but {ind.score_declared:g} is declared", name, ind.score_declared, expected, cells)
+                return
+        formula = "B/A" if direction == "positive" else "A/B"
+        self.judge("INDICATOR_SCORE_MISMATCH", ind.score_declared, expected,
+                   f"indicator {name} ({direction}, weight × {formula}, A={A:g}, B={B:g})", name, cells)
+
+    def qualitative_band(self, score, weight, actual, target, what, name, cells) -> str | None:
+        key = tier_key(actual or "")
+        inferred = False
+        if key is None:
+            a, tgt = "".join((actual or "").split()), "".join((target or "").split())
+            if a and (a == tgt or re.search(POSITIVE_WORDS, a)):
+                key, inferred = "达成", True
+            elif a and re.search(NEGATIVE_WORDS, a):
+                key, inferred = "未达成", True
+            else:
+                return None
+        tier = self.rules.tier_for(key)
+        if tier is None:
+            if key == "基本达成":      # not a tier of three-tier rules: between 达成 and 部分达成
+                hi = self.rules.tier_for("达成")
+                lo = self.rules.tier_for("部分达成")
+                if not (hi and lo):
+                    return None
+                low, high = lo.low, hi.high
+            else:
+                return None
+        else:
+            low, high = tier.low, tier.high
+        lo_s, hi_s = low * weight, high * weight
+        half = 0.5 * 10 ** -self.p + EPS
+        exclusive_top = tier is not None and not tier.high_inclusive
+        inside = (score >= lo_s - EPS) and (score < hi_s - EPS if exclusive_top else score <= hi_s + EPS)
+        label = f"{'inferred tier' if inferred else 'tier'} {key}"
+        if inside:
+            return key
+        if lo_s - half <= score <= hi_s + half:
+            self.add("ROUNDING", "info", f"{what}: {score:g} of {weight:g} sits on the edge of the {label} band "
+                     f"[{lo_s:g}, {hi_s:g}]", name, score, None, cells)
+            return key
+        over = score > hi_s
+        severity = "error" if over and not inferred else "warning"
+        self.add("QUALITATIVE_BAND_MISMATCH", severity,
+                 f"{what}: {score:g} of {weight:g} lies outside the {label} band "
+                 f"{low:.0%}–{high:.0%} = [{lo_s:g}, {hi_s:g}]", name, score, hi_s if over else lo_s, cells)
+        return key
+
+    def weights(self):
+        f = self.f
+        inds = [i for i in f.indicators]
+        for level1, printed in f.group_weights.items():
+            members = [i.weight for i in inds if i.level1 == level1]
+            if not members or any(w is None for w in members):
+                continue
+            s = sum(members)
+            if abs(s - printed) > 1e-6:
+                self.add("GROUP_WEIGHT_MISMATCH", "error",
+                         f"{level1} is labelled {printed:g} points but its indicators' weights sum to {s:g}",
+                         None, printed, s)
+        sec = f.section_weights.get("indicators")
+        if sec is not None and inds and all(i.weight is not None for i in inds) \
+                and not all(i.weight_inferred for i in inds):
+            s = sum(i.weight for i in inds)
+            if abs(s - sec) > 1e-6:
+                self.add("GROUP_WEIGHT_MISMATCH", "error",
+                         f"the indicator block is labelled {sec:g} points but its weights sum to {s:g}", None, sec, s)
+        primary = self.primary_budget_line()
+        parts = {"budget": (primary.weight if primary and primary.weight is not None
+                            else f.section_weights.get("budget")),
+                 "goal": f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")}
+        ind_w = [i.weight for i in inds]
+        if not inds or any(w is None for w in ind_w) or parts["budget"] is None:
+            return
+        total = parts["budget"] + (parts["goal"] or 0) + sum(ind_w)
+        full = self.rules.full_marks
+        if "full_marks" in f.texts:
+            from normalize.values import parse_number
+            full = parse_number(f.texts["full_marks"]) or full
+        if abs(total - full) > 1e-6:
+            self.add("WEIGHT_TOTAL_MISMATCH", "error",
+                     f"weights add up to {total:g} (budget {parts['budget']:g}"
+                     f"{', goal %g' % parts['goal'] if parts['goal'] else ''}, indicators {sum(ind_w):g}) "
+                     f"instead of {full:g}", None, total, full)
+
+    def total(self):
+        f = self.f
+        if f.declared_total is None:
+            self.missing("declared total (总分/自评得分) is blank or unreadable")
+            return
+        primary = self.primary_budget_line()
+        parts = []
+        if primary is not None and primary.score_declared is not None:
+            parts.append(primary.score_declared)
+        if f.goal.score_declared is not None:
+            parts.append(f.goal.score_declared)
+        inapplicable = 0.0
+        for i in f.indicators:
+            if _inapplicable(i):
+                inapplicable += i.weight or 0
+                continue
+            if i.score_declared is not None:
+                parts.append(i.score_declared)
+        s = sum(parts)
+        expected = s
+        how = "the declared parts summed"
+        if inapplicable and self.rules.prorate_inapplicable:
+            expected = s * self.rules.full_marks / (self.rules.full_marks - inapplicable)
+            how = f"the declared parts summed and pro-rated to {self.rules.full_marks:g} ({inapplicable:g} points not applicable)"
+        self.judge("TOTAL_MISMATCH", f.declared_total, expected, f"declared total vs {how}",
+                   cells=[f.cells.get("declared_total")])
+
+
+def _inapplicable(ind: Indicator) -> bool:
+    return any("不适用" in (t or "") for t in (ind.target, ind.actual, ind.note))
+
+
+def check_form(form: Form, rules: RuleSet) -> tuple[list[Finding], dict]:
+    c = Checker(form, rules)
+    findings = c.run()
+    return findings, c.recomputed

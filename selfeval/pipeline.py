@@ -1,0 +1,73 @@
+"""file → extract → normalize → score, for one file; every outcome is a result, never a crash."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract import read
+from extract.grid import UnreadableError, sha256_of
+from normalize import build_forms, form_to_dict
+from score import check_form, load_rulesets, select
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str | None
+    format: str | None = None
+    forms: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def unreadable(path: str, sha: str | None, reason: str, code: str = "UNREADABLE") -> dict:
+    return {"path": path, "form_index": None, "project_name": None, "code": code, "severity": "error",
+            "indicator": None, "declared": None, "expected": None, "message": reason, "sha256": sha,
+            "evidence": []}
+
+
+def process_file(path: str | Path, rulesets=None, password: str | None = None) -> FileResult:
+    import time
+    t0 = time.perf_counter()
+    path = str(path)
+    rulesets = rulesets or load_rulesets()
+    try:
+        sha = sha256_of(path)
+    except OSError as e:
+        return FileResult(path, None, error=f"cannot open: {e.strerror or e}",
+                          findings=[unreadable(path, None, f"cannot open: {e.strerror or e}")])
+    res = FileResult(path, sha)
+    try:
+        doc = read(path, password=password)
+        res.format = doc.format
+        forms = build_forms(doc)
+    except UnreadableError as e:
+        res.error = str(e)
+    except Exception as e:  # a reader's bug or a file no reader expected: say so, go on
+        res.error = f"could not be read ({type(e).__name__}: {e})"
+        res.findings.append({**unreadable(path, sha, res.error), "trace": traceback.format_exc(limit=4)})
+    if res.error is not None:
+        if not res.findings:
+            res.findings.append(unreadable(path, sha, res.error))
+        res.seconds = time.perf_counter() - t0
+        return res
+    if not forms:
+        res.error = "no form found: the file was read but holds no 项目支出绩效自评表 (no 项目名称, budget or indicator table)"
+        res.findings.append(unreadable(path, sha, res.error))
+    for form in forms:
+        rules = select(form, rulesets)
+        findings, recomputed = check_form(form, rules)
+        d = form_to_dict(form)
+        d["rule_set"] = rules.to_dict()
+        d["recomputed"] = recomputed
+        for w in doc.warnings:
+            d.setdefault("warnings", []).append(w)
+        res.forms.append(d)
+        res.findings.extend(fd.to_dict(form) for fd in findings)
+    res.seconds = time.perf_counter() - t0
+    return res

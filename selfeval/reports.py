@@ -1,0 +1,50 @@
+"""What an audit run writes: findings.json / findings.csv (the contract), forms.json, and
+the summary counts shared by the terminal, the workbook and the HTML report."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+CSV_FIELDS = ["path", "form_index", "project_name", "code", "severity", "indicator", "declared",
+              "expected", "message", "page"]
+
+
+def all_findings(results: list[dict]) -> list[dict]:
+    out = [fd for r in results for fd in r["findings"]]
+    return sorted(out, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"], f["form_index"] or 0))
+
+
+def summary(results: list[dict]) -> dict:
+    findings = [fd for r in results for fd in r["findings"]]
+    sev = Counter(f["severity"] for f in findings)
+    return {
+        "files_in": len(results),
+        "files_with_forms": sum(1 for r in results if r["forms"]),
+        "files_unreadable": sum(1 for r in results if r.get("error")),
+        "files_reported": sum(1 for r in results if r["forms"] or r.get("error")),
+        "forms": sum(len(r["forms"]) for r in results),
+        "findings": len(findings),
+        "errors": sev.get("error", 0), "warnings": sev.get("warning", 0), "info": sev.get("info", 0),
+        "by_code": dict(Counter(f["code"] for f in findings).most_common()),
+        "by_format": dict(Counter(r.get("format") or "unreadable" for r in results)),
+    }
+
+
+def write_core(results: list[dict], out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    findings = all_findings(results)
+    (out / "findings.json").write_text(json.dumps(findings, ensure_ascii=False, indent=1))
+    with open(out / "findings.csv", "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        for fd in findings:
+            page = next((e.get("page") for e in fd.get("evidence", []) if e.get("page")), None)
+            w.writerow({**fd, "page": page})
+    forms = [form for r in results for form in r["forms"]]
+    (out / "forms.json").write_text(json.dumps(forms, ensure_ascii=False, indent=1))
+    s = summary(results)
+    (out / "summary.json").write_text(json.dumps(s, ensure_ascii=False, indent=1))
+    return s
