@@ -92,7 +92,7 @@ class Quantity:
 
 
 def _unit_after(s: str, end: int) -> str | None:
-    m = re.match(r"(亿元|万元|千元|元|[" + MEASURE + r"])", s[end:])
+    m = re.match(r"[余多]?(亿元|万元|千元|元|[" + MEASURE + r"])", s[end:])
     return m.group(1) if m else None
 
 

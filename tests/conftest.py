@@ -1,0 +1,38 @@
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+FIXTURES = ROOT / "fixtures"
+SEEDS = FIXTURES / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_truth():
+    return json.loads((FIXTURES / "truth" / "seeds.json").read_text())
+
+
+def run(path, **kw):
+    from selfeval.pipeline import process_file
+    return process_file(path, **kw).to_dict()
+
+
+def variant(tmp_path, seed: str, *replacements, name="variant.txt"):
+    """A seed form edited: each replacement is (old, new[, count]); every old must be present."""
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    for rep in replacements:
+        old, new = rep[0], rep[1]
+        count = rep[2] if len(rep) > 2 else -1
+        assert old in text, f"variant edit not applicable: {old!r}"
+        text = text.replace(old, new, count)
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def non_info(findings):
+    return sorted((f["form_index"], f["code"], f["severity"], f["indicator"], f["declared"], f["expected"])
+                  for f in findings if f["severity"] != "info")
