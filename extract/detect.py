@@ -6,6 +6,7 @@ from pathlib import Path
 from .grid import Document, UnreadableError
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+TEXT_EXT = {".txt", ".text", ".csv", ""}
 
 
 def sniff(path: Path) -> str:
@@ -28,18 +29,56 @@ def sniff(path: Path) -> str:
             return "xlsx"
         raise UnreadableError("a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls" if ext in (".xls", ".et") else "doc"
+        return _ole_kind(path)
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
         return "image"
     if ext in (".pdf", ".docx", ".xlsx", ".xls", ".doc", ".wps") or ext in IMAGE_EXT:
         raise UnreadableError(f"named {ext} but its content is not a {ext[1:].upper()} file")
+    if ext not in TEXT_EXT:
+        raise UnreadableError(f"unsupported file type {ext or '(no extension)'}: not a form document "
+                              f"(.pdf .docx .doc .wps .xlsx .xls .txt or an image)")
     return "txt"
 
 
 def read(path: str | Path, password: str | None = None) -> Document:
+    """The file's Document, whatever its format; UnreadableError with a reason otherwise."""
     path = Path(path)
     kind = sniff(path)
     if kind == "txt":
         from .text import read_text
         return read_text(path)
-    raise UnreadableError(f"no reader for {kind} files yet")
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(path, password)
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx(path)
+    if kind == "xlsx":
+        from .sheet import read_xlsx
+        return read_xlsx(path)
+    if kind == "xls":
+        from .sheet import read_xls
+        return read_xls(path)
+    if kind == "doc":
+        from .convert import read_legacy_word
+        return read_legacy_word(path)
+    if kind == "image":
+        from .scan import read_image
+        return read_image(path)
+    raise UnreadableError(f"unsupported file type {path.suffix or kind}")
+
+
+def _ole_kind(path: Path) -> str:
+    """An OLE2 compound file: Excel 97 (.xls), Word 97 (.doc) or WPS; told by its streams."""
+    with open(path, "rb") as f:
+        data = f.read(1 << 20)
+    names = data.replace(b"\x00", b"")
+    if b"WordDocument" in names:
+        return "doc"
+    if b"Workbook" in names:
+        return "xls"
+    if b"EncryptedPackage" in names:
+        raise UnreadableError("an encrypted Office document (password-protected); save it without a password")
+    if path.suffix.lower() in (".xls", ".et"):
+        return "xls"
+    return "doc"

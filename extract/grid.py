@@ -75,12 +75,19 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def text_block(lines: list[str], page: int | None = None, start_row: int = 0) -> Block:
-    """Lines of free text (titles, dates, notes) outside any table: one cell per line."""
+def text_block(lines: list[str], page: int | None = None, start_row: int = 0,
+               boxes: list | None = None) -> Block:
+    """Lines of free text (titles, 填报日期 lines, notes, text pulled from a PDF): a flowing
+    block, each line a row whose cells are its whitespace-separated pieces.  ``boxes``
+    optionally gives each line's pieces' boxes (PDF words)."""
     rows = []
     for i, line in enumerate(lines):
-        if line.strip():
-            rows.append([Cell(line.strip(), row=start_row + i, col=0, page=page)])
+        parts = line.split()
+        if not parts:
+            continue
+        line_boxes = boxes[i] if boxes is not None else [None] * len(parts)
+        rows.append([Cell(p, row=start_row + i, col=c, page=page, bbox=b)
+                     for c, (p, b) in enumerate(zip(parts, line_boxes))])
     return Block(rows=rows, aligned=False, page=page)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grid import Block, Cell, Document, UnreadableError, sha256_of
+from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
 
@@ -80,10 +80,5 @@ def read_text(path: str | Path) -> Document:
         cells = [[Cell(t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
         doc.blocks.append(Block(rows=cells, aligned=True))
     else:
-        rows = []
-        for r, ln in enumerate(lines):
-            parts = ln.split()
-            if parts:
-                rows.append([Cell(p, row=r, col=c) for c, p in enumerate(parts)])
-        doc.blocks.append(Block(rows=rows, aligned=False))
+        doc.blocks.append(text_block(lines))
     return doc

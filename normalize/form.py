@@ -125,7 +125,7 @@ class Builder:
         self.form: Form | None = None
         self.section = "header"
         self.aligned = True
-        self.pending_title: list[Cell] = []
+        self.pending_rows: list[tuple] = []
 
     # ---------- form boundaries
     def _new_form(self) -> Form:
@@ -141,14 +141,14 @@ class Builder:
         self.goal_cells: list[Cell] = []
         self.level1 = self.level2 = None
         self.head_text, self.data_started = "", False
-        for c in self.pending_title:
-            self._header_text(c)
-        self.pending_title = []
+        pending, self.pending_rows = self.pending_rows, []
+        for row, own in pending:         # the title and header lines seen before the form began
+            self._header(row, own)
         return f
 
-    def _header_text(self, c: Cell) -> None:
+    def _header_text(self, c: Cell | str) -> None:
         f = self.form
-        t = c.clean
+        t = c if isinstance(c, str) else c.clean
         if re.search(L.FORM_TITLE, t) and f.title is None:
             f.title = t
         m = re.search(r"((?:19|20)\d{2})\s*年度", t) or (re.search(r"((?:19|20)\d{2})年", t) if f.year is None and re.search(L.FORM_TITLE, t) else None)
@@ -171,21 +171,23 @@ class Builder:
         if not own:
             return
         first = own[0].clean
+        joined = "".join(c.clean for c in own)
         sec = L.match(L.SECTIONS, first)
         if sec == "total" and self.section == "budget" and L.match(L.BUDGET_KINDS, first):
             sec = None          # 合计 inside the budget block is a budget line
-        title_like = bool(re.search(L.FORM_TITLE, first)) and len(first) < 80 and sec != "notes"
+        title_like = bool(re.search(L.FORM_TITLE, joined)) and len(joined) < 80 and sec != "notes" \
+            and self.section in ("header", "notes", "after_total", "analysis")
         starts_form = title_like or (first.startswith("项目名称") and
                                      (self.form is None or self.form.project_name))
         if starts_form and (self.form is None or self.form.is_form()):
             self._finish_section()
             if title_like:
-                self.pending_title.extend(own)
+                self.pending_rows.append((row, own))
             self._new_form()
             if title_like:
                 return
         if self.form is None:
-            self.pending_title.extend(own)
+            self.pending_rows.append((row, own))
             return
         for c in own:
             if c.page is not None:
@@ -202,6 +204,7 @@ class Builder:
     # ---------- header
     def _header(self, row: list[Cell], own: list[Cell]) -> None:
         f = self.form
+        own = _split_packed(own)
         i = 0
         matched_any = False
         while i < len(own):
@@ -229,6 +232,7 @@ class Builder:
                 self._set_field(fld, prev + (cell_text(own) or ""), own, append=True)
             for c in own:
                 self._header_text(c)
+            self._header_text(cell_text(own) or "")
 
     def _set_field(self, fld: str, text: str, cells: list[Cell], append: bool = False) -> None:
         f = self.form
@@ -429,9 +433,12 @@ class Builder:
             return
         if self.aligned:
             cols = self._by_column(row)
-            for lvl in ("level1", "level2"):
-                cs = cols.pop(lvl, [])
-                t = cell_text(cs[:1])
+            l1, l2 = cols.pop("level1", [])[:1], cols.pop("level2", [])[:1]
+            if l1 and l2 and l2[0].merged and l2[0].colspan > 1 and l2[0].text == l1[0].text:
+                l2 = []          # one label spanning both columns: no 二级指标 printed
+                self.level2 = None
+            for lvl, cs in (("level1", l1), ("level2", l2)):
+                t = cell_text(cs)
                 if t:
                     self._level(lvl, t)
             data = {role: [c for c in cs if not c.merged] for role, cs in cols.items()}
@@ -485,7 +492,16 @@ class Builder:
                 self.level2 = None
             self.level1 = name
         else:
-            self.level2 = L.strip_weight(text)
+            t = L.strip_weight(text)
+            if self.level2 and not L.level2_of(t) and L.level2_of(self.level2 + t):
+                # a merged label cut in two by a page break ('可持续影' / '响指标')
+                joined = self.level2 + t
+                for ind in reversed(self.form.indicators):
+                    if ind.level2 != self.level2:
+                        break
+                    ind.level2 = joined
+                t = joined
+            self.level2 = t
 
     # totals, notes ---------------------------------------------------------
     def _total(self, row: list[Cell], own: list[Cell]) -> None:
@@ -538,6 +554,20 @@ class Builder:
         self._finish_section()
         for f in self.forms:
             finish_form(f)
+
+
+def _split_packed(cells: list[Cell]) -> list[Cell]:
+    """A header line kept in one cell ('单位名称(盖章)：  填报日期：…  自评得分： 95', a merged
+    spreadsheet row) is split into its whitespace-separated pieces, as a PDF line would be."""
+    out = []
+    for c in cells:
+        parts = c.text.split()
+        if len(parts) > 1 and sum(1 for p in parts if re.search(r"[:：]", p)) >= 1 and \
+                sum(1 for p in parts if L.match(L.HEADER_FIELDS, p)) >= 1:
+            out.extend(Cell(p, c.row, c.col, page=c.page, bbox=c.bbox, confidence=c.confidence) for p in parts)
+        else:
+            out.append(c)
+    return out
 
 
 def lab_text(cells: list[Cell]) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 from .form import Form
 
 
+FIELD_OF_ROLE = {"score": "score_declared", "rate": "rate_declared"}
+
+
 def _prov(cells: dict) -> dict:
-    return {role: c.provenance() for role, c in cells.items()}
+    """Where each field was read: keyed by the output field's name."""
+    return {FIELD_OF_ROLE.get(role, role): c.provenance() for role, c in cells.items()}
 
 
 def form_to_dict(f: Form) -> dict:

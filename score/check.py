@@ -139,7 +139,8 @@ class Checker:
                                  cells=list(b.cells.values()))
                 continue
             if b.adjusted == 0:
-                self.missing(f"{what}: budget figure is 0, no execution rate", cells=list(b.cells.values()))
+                if has_claim:
+                    self.missing(f"{what}: budget figure is 0, no execution rate", cells=list(b.cells.values()))
                 continue
             rate = b.executed / b.adjusted
             rec["rate"] = rate

@@ -1,0 +1,96 @@
+"""Spreadsheets: .xlsx with openpyxl, legacy .xls with xlrd.  Each sheet is one aligned
+block; merged ranges become merged cells; numbers are rendered as the sheet shows them
+(number format decimals, percentages), so a form's precision survives."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .grid import Block, Document, UnreadableError, grid_from_spans, sha256_of
+
+
+def render_number(v: float, fmt: str | None) -> str:
+    fmt = fmt or "General"
+    pct = "%" in fmt
+    if pct:
+        v = v * 100
+    dec = None
+    if "." in fmt:
+        frac = fmt.split(".", 1)[1]
+        dec = len(frac) - len(frac.lstrip("0#"))
+    elif any(ch in fmt for ch in "0#"):
+        dec = 0
+    if dec is None:
+        text = repr(round(v, 10))
+        if text.endswith(".0"):
+            text = text[:-2]
+    else:
+        text = f"{v:.{dec}f}"
+    return text + ("%" if pct else "")
+
+
+def sheet_block(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]],
+                page: int, name: str) -> Block:
+    """values: (row, col) → text; merges: (row0, col0, row1, col1) inclusive, 0-based."""
+    covered = set()
+    spans = []
+    for r0, c0, r1, c1 in merges:
+        spans.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, values.get((r0, c0), ""), {}))
+        covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+    for (r, c), t in values.items():
+        if (r, c) not in covered:
+            spans.append((r, c, 1, 1, t, {}))
+    block = grid_from_spans(spans, page=page)
+    block.sheet = name
+    block.rows = [row for row in block.rows if any(c.clean for c in row)]
+    return block
+
+
+def read_xlsx(path: str | Path) -> Document:
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
+    except Exception as e:
+        raise UnreadableError(f"not a readable Excel workbook ({type(e).__name__}: {e})")
+    doc = Document(path=str(path), format="xlsx", sha256=sha256_of(path), pages=len(wb.worksheets))
+    for i, ws in enumerate(wb.worksheets, start=1):
+        values = {}
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if v is None:
+                    continue
+                if isinstance(v, bool):
+                    t = str(v)
+                elif isinstance(v, (int, float)):
+                    t = render_number(float(v), cell.number_format)
+                else:
+                    t = str(v)
+                values[(cell.row - 1, cell.column - 1)] = t
+        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        doc.blocks.append(sheet_block(values, merges, i, ws.title))
+    return doc
+
+
+def read_xls(path: str | Path) -> Document:
+    import xlrd
+    try:
+        wb = xlrd.open_workbook(str(path), formatting_info=True)
+    except Exception as e:
+        raise UnreadableError(f"not a readable legacy Excel (.xls) workbook ({type(e).__name__}: {e})")
+    doc = Document(path=str(path), format="xls", sha256=sha256_of(path), pages=wb.nsheets)
+    for i, sh in enumerate(wb.sheets(), start=1):
+        values = {}
+        for r in range(sh.nrows):
+            for c in range(sh.ncols):
+                cell = sh.cell(r, c)
+                if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    continue
+                if cell.ctype == xlrd.XL_CELL_NUMBER:
+                    fmt = wb.format_map.get(wb.xf_list[cell.xf_index].format_key)
+                    t = render_number(cell.value, fmt.format_str if fmt else None)
+                else:
+                    t = str(cell.value)
+                values[(r, c)] = t
+        merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
+        doc.blocks.append(sheet_block(values, merges, i, sh.name))
+    return doc
