@@ -126,12 +126,12 @@ class Checker:
             self.missing("no budget execution block could be read")
             return
         for b in f.budget_lines:
+            rec = {"kind": b.kind, "rate": None, "score": None}
+            self.recomputed["budget"].append(rec)          # one per line, in order
             has_claim = b.rate_declared is not None or b.score_declared is not None
             if b.adjusted is None and b.executed is None and not has_claim:
                 continue
             what = f"budget line {b.label}"
-            rec = {"kind": b.kind, "rate": None, "score": None}
-            self.recomputed["budget"].append(rec)
             if b.adjusted is None or b.executed is None:
                 if has_claim or b is primary:
                     self.missing(f"{what}: {'budget' if b.adjusted is None else 'executed'} figure is blank "
@@ -337,6 +337,7 @@ class Checker:
 
     def total(self):
         f = self.f
+        self.recomputed["total_by_rules"] = self.total_by_rules()
         if f.declared_total is None:
             self.missing("declared total (总分/自评得分) is blank or unreadable")
             return
@@ -359,8 +360,33 @@ class Checker:
         if inapplicable and self.rules.prorate_inapplicable:
             expected = s * self.rules.full_marks / (self.rules.full_marks - inapplicable)
             how = f"the declared parts summed and pro-rated to {self.rules.full_marks:g} ({inapplicable:g} points not applicable)"
+        self.recomputed["total_of_parts"] = expected
         self.judge("TOTAL_MISMATCH", f.declared_total, expected, f"declared total vs {how}",
                    cells=[f.cells.get("declared_total")])
+
+
+    def total_by_rules(self) -> float | None:
+        """What the form scores under its rules: recomputed budget and quantitative scores,
+        declared qualitative scores capped at their weights."""
+        primary = self.primary_budget_line()
+        rec_b = self.recomputed["budget"]
+        parts = []
+        if primary is not None:
+            i = self.f.budget_lines.index(primary)
+            parts.append(rec_b[i]["score"] if i < len(rec_b) and rec_b[i]["score"] is not None
+                         else primary.score_declared)
+        g = self.f.goal
+        if g.score_declared is not None:
+            gw = g.weight if g.weight is not None else self.f.section_weights.get("goal")
+            parts.append(min(g.score_declared, gw) if gw is not None else g.score_declared)
+        for ind, rec in zip(self.f.indicators, self.recomputed["indicators"]):
+            if rec.get("expected") is not None:
+                parts.append(rec["expected"])
+            elif ind.score_declared is not None:
+                parts.append(min(ind.score_declared, ind.weight) if ind.weight is not None else ind.score_declared)
+        if any(p is None for p in parts) or not parts:
+            return None
+        return round(sum(parts), 4)
 
 
 def _inapplicable(ind: Indicator) -> bool:

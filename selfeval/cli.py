@@ -77,6 +77,26 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
     print_summary(s, out)
 
 
+@app.command()
+def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walked)"),
+            db: Path = typer.Option(Path("selfeval.duckdb"), "--db", help="DuckDB database file"),
+            parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the tables as Parquet here"),
+            jobs: int = typer.Option(0, "--jobs", help="worker processes (0 = all cores)"),
+            rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
+            password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs")):
+    """Load forms, budget lines, indicators and findings into DuckDB (and Parquet)."""
+    from .archive import write_duckdb, write_parquet
+    from .batch import run_batch
+    results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password)
+    counts = write_duckdb(results, db)
+    if parquet is not None:
+        write_parquet(results, parquet)
+    unread = sum(1 for r in results if r.get("error"))
+    Console().print(f"{len(results)} files ({unread} unreadable) → {db}: " +
+                    ", ".join(f"{k} {v}" for k, v in counts.items()) +
+                    (f"; Parquet in {parquet}/" if parquet else ""))
+
+
 def print_summary(s: dict, out: Path) -> None:
     c = Console()
     t = Table(title="selfeval audit", show_header=False)
