@@ -103,6 +103,7 @@ def print_summary(s: dict, out: Path) -> None:
     t.add_row("files in / reported", f"{s['files_in']} / {s['files_reported']}")
     t.add_row("forms", str(s["forms"]))
     t.add_row("unreadable files", str(s["files_unreadable"]))
+    t.add_row("taken from cache", str(s["files_from_cache"]))
     t.add_row("findings", f"{s['findings']} ({s['errors']} error, {s['warnings']} warning, {s['info']} info)")
     for code, n in s["by_code"].items():
         t.add_row(f"  {code}", str(n))

@@ -26,6 +26,7 @@ def summary(results: list[dict]) -> dict:
         "files_unreadable": sum(1 for r in results if r.get("error")),
         "files_reported": sum(1 for r in results if r["forms"] or r.get("error")),
         "forms": sum(len(r["forms"]) for r in results),
+        "files_from_cache": sum(1 for r in results if r.get("cached")),
         "findings": len(findings),
         "errors": sev.get("error", 0), "warnings": sev.get("warning", 0), "info": sev.get("info", 0),
         "by_code": dict(Counter(f["code"] for f in findings).most_common()),

@@ -1,0 +1,159 @@
+"""The auditor's run: a mixed folder with bad files, reports, cache, archive, API, fuzz."""
+import base64
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURES, run
+
+BAD = json.loads((FIXTURES / "truth" / "bad.json").read_text())
+
+
+def selfeval(*args):
+    return subprocess.run([sys.executable, "-m", "selfeval.cli", *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    root = tmp_path_factory.mktemp("stack")
+    d = root / "submitted" / "2023"
+    shutil.copytree(FIXTURES / "seeds", d / "seeds")
+    for sub, names in (("pdf", ["form00_national2020.pdf", "form03_budgetsys.pdf", "form09_fengtai2019.pdf"]),
+                       ("docx", ["form01_county2021.docx", "multi_county2021.docx"]),
+                       ("xlsx", ["form02_spreadsheet.xlsx", "multi_sheets.xlsx"]), ("xls", ["form01_county2021.xls"])):
+        (d / sub).mkdir(parents=True)
+        for n in names:
+            shutil.copy(FIXTURES / "corpus" / sub / n, d / sub / n)
+    shutil.copytree(FIXTURES / "bad", d / "bad")
+    out = root / "out"
+    proc = selfeval("audit", root / "submitted", "--out", out, "--jobs", "2")
+    return root, d, out, proc
+
+
+def test_mixed_folder_every_file_accounted_for(mixed):
+    root, d, out, proc = mixed
+    assert proc.returncode == 0, proc.stderr
+    files = [p for p in (root / "submitted").rglob("*") if p.is_file()]
+    s = json.loads((out / "summary.json").read_text())
+    assert s["files_in"] == s["files_reported"] == len(files)
+    assert s["files_unreadable"] == len(BAD["reasons"])
+    findings = json.loads((out / "findings.json").read_text())
+    for name, reason in BAD["reasons"].items():
+        mine = [f for f in findings if f["path"].endswith("/bad/" + name)]
+        assert len(mine) == 1 and mine[0]["code"] == "UNREADABLE" and reason in mine[0]["message"], (name, mine)
+    reported = {f["path"] for f in findings} | {f["source"]["path"] for f in json.loads((out / "forms.json").read_text())}
+    assert {str(p) for p in files} <= reported
+    assert f"{len(files)} / {len(files)}" in proc.stdout
+
+
+def test_workbook_has_four_sheets_sorted_and_linked(mixed):
+    import openpyxl
+    _, _, out, _ = mixed
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert wb.sheetnames == ["forms", "budget_lines", "indicators", "findings"]
+    ws = wb["findings"]
+    head = [c.value for c in ws[1]]
+    sev = [r[head.index("severity")].value for r in ws.iter_rows(min_row=2)]
+    order = {"error": 0, "warning": 1, "info": 2}
+    assert sev == sorted(sev, key=order.get) and "error" in sev and "info" in sev
+    assert len(ws.conditional_formatting) >= 1
+    links = [r[head.index("source")].hyperlink for r in ws.iter_rows(min_row=2)]
+    assert all(link is not None and link.target.startswith("file://") for link in links)
+    assert any("#page=" in link.target for link in links)
+    assert wb["forms"].max_row - 1 == len(json.loads((out / "forms.json").read_text()))
+
+
+def test_html_shows_a_picture_per_finding(mixed):
+    _, _, out, _ = mixed
+    html = (out / "report.html").read_text()
+    findings = [f for f in json.loads((out / "findings.json").read_text()) if f["code"] != "UNREADABLE"]
+    blocks = re.findall(r"<div class='finding (?:error|warning|info)'>(.*?)</div></div>", html, re.S)
+    assert len(blocks) == len(findings)
+    for b in blocks:
+        m = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', b)
+        assert m, b[:200]
+        png = base64.b64decode(m.group(1))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 500
+    assert html.count("crop of form00_national2020.pdf") >= 1
+    for name in BAD["reasons"]:
+        assert name in html
+
+
+def test_rerun_uses_cache_and_processes_only_new_files(mixed, tmp_path):
+    root, d, out, _ = mixed
+    shutil.copy(FIXTURES / "corpus" / "docx" / "form04_fengtai2019.docx", d / "new.docx")
+    proc = selfeval("audit", root / "submitted", "--out", out, "--jobs", "2")
+    assert proc.returncode == 0
+    s = json.loads((out / "summary.json").read_text())
+    files = [p for p in (root / "submitted").rglob("*") if p.is_file()]
+    assert s["files_in"] == len(files) and s["files_from_cache"] == len(files) - 1
+    (d / "new.docx").unlink()
+
+
+def test_password_opens_encrypted_pdf(tmp_path):
+    res = run(FIXTURES / "bad" / "encrypted.pdf", password=BAD["encrypted_password"])
+    assert res["error"] is None
+    assert res["forms"][0]["project_name"] == BAD["encrypted_truth"]["forms"][0]["project_name"]
+    proc = selfeval("extract", FIXTURES / "bad" / "encrypted.pdf", "--json", "--password", "secret")
+    assert json.loads(proc.stdout)[0]["declared_total"] == BAD["encrypted_truth"]["forms"][0]["declared_total"]
+
+
+def test_archive_twice_holds_one_row_per_form(tmp_path):
+    import duckdb
+    db = tmp_path / "a.duckdb"
+    for _ in range(2):
+        proc = selfeval("archive", FIXTURES / "seeds", FIXTURES / "corpus" / "xlsx", "--db", db,
+                        "--parquet", tmp_path / "pq", "--jobs", "2")
+        assert proc.returncode == 0, proc.stderr
+    con = duckdb.connect(str(db))
+    n_forms, n_keys = con.execute("select count(*), count(distinct (sha256, form_index)) from forms").fetchone()
+    truth = json.loads((FIXTURES / "truth" / "corpus.json").read_text())["files"]
+    expected = 5 + sum(len(t["forms"]) for rel, t in truth.items() if rel.startswith("xlsx/"))
+    assert n_forms == n_keys == expected
+    dup = con.execute("select count(*) from (select sha256, form_index, indicator_index, count(*) c "
+                      "from indicators group by all having c > 1)").fetchone()[0]
+    assert dup == 0
+    over = con.execute("select count(*) from findings where severity='error' and code like '%MISMATCH'").fetchone()[0]
+    assert over > 0
+    pq = con.execute(f"select count(*) from '{tmp_path / 'pq' / 'forms.parquet'}'").fetchone()[0]
+    assert pq == expected
+
+
+def test_python_api_returns_dataframes():
+    import selfeval
+    dfs = selfeval.load(FIXTURES / "seeds")
+    assert set(dfs) == {"forms", "budget_lines", "indicators", "findings"}
+    assert len(dfs["forms"]) == 5 and len(dfs["indicators"]) == 17 + 6 + 6 + 7 + 6
+    row = dfs["indicators"].query("name == '工作实效提升率'").iloc[0]
+    assert row["score_declared"] == 9 and abs(row["score_recomputed"] - 9.8947) < 1e-3
+
+
+def test_fuzzed_inputs_never_crash_a_reader():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from selfeval.pipeline import process_file
+    sources = [FIXTURES / "seeds" / "004_e7bc4ab4e4060ab5.txt", FIXTURES / "corpus" / "docx" / "form01_county2021.docx",
+               FIXTURES / "corpus" / "xlsx" / "form02_spreadsheet.xlsx", FIXTURES / "corpus" / "pdf" / "form01_county2021.pdf",
+               FIXTURES / "corpus" / "xls" / "form01_county2021.xls"]
+    blobs = [(p.suffix, p.read_bytes()) for p in sources]
+    import tempfile
+    from pathlib import Path
+    tmp = Path(tempfile.mkdtemp())
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.integers(0, len(blobs) - 1), st.integers(0, 2), st.integers(0, 10 ** 9), st.binary(min_size=1, max_size=64))
+    def check(which, how, pos, junk):
+        suffix, data = blobs[which]
+        at = pos % len(data)
+        mutated = [data[:at], data[:at] + junk + data[at + len(junk):], data[:at] + data[at + 1:] + junk][how]
+        p = tmp / f"fuzz{suffix}"
+        p.write_bytes(mutated)
+        res = process_file(p)
+        if not res.forms:
+            assert len(res.findings) == 1 and res.findings[0]["code"] == "UNREADABLE" and res.findings[0]["message"]
+        assert all(f["code"] != "UNREADABLE" or "trace" not in f for f in res.findings), res.findings
+    check()
