@@ -59,7 +59,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     ocr: bool = False
-    page_images: dict = field(default_factory=dict)  # page -> (path of rendering, scale) when known
+    page_transforms: dict = field(default_factory=dict)  # OCR'd page -> {turn, angle, dpi}
     warnings: list[str] = field(default_factory=list)
 
 

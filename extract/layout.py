@@ -21,6 +21,7 @@ class Table:
     bbox: tuple          # (x0, top, x1, bottom) on its page
     boxes: list          # [((x0, top, x1, bottom), text, confidence)]
     height: float        # the page's height, same units
+    tol: float = 3.0     # distance within which box edges are one grid line
 
 
 def lines_of(words: list[dict]) -> tuple[list[str], list[list]]:
@@ -75,7 +76,7 @@ def split_words(words: list[dict], tables: list) -> list[tuple]:
     return outside, inside, tables
 
 
-def page_items(page_no: int, words: list[dict], tables: list) -> list[tuple]:
+def page_items(page_no: int, words: list[dict], tables: list, tol: float = 3.0) -> list[tuple]:
     outside, inside, tables = split_words(words, tables)
     events = [(w["top"], 0, w) for w in outside] + [(t[0][1], 1, i) for i, t in enumerate(tables)]
     events.sort(key=lambda e: (e[0], e[1]))
@@ -88,7 +89,7 @@ def page_items(page_no: int, words: list[dict], tables: list) -> list[tuple]:
             items.append(("text", page_no, run))
             run = []
         bbox, cells, height = tables[obj]
-        items.append(("table", page_no, Table(bbox, assign_words(cells, inside[obj]), height)))
+        items.append(("table", page_no, Table(bbox, assign_words(cells, inside[obj]), height, tol)))
     if run:
         items.append(("text", page_no, run))
     return items
@@ -99,11 +100,12 @@ def assemble(doc: Document, items: list[tuple]) -> None:
     touching the top of the next page is one table."""
     pending: list[tuple] = []      # boxes of the table being continued: (box, text, conf, page)
     last_bottom_gap = None
+    tol = 3.0
 
     def flush():
         nonlocal pending
         if pending:
-            doc.blocks.append(_stack(pending))
+            doc.blocks.append(_stack(pending, tol))
             pending = []
 
     for kind, page_no, payload in items:
@@ -124,6 +126,7 @@ def assemble(doc: Document, items: list[tuple]) -> None:
         if pending and not continues:
             flush()
         pending.extend((b, t, c, page_no) for b, t, c in table.boxes)
+        tol = table.tol
         last_bottom_gap = table.height - table.bbox[3]
     flush()
 
@@ -140,7 +143,7 @@ def _grouped(words: list[dict]) -> list[list[dict]]:
     return [sorted(ln, key=lambda w: w["x0"]) for ln in lines]
 
 
-def _stack(boxes: list[tuple]) -> Block:
+def _stack(boxes: list[tuple], tol: float = 3.0) -> Block:
     """One block from a table's boxes on one or more pages: later pages' boxes are placed
     below the earlier ones, then a row split by a page break is joined back."""
     pages = sorted({b[3] for b in boxes})
@@ -149,7 +152,7 @@ def _stack(boxes: list[tuple]) -> Block:
         offsets[p] = offset - min(b[0][1] for b in boxes if b[3] == p)
         offset += max(b[0][3] for b in boxes if b[3] == p) - min(b[0][1] for b in boxes if b[3] == p)
     shifted = [((x0, top + offsets[p], x1, bottom + offsets[p]), t, c) for (x0, top, x1, bottom), t, c, p in boxes]
-    block = grid_from_boxes(shifted)
+    block = grid_from_boxes(shifted, tol=tol)
     # give back real pages and boxes (provenance), and remember which page each row began on
     real = {}
     for (box, t, c, p), (sbox, _, _) in zip(boxes, shifted):

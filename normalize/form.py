@@ -76,6 +76,7 @@ class Form:
     format: str
     form_index: int = 0
     ocr: bool = False
+    page_transforms: dict = field(default_factory=dict)
     year: int | None = None
     title: str | None = None
     project_name: str | None = None
@@ -130,7 +131,7 @@ class Builder:
     # ---------- form boundaries
     def _new_form(self) -> Form:
         f = Form(path=self.doc.path, sha256=self.doc.sha256, format=self.doc.format,
-                 form_index=len(self.forms), ocr=self.doc.ocr)
+                 form_index=len(self.forms), ocr=self.doc.ocr, page_transforms=self.doc.page_transforms)
         self.forms.append(f)
         self.form = f
         self.section = "header"
@@ -271,7 +272,7 @@ class Builder:
             getattr(self, "_" + self.section)(row, own)
 
     def _section_weight(self, name: str) -> None:
-        m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）]", self.head_text)
+        m = re.search(r"[（(]\s*(\d+(?:\.\d+)?)\s*分", self.head_text)
         if m:
             self.form.section_weights[name] = float(m.group(1))
 
@@ -286,7 +287,7 @@ class Builder:
 
     def _budget_meta(self, text: str) -> None:
         f = self.form
-        m = re.search(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位[:：]\s*(万元|元|千元|亿元)", text)
+        m = re.search(r"[（(]\s*(万元|千元|亿元|元)|单位[:：]\s*(万元|千元|亿元|元)", text)
         if m and f.unit_declared is None:
             f.unit_declared = m.group(1) or m.group(2)
         m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）*×]|(\d+(?:\.\d+)?)分\*执行率", text)
@@ -561,7 +562,8 @@ def _split_packed(cells: list[Cell]) -> list[Cell]:
     spreadsheet row) is split into its whitespace-separated pieces, as a PDF line would be."""
     out = []
     for c in cells:
-        parts = c.text.split()
+        text = re.sub(r"(?<=\S)(?<!项目)(?=(" + L.HEADER_LABELS + r")\s*[:：])", " ", c.text)   # OCR joins them
+        parts = text.split()
         if len(parts) > 1 and sum(1 for p in parts if re.search(r"[:：]", p)) >= 1 and \
                 sum(1 for p in parts if L.match(L.HEADER_FIELDS, p)) >= 1:
             out.extend(Cell(p, c.row, c.col, page=c.page, bbox=c.bbox, confidence=c.confidence) for p in parts)

@@ -12,10 +12,18 @@ def _prov(cells: dict) -> dict:
     return {FIELD_OF_ROLE.get(role, role): c.provenance() for role, c in cells.items()}
 
 
+def _conf(cells: dict) -> dict | None:
+    """OCR recognition confidence of each field read by OCR (None for born-digital text)."""
+    out = {FIELD_OF_ROLE.get(role, role): round(c.confidence, 3) for role, c in cells.items()
+           if c.confidence is not None}
+    return out or None
+
+
 def form_to_dict(f: Form) -> dict:
     return {
         "source": {"path": f.path, "sha256": f.sha256, "format": f.format, "form_index": f.form_index,
-                   "pages": sorted(p for p in f.pages if p is not None), "ocr": f.ocr},
+                   "pages": sorted(p for p in f.pages if p is not None), "ocr": f.ocr,
+                   **({"page_transforms": {str(k): v for k, v in f.page_transforms.items()}} if f.ocr else {})},
         "year": f.year,
         "title": f.title,
         "project_name": f.project_name,
@@ -29,16 +37,18 @@ def form_to_dict(f: Form) -> dict:
             "weight": f.section_weights.get("budget"),
             "lines": [{"kind": b.kind, "label": b.label, "initial": b.initial, "adjusted": b.adjusted,
                        "executed": b.executed, "rate_declared": b.rate_declared, "weight": b.weight,
-                       "score_declared": b.score_declared, "provenance": _prov(b.cells)}
+                       "score_declared": b.score_declared, "confidence": _conf(b.cells),
+                       "provenance": _prov(b.cells)}
                       for b in f.budget_lines],
         },
         "goal": {"target": f.goal.target, "actual": f.goal.actual, "weight": f.goal.weight
                  if f.goal.weight is not None else f.section_weights.get("goal"),
-                 "score_declared": f.goal.score_declared, "provenance": _prov(f.goal.cells)},
+                 "score_declared": f.goal.score_declared, "confidence": _conf(f.goal.cells),
+                 "provenance": _prov(f.goal.cells)},
         "indicators": [
             {"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target, "actual": i.actual,
              "weight": i.weight, "score_declared": i.score_declared, "note": i.note,
-             "weight_inferred": i.weight_inferred, "provenance": _prov(i.cells)}
+             "weight_inferred": i.weight_inferred, "confidence": _conf(i.cells), "provenance": _prov(i.cells)}
             for i in f.indicators
         ],
         "group_weights": f.group_weights,

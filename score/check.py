@@ -11,6 +11,7 @@ from normalize.values import decimals, is_blank, parse_quantity
 from .rules import RuleSet, tier_key
 
 EPS = 1e-9
+LOW_CONFIDENCE = 0.90   # OCR recognition confidence below which a figure is not trusted
 POSITIVE_WORDS = r"^(已?完成|已?达成|达标|及时|有效|是|全|全部|良好|好|优|优秀|较好|高|较高|满意|正常|合格|顺利|按时|按期|100%完成)"
 NEGATIVE_WORDS = r"^(未完成|未达成|未达到|否|差|较差|无效|不及时|不合格|滞后|延期)"
 REVERSE_NAME = r"(投诉|差错|事故|故障|失误|返工|流失|违规|超支|不合格|错误|发生)率"
@@ -58,6 +59,7 @@ class Checker:
         score_texts = [i.texts.get("score") for i in inds] + [b.texts.get("score") for b in form.budget_lines]
         score_texts += [form.goal.texts.get("score"), form.texts.get("declared_total")]
         self.p = precision_of(score_texts, default=2)
+        self.flagged: set = set()
 
     # ------------------------------------------------------------ helpers
     def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=()):
@@ -94,7 +96,24 @@ class Checker:
         return False
 
     def missing(self, what, indicator=None, cells=(), severity="warning"):
+        if self.doubtful(what, cells, indicator):
+            return
         self.add("MISSING_VALUE", severity, what, indicator, cells=cells)
+
+    def doubtful(self, what, cells, indicator=None) -> bool:
+        """Figures read by OCR with low confidence are flagged for review (LOW_CONFIDENCE)
+        and the check that needs them is not run: neither trusted nor zeroed."""
+        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < LOW_CONFIDENCE]
+        if not low:
+            return False
+        for c in low:
+            if id(c) in self.flagged:
+                continue
+            self.flagged.add(id(c))
+            self.add("LOW_CONFIDENCE", "warning",
+                     f"{what}: OCR read {c.clean!r} with confidence {c.confidence:.2f} (< {LOW_CONFIDENCE}); "
+                     f"check this figure by eye", indicator, cells=[c])
+        return True
 
     # ------------------------------------------------------------ checks
     def run(self) -> list[Finding]:
@@ -132,6 +151,8 @@ class Checker:
             if b.adjusted is None and b.executed is None and not has_claim:
                 continue
             what = f"budget line {b.label}"
+            if self.doubtful(what, [b.cells.get(k) for k in ("adjusted", "executed", "rate", "score", "weight")]):
+                continue
             if b.adjusted is None or b.executed is None:
                 if has_claim or b is primary:
                     self.missing(f"{what}: {'budget' if b.adjusted is None else 'executed'} figure is blank "
@@ -170,6 +191,8 @@ class Checker:
         weight = g.weight if g.weight is not None else self.f.section_weights.get("goal")
         if weight is None:
             return
+        if self.doubtful("overall goal (总体目标)", [g.cells.get("score")]):
+            return
         if g.score_declared is None:
             self.missing("overall goal (总体目标) score is blank or unreadable", cells=list(g.cells.values()))
             return
@@ -186,6 +209,8 @@ class Checker:
         satisfaction = "满意度" in (ind.level1 or "") + (ind.level2 or "")
         if _inapplicable(ind):
             rec["kind"] = "not applicable"
+            return
+        if self.doubtful(f"indicator {name}", [ind.cells.get(k) for k in ("weight", "score", "target", "actual")], name):
             return
         if ind.weight is None:
             self.missing(f"indicator {name}: weight (分值) is blank or unreadable", name, [ind.cells.get("weight")])
@@ -301,6 +326,9 @@ class Checker:
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
+        if any(c is not None and c.confidence is not None and c.confidence < LOW_CONFIDENCE
+               for i in inds for c in (i.cells.get("weight"),)):
+            return          # a weight read with low confidence (flagged): no sums on guesses
         for level1, printed in f.group_weights.items():
             members = [i.weight for i in inds if i.level1 == level1]
             if not members or any(w is None for w in members):
@@ -338,6 +366,8 @@ class Checker:
     def total(self):
         f = self.f
         self.recomputed["total_by_rules"] = self.total_by_rules()
+        if self.flagged or self.doubtful("declared total", [f.cells.get("declared_total")]):
+            return          # parts or the total read with low confidence: no sum check on guesses
         if f.declared_total is None:
             self.missing("declared total (总分/自评得分) is blank or unreadable")
             return
