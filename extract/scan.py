@@ -110,8 +110,8 @@ def table_cells(gray: np.ndarray) -> list[tuple[tuple, list[tuple]]]:
     horiz = cv2.morphologyEx(binv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1)))
     vert = cv2.morphologyEx(binv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 60))))
     # bridge short breaks in a ruling (a seal, a fold, faint toner)
-    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1)))
-    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 90))))
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 30), 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 45))))
     grid = cv2.dilate(horiz | vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables = []
@@ -146,9 +146,21 @@ def ocr_words(gray: np.ndarray) -> list[dict]:
     words = []
     for box, text, conf in result or []:
         xs, ys = [p[0] for p in box], [p[1] for p in box]
-        words.append({"x0": float(min(xs)), "top": float(min(ys)), "x1": float(max(xs)), "bottom": float(max(ys)),
-                      "text": text, "conf": float(conf)})
+        w = {"x0": float(min(xs)), "top": float(min(ys)), "x1": float(max(xs)), "bottom": float(max(ys)),
+             "text": text, "conf": float(conf)}
+        words.append(dash_shape(w))
     return words
+
+
+DASH_READS = {"1", "l", "I", "|", "-", "_", "一", "二", "—", "－", "="}
+
+
+def dash_shape(w: dict) -> dict:
+    """A lone stroke much wider than tall is a dash (a blank cell's '—'), whatever the
+    recogniser guessed ('1', '一')."""
+    if w["text"].strip() in DASH_READS and (w["x1"] - w["x0"]) > 1.6 * (w["bottom"] - w["top"]):
+        w["text"] = "—"
+    return w
 
 
 def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[dict]:
@@ -172,8 +184,8 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         STATS["ocr_seconds"] = STATS.get("ocr_seconds", 0.0) + time.perf_counter() - t0
         text, conf = (res[0][0].strip(), float(res[0][1])) if res else ("", 0.0)
         if text and conf >= 0.5:          # below that, a lone glyph is a guess (a '≥' read as '=')
-            found.append({"x0": x0 + m + xs.min(), "top": y0 + m + ys.min(), "x1": x0 + m + xs.max(),
-                          "bottom": y0 + m + ys.max(), "text": text, "conf": conf})
+            found.append(dash_shape({"x0": x0 + m + xs.min(), "top": y0 + m + ys.min(), "x1": x0 + m + xs.max(),
+                                     "bottom": y0 + m + ys.max(), "text": text, "conf": conf}))
     return found
 
 

@@ -45,27 +45,33 @@ def _pdf_page(path: str, page: int, password: str | None):
 
 
 @lru_cache(maxsize=8)
-def _image(path: str):
+def _ocr_page(path: str, fmt: str, page: int, transform: tuple, password: str | None):
+    """The cleaned page an OCR reading's coordinates refer to (see extract.scan)."""
     from PIL import Image
-    img = Image.open(path)
-    img.load()
-    return img.convert("RGB")
+
+    from extract import scan
+    img = scan.render_pdf_page(path, page, password) if fmt == "pdf" else scan.load_image_pages(path)[page - 1]
+    return Image.fromarray(scan.normalized(img, dict(transform)))
 
 
-def crop(path: str, fmt: str, evidence: list[dict], password: str | None = None) -> bytes | None:
-    """A crop of the source page around the evidence boxes, or None without geometry."""
+def crop(path: str, fmt: str, evidence: list[dict], password: str | None = None,
+         transforms: dict | None = None) -> bytes | None:
+    """A crop of the source page around the evidence boxes, or None without geometry.
+    ``transforms`` (page → turn/angle/scale) marks pages read by OCR: their boxes are
+    pixels of the cleaned page."""
     from PIL import ImageDraw
     boxed = [e for e in evidence if e.get("bbox") and e.get("page")]
     if not boxed:
         return None
     page = boxed[0]["page"]
     boxes = [e["bbox"] for e in boxed if e["page"] == page]
-    if fmt == "image":
-        img, scale = _image(path), 1.0
+    transform = (transforms or {}).get(str(page)) or (transforms or {}).get(page)
+    if transform is not None:
+        img, scale = _ocr_page(path, fmt, page, tuple(sorted(transform.items())), password), 1.0
     else:
         img, scale = _pdf_page(path, page, password), SCALE
     x0, y0, x1, y1 = _union(boxes)
-    pad = PAD if fmt != "image" else PAD * 3
+    pad = PAD if transform is None else PAD * 3
     left, top = max(0, (x0 - pad) * scale), max(0, (y0 - pad) * scale)
     right, bottom = min(img.width, (x1 + pad) * scale), min(img.height, (y1 + pad) * scale)
     if right - left < 4 or bottom - top < 4:

@@ -48,7 +48,7 @@ def picture(fd: dict, form: dict | None, fmt: str | None) -> tuple[bytes | None,
     ev = fd.get("evidence") or []
     if fmt in ("pdf", "image") and any(e.get("bbox") for e in ev):
         try:
-            png = crop(fd["path"], fmt, ev)
+            png = crop(fd["path"], fmt, ev, transforms=(form or {}).get("source", {}).get("page_transforms"))
             if png:
                 return png, f"crop of {Path(fd['path']).name}, page {ev[0].get('page')}"
         except Exception as e:   # a page that will not render: say so, keep the report
