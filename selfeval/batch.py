@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,10 +38,23 @@ def _code_fingerprint(rule_dirs: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
+@lru_cache(maxsize=4)
+def _rulesets(rule_dirs: tuple):
+    from score import load_rulesets
+    return load_rulesets(list(rule_dirs))
+
+
 def _work(args) -> dict:
     path, rule_dirs, password = args
-    from score import load_rulesets
-    return process_file(path, load_rulesets(rule_dirs), password).to_dict()
+    return process_file(path, _rulesets(tuple(rule_dirs)), password).to_dict()
+
+
+def _preload() -> None:
+    """Import the readers once in the parent: forked workers start with them loaded."""
+    import docx  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pdfplumber  # noqa: F401
+    import xlrd  # noqa: F401
 
 
 def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: Path | None = None,
@@ -80,8 +94,10 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
             if progress:
                 progress(results[i])
     else:
+        _preload()
+        order = sorted(zip(todo, args), key=lambda ia: -_size(files[ia[0]]))   # longest first
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futs = {pool.submit(_work, a): i for i, a in zip(todo, args)}
+            futs = {pool.submit(_work, a): i for i, a in order}
             for fut in as_completed(futs):
                 i = futs[fut]
                 try:
@@ -94,6 +110,13 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
                 if progress:
                     progress(results[i])
     return [results[i] for i in range(len(files))]
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 def _repath(r: dict, path: str) -> dict:

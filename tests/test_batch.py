@@ -157,3 +157,17 @@ def test_fuzzed_inputs_never_crash_a_reader():
             assert len(res.findings) == 1 and res.findings[0]["code"] == "UNREADABLE" and res.findings[0]["message"]
         assert all(f["code"] != "UNREADABLE" or "trace" not in f for f in res.findings), res.findings
     check()
+
+
+def test_readme_sql_examples_run_on_the_archive(tmp_path):
+    import duckdb
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```sql\n(.*?)```", readme, re.S).group(1)
+    queries = [q.strip() for q in block.split(";") if "SELECT" in q]
+    assert len(queries) == 3
+    db = tmp_path / "a.duckdb"
+    assert selfeval("archive", FIXTURES / "corpus" / "docx", "--db", db, "--jobs", "2").returncode == 0
+    con = duckdb.connect(str(db))
+    answers = [con.execute(q).fetchall() for q in queries]
+    assert all(answers), answers          # the planted over-claims show up in every example
