@@ -15,7 +15,7 @@ install: $(STAMP)
 
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary
 run: $(STAMP)
-	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/bad --out reports
+	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/scans fixtures/bad --out reports
 
 ## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed)
 test: $(STAMP)

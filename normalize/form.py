@@ -115,6 +115,16 @@ def _roles_in(cells: list[Cell], table) -> dict[int, str]:
     return out
 
 
+def _fragment(c: Cell) -> bool:
+    """A piece of a wrapped column label: a parenthetical or a few characters, no digits."""
+    t = c.clean
+    return t[:1] in ("（", "(") or (len(t) <= 4 and not re.search(r"\d", t))
+
+
+def _centre(c: Cell) -> float:
+    return (c.bbox[0] + c.bbox[2]) / 2 if c.bbox is not None else 0.0
+
+
 def _is_value(c: Cell) -> bool:
     return parse_number(c.text) is not None or is_blank(c.text)
 
@@ -142,6 +152,8 @@ class Builder:
         self.goal_cells: list[Cell] = []
         self.level1 = self.level2 = None
         self.head_text, self.data_started = "", False
+        self.xcols, self.logical, self.label_x = [], None, 0.0
+        self.header_cols = []
         pending, self.pending_rows = self.pending_rows, []
         for row, own in pending:         # the title and header lines seen before the form began
             self._header(row, own)
@@ -173,7 +185,7 @@ class Builder:
             return
         first = own[0].clean
         joined = "".join(c.clean for c in own)
-        sec = L.match(L.SECTIONS, first)
+        sec = L.section_of(first)
         if sec == "total" and self.section == "budget" and L.match(L.BUDGET_KINDS, first):
             sec = None          # 合计 inside the budget block is a budget line
         title_like = bool(re.search(L.FORM_TITLE, joined)) and len(joined) < 80 and sec != "notes" \
@@ -198,14 +210,104 @@ class Builder:
             self.section = sec
             self.roles, self.role_seq = {}, []
             self.head_text, self.data_started = "", False
+            self.xcols, self.logical, self.label_x = [], None, _centre(own[0])
             self._open_section(row, own)
             return
+        if self.xcols and not self.aligned and self.section in ("budget", "goal", "indicators"):
+            self._positioned(own)
+            return
         getattr(self, "_" + self.section)(row, own)
+
+    # ---------- flowing text with word positions (borderless tables)
+    NUMERIC_ROLES = ("weight", "score", "rate", "adjusted", "executed", "initial")
+
+    def _columns(self, own: list[Cell]) -> dict[int, list[Cell]]:
+        """Each piece to the column whose header centre is nearest (−1: the section's label
+        column, left of the first header); budget labels are labels wherever they sit."""
+        out: dict[int, list[Cell]] = {}
+        for c in own:
+            col = -1 if self.section == "budget" and not _is_value(c) else self._nearest(c)
+            out.setdefault(col, []).append(c)
+        return out
+
+    def _nearest(self, c: Cell) -> int:
+        centres = [(self.label_x, -1)] + [(x, i) for i, (x, _) in enumerate(self.xcols)]
+        return min(centres, key=lambda xc: abs(xc[0] - _centre(c)))[1]
+
+    def _positioned(self, own: list[Cell]) -> None:
+        cols = self._columns(own)
+        label = cols.get(-1, [])
+        in_label_column = [c for c in own if self._nearest(c) == -1]
+        if in_label_column:
+            self.head_text += "".join(c.clean for c in in_label_column)
+            self._section_weight(self.section)
+            if self.section == "budget":
+                self._budget_meta(self.head_text)
+        roles = [self.xcols[i][1] for i in cols if i >= 0]
+        numeric = any(r in self.NUMERIC_ROLES for r in roles)
+        if self.logical is None:
+            if not self.data_started and all(_fragment(c) for i, cs in cols.items() if i >= 0 for c in cs):
+                self._header_continues(own)  # '值（A）', '数', '指标': the rest of the column labels
+                return
+            self.logical = cols
+            return
+        prev = self.logical
+        # a line continues the row above when it adds text only to columns that row has,
+        # and brings no new figure — unless figures are all it holds (a number wrapped
+        # in a narrow column: '615.3' / '4')
+        continues = all(i in prev or i == -1 for i in cols) and (
+            not numeric or (-1 not in cols and all(r in self.NUMERIC_ROLES for r in roles)))
+        if self.section == "budget":
+            # a label naming a fund line starts a line; a fragment ('拨款', '资金总额') continues one
+            label_text = "".join(c.clean for c in label)
+            if not numeric:
+                continues = True                         # words only: the label runs on
+            elif label_text:
+                continues = not L.match(L.BUDGET_KINDS, label_text)   # '拨款 4' vs '其他资金 —'
+            else:
+                continues = all(i in prev for i in cols)              # a wrapped figure
+        if continues:
+            for i, cs in cols.items():
+                prev.setdefault(i, []).extend(cs)
+            return
+        self._flush_logical()
+        self.logical = cols
+
+    def _header_continues(self, own: list[Cell]) -> None:
+        if not getattr(self, "xhead", None):
+            return
+        for c in own:
+            if c.bbox is None:
+                continue
+            nearest = min(self.xhead + [[self.label_x, None]], key=lambda h: abs(h[0] - _centre(c)))
+            if nearest[1] is not None:
+                nearest[1] += c.clean
+        self._derive_xcols()
+
+    def _flush_logical(self) -> None:
+        """Hand one logical row (its wrapped lines joined per column) to the aligned reader."""
+        cols, self.logical = self.logical, None
+        if not cols:
+            return
+        row = []
+        for i, cs in sorted(cols.items()):
+            first = cs[0]
+            numeric_col = i >= 0 and self.xcols[i][1] in self.NUMERIC_ROLES
+            text = ("" if numeric_col or i < 0 else "\n").join(c.text.strip() for c in cs)
+            row.append(Cell(text, first.row, i, page=first.page, bbox=first.bbox,
+                            confidence=min((c.confidence for c in cs if c.confidence is not None), default=None)))
+        saved = self.aligned, self.roles
+        self.aligned, self.roles = True, {i: role for i, (_, role) in enumerate(self.xcols)}
+        try:
+            getattr(self, "_" + self.section)(row, [c for c in row if c.clean])
+        finally:
+            self.aligned, self.roles = saved
 
     # ---------- header
     def _header(self, row: list[Cell], own: list[Cell]) -> None:
         f = self.form
         own = _split_packed(own)
+        header_cols: list = []
         i = 0
         matched_any = False
         while i < len(own):
@@ -216,7 +318,8 @@ class Builder:
                 label_part = re.match(r"^[^:：]*[:：]", c.clean)
                 rest = c.clean[label_part.end():] if label_part else ""
                 if not label_part:
-                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|填报日期|自评得分|自评总分)", "", c.clean)
+                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|填报日期|"
+                                  r"自评得分|自评总分|项目名|主管部|实施单)$", "", c.clean)
                 value_cells = [c] if rest else []
                 if not rest and i + 1 < len(own) and not L.match(L.HEADER_FIELDS, own[i + 1].clean) \
                         and not re.search(r"[:：]$", own[i + 1].clean):
@@ -225,7 +328,23 @@ class Builder:
                     i += 1
                 self._set_field(fld, rest, value_cells)
                 self.pending_field = fld if not rest and not self.aligned else None
+                if value_cells and value_cells[0].bbox is not None and not self.aligned:
+                    header_cols.append((_centre(value_cells[0]), fld))
+                if c.bbox is not None and not self.aligned:
+                    header_cols.append((_centre(c), None))
             i += 1
+        if header_cols:
+            self.header_cols = header_cols
+        elif self.header_cols and all(c.bbox is not None for c in own) \
+                and not re.search(L.FORM_TITLE + r"|年度", cell_text(own) or ""):
+            # a header line wrapped in its cell: each piece continues the field above it
+            for c in own:
+                x, fld = min(self.header_cols, key=lambda h: abs(h[0] - _centre(c)))
+                if fld and fld != "declared_total":
+                    self._set_field(fld, (getattr(f, fld) or "") + c.clean, [], append=True)
+            return
+        else:
+            self.header_cols = []
         if not matched_any:
             if self.pending_field and not self.aligned:
                 fld = self.pending_field
@@ -309,7 +428,21 @@ class Builder:
             for role in found.values():
                 if role not in self.role_seq:
                     self.role_seq.append(role)
+            if all(c.bbox is not None for c in own):            # PDF words: columns by position
+                self.xhead = [[_centre(c), c.clean] for c in own]
+                self.xtable = table
+                self._derive_xcols()
         return True
+
+    def _derive_xcols(self) -> None:
+        """Roles of the header columns, from their labels as completed so far."""
+        cols, seen = [], set()
+        for x, text in self.xhead:
+            role = L.match(self.xtable, text) if text and text[0] not in "（(" else None
+            if role and role not in seen:
+                seen.add(role)
+                cols.append((x, role))
+        self.xcols = sorted(cols)
 
     def _by_column(self, row: list[Cell]) -> dict[str, list[Cell]]:
         out: dict[str, list[Cell]] = {}
@@ -546,6 +679,8 @@ class Builder:
     def _finish_section(self) -> None:
         if self.form is None:
             return
+        if getattr(self, "logical", None):
+            self._flush_logical()
         if self.section == "goal":
             self._finish_goal()
         if self.section == "indicators" and self.aligned:

@@ -98,3 +98,15 @@ def test_legacy_word_without_libreoffice_is_unreadable_with_reason(monkeypatch):
     assert res["forms"] == []
     (f,) = res["findings"]
     assert f["code"] == "UNREADABLE" and "LibreOffice" in f["message"] and "libreoffice-writer" in f["message"]
+
+
+def test_borderless_pdfs_read_by_word_positions():
+    """No rulings: columns come from the header words' positions, wrapped cells are joined."""
+    from fixtures.evaluate import evaluate
+    rep = evaluate(FIXTURES / "truth" / "borderless.json", FIXTURES / "borderless", jobs=2)
+    assert rep["fields"] > 300
+    assert rep["overall"] >= 0.99, rep["wrong"][:10]
+    assert rep["recall"] == 1.0 and rep["precision"] == 1.0, (rep["misses"], rep["extras"])
+    from extract import read
+    doc = read(FIXTURES / "borderless" / "borderless01_national2020.pdf")
+    assert not any(b.aligned for b in doc.blocks)          # pdfplumber finds no ruled table here
