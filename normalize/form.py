@@ -318,8 +318,8 @@ class Builder:
                 label_part = re.match(r"^[^:：]*[:：]", c.clean)
                 rest = c.clean[label_part.end():] if label_part else ""
                 if not label_part:
-                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|填报日期|"
-                                  r"自评得分|自评总分|项目名|主管部|实施单)$", "", c.clean)
+                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|"
+                                  r"填报日期|自评得分|自评总分)|^(项目名|主管部|实施单)$", "", c.clean)
                 value_cells = [c] if rest else []
                 if not rest and i + 1 < len(own) and not L.match(L.HEADER_FIELDS, own[i + 1].clean) \
                         and not re.search(r"[:：]$", own[i + 1].clean):
