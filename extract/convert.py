@@ -1,4 +1,5 @@
-"""Legacy Word (.doc) and WPS files: converted to .docx by LibreOffice when it is installed."""
+"""LibreOffice, when installed: legacy Word (.doc) and WPS files are converted to .docx to
+be read, and Word files to PDF for evidence pictures."""
 from __future__ import annotations
 
 import shutil
@@ -13,22 +14,30 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read_legacy_word(path: str | Path) -> Document:
+def convert(path: str | Path, fmt: str, outdir: str | Path) -> Path:
+    """``path`` converted to ``fmt`` ('docx', 'pdf') in ``outdir``; UnreadableError if it cannot be."""
     exe = soffice()
     if exe is None:
-        raise UnreadableError("legacy Word/WPS file: converting it needs LibreOffice "
-                              "(apt-get install libreoffice-writer-nogui), which is not installed")
+        raise UnreadableError("converting it needs LibreOffice (apt-get install libreoffice-writer-nogui), "
+                              "which is not installed")
+    with tempfile.TemporaryDirectory() as profile:
+        try:
+            subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{profile}/p", "--convert-to", fmt,
+                            "--outdir", str(outdir), str(path)], capture_output=True, timeout=180, check=True)
+        except (subprocess.SubprocessError, OSError) as e:
+            raise UnreadableError(f"LibreOffice could not convert it ({type(e).__name__})")
+    out = Path(outdir) / (Path(path).stem + "." + fmt)
+    if not out.exists():
+        raise UnreadableError("LibreOffice could not convert it (no output)")
+    return out
+
+
+def read_legacy_word(path: str | Path) -> Document:
     from .docx import read_docx
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "docx", "--outdir", tmp, str(path)],
-                           capture_output=True, timeout=120, check=True)
-        except (subprocess.SubprocessError, OSError) as e:
-            raise UnreadableError(f"LibreOffice could not convert this legacy Word file ({type(e).__name__})")
-        out = next(Path(tmp).glob("*.docx"), None)
-        if out is None:
-            raise UnreadableError("LibreOffice could not convert this legacy Word file (no output)")
-        doc = read_docx(out)
+            doc = read_docx(convert(path, "docx", tmp))
+        except UnreadableError as e:
+            raise UnreadableError(f"legacy Word/WPS file: {e}")
     doc.path, doc.format, doc.sha256 = str(path), "doc", sha256_of(path)
     return doc

@@ -42,7 +42,18 @@ def sniff(path: Path) -> str:
 
 def read(path: str | Path, password: str | None = None) -> Document:
     """The file's Document, whatever its format; UnreadableError with a reason otherwise."""
-    path = Path(path)
+    doc = _read(Path(path), password)
+    tables = 0
+    for block in doc.blocks:
+        if block.aligned:
+            for row in block.rows:
+                for cell in row:
+                    cell.table = tables
+            tables += 1
+    return doc
+
+
+def _read(path: Path, password: str | None) -> Document:
     kind = sniff(path)
     if kind == "txt":
         from .text import read_text

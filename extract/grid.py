@@ -28,6 +28,7 @@ class Cell:
     page: int | None = None       # 1-based page (PDF, scan) or sheet number (spreadsheet)
     bbox: tuple[float, float, float, float] | None = None
     confidence: float | None = None  # OCR recognition confidence, None when not OCR'd
+    table: int | None = None      # which table of the document (aligned blocks counted in order)
 
     @property
     def clean(self) -> str:
@@ -36,6 +37,8 @@ class Cell:
 
     def provenance(self) -> dict:
         out = {"page": self.page, "row": self.row, "col": self.col}
+        if self.table is not None:
+            out["table"] = self.table
         if self.bbox is not None:
             out["bbox"] = [round(v, 1) for v in self.bbox]
         if self.confidence is not None:

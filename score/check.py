@@ -205,7 +205,7 @@ class Checker:
         rec = {"name": ind.name, "kind": None, "expected": None, "tier": None, "direction": None}
         self.recomputed["indicators"].append(rec)
         name = ind.name
-        cells = [ind.cells.get("score"), ind.cells.get("target"), ind.cells.get("actual")]
+        cells = [ind.cells.get("score"), ind.cells.get("target"), ind.cells.get("actual"), ind.cells.get("name")]
         satisfaction = "满意度" in (ind.level1 or "") + (ind.level2 or "")
         if _inapplicable(ind):
             rec["kind"] = "not applicable"

@@ -84,6 +84,58 @@ def crop(path: str, fmt: str, evidence: list[dict], password: str | None = None,
     return _png(region)
 
 
+@lru_cache(maxsize=32)
+def _rendering(path: str, sha: str, render_dir: str):
+    """A Word file rendered to PDF by LibreOffice (cached by content) and read back."""
+    from extract import read
+    from extract.convert import convert
+    target = Path(render_dir) / f"{sha}.pdf"
+    if not target.exists():
+        Path(render_dir).mkdir(parents=True, exist_ok=True)
+        import shutil
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / f"{sha}{Path(path).suffix}"
+            shutil.copy(path, src)
+            shutil.copy(convert(src, "pdf", tmp), target)
+    doc = read(target)
+    tables = [b for b in doc.blocks if b.aligned]
+    return str(target), tables
+
+
+def rendered_crop(path: str, sha: str, evidence: list[dict], render_dir: str) -> bytes | None:
+    """For a Word file: the same cells found in its LibreOffice rendering, cropped there.
+    A cell is used only if the rendering holds the same text at the same table/row/col."""
+    from extract import read
+    from extract.convert import soffice
+    if soffice() is None:
+        return None
+    try:
+        pdf, tables = _rendering(path, sha, render_dir)
+        source_tables = _source_tables(path)
+    except Exception:          # no rendering: the caller redraws instead
+        return None
+    mapped = []
+    for e in evidence:
+        t, r, c = e.get("table"), e.get("row"), e.get("col")
+        if t is None or t >= len(tables) or t >= len(source_tables):
+            continue
+        try:
+            want, got = source_tables[t].rows[r][c], tables[t].rows[r][c]
+        except IndexError:
+            continue
+        if want.clean and want.clean == got.clean and got.bbox is not None:
+            mapped.append({"page": got.page, "bbox": list(got.bbox)})
+    _ = read
+    return crop(pdf, "pdf", mapped) if mapped else None
+
+
+@lru_cache(maxsize=32)
+def _source_tables(path: str):
+    from extract import read
+    return [b for b in read(path).blocks if b.aligned]
+
+
 @lru_cache(maxsize=1)
 def _font():
     from PIL import ImageFont

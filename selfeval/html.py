@@ -8,7 +8,7 @@ import base64
 import html
 from pathlib import Path
 
-from .evidence import crop, redraw
+from .evidence import crop, redraw, rendered_crop
 from .reports import SEVERITY_ORDER, summary
 
 CSS = """
@@ -43,9 +43,13 @@ def _img(png: bytes | None, note: str) -> str:
     return f'<img class="evidence" alt="evidence" src="data:image/png;base64,{b64}"><div class="muted">{html.escape(note)}</div>'
 
 
-def picture(fd: dict, form: dict | None, fmt: str | None) -> tuple[bytes | None, str]:
+def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None) -> tuple[bytes | None, str]:
     """The evidence picture of a finding and a note on what it shows."""
     ev = fd.get("evidence") or []
+    if fmt in ("docx", "doc") and render_dir and ev and form is not None:
+        png = rendered_crop(fd["path"], form["source"]["sha256"], ev, render_dir)
+        if png:
+            return png, f"crop of {Path(fd['path']).name} as LibreOffice renders it, page {_page_of(ev)}"
     if fmt in ("pdf", "image") and any(e.get("bbox") for e in ev):
         try:
             png = crop(fd["path"], fmt, ev, transforms=(form or {}).get("source", {}).get("page_transforms"))
@@ -76,6 +80,10 @@ def picture(fd: dict, form: dict | None, fmt: str | None) -> tuple[bytes | None,
     return redraw(heads, vals, {1, 2}, _where(ev, fmt)), "redrawn from the extracted cells"
 
 
+def _page_of(ev: list[dict]):
+    return next((e.get("page") for e in ev if e.get("page")), 1)
+
+
 def _where(ev: list[dict], fmt) -> str:
     if not ev:
         return f"{fmt}"
@@ -94,14 +102,15 @@ def write_html(results: list[dict], out: Path) -> None:
         parts.append("<h2>Files not read</h2><table><tr><th>file</th><th>reason</th></tr>")
         parts += [f"<tr class='error'><td>{_e(r['path'])}</td><td>{_e(r['error'])}</td></tr>" for r in bad]
         parts.append("</table>")
+    render_dir = str(out.parent / "renders")
     for r in results:
         for f in r["forms"]:
-            parts.append(_form(r, f))
+            parts.append(_form(r, f, render_dir))
     parts.append("</body></html>")
     out.write_text("\n".join(parts), encoding="utf-8")
 
 
-def _form(r: dict, f: dict) -> str:
+def _form(r: dict, f: dict, render_dir: str | None = None) -> str:
     src = f["source"]
     rec = f.get("recomputed") or {}
     fds = sorted([fd for fd in r["findings"] if fd["form_index"] == src["form_index"]],
@@ -142,7 +151,7 @@ def _form(r: dict, f: dict) -> str:
         h.append("<p class='muted'>* weight inferred: the template prints no weight column.</p>")
     h.append(f"<h3>Findings ({len(fds)})</h3>")
     for fd in fds:
-        png, note = picture(fd, f, src["format"])
+        png, note = picture(fd, f, src["format"], render_dir)
         h.append(f"<div class='finding {fd['severity']}'><b>{_e(fd['code'])}</b> · {_e(fd['severity'])}"
                  f"{' · ' + _e(fd['indicator']) if fd['indicator'] else ''}<br>{_e(fd['message'])}"
                  f"{_img(png, note)}</div>")

@@ -171,3 +171,20 @@ def test_readme_sql_examples_run_on_the_archive(tmp_path):
     con = duckdb.connect(str(db))
     answers = [con.execute(q).fetchall() for q in queries]
     assert all(answers), answers          # the planted over-claims show up in every example
+
+
+def test_docx_evidence_is_cropped_from_its_rendering_or_redrawn(tmp_path, monkeypatch):
+    import shutil as sh
+
+    import extract.convert
+    from selfeval.html import picture
+    res = run(FIXTURES / "corpus" / "docx" / "form01_county2021.docx")
+    form = res["forms"][0]
+    fd = next(f for f in res["findings"] if f["code"] == "INDICATOR_SCORE_MISMATCH")
+    assert any("table" in e for e in fd["evidence"])
+    if sh.which("soffice") or sh.which("libreoffice"):
+        png, note = picture(fd, form, "docx", str(tmp_path / "renders"))
+        assert png[:4] == b"\x89PNG" and "as LibreOffice renders it" in note
+    monkeypatch.setattr(extract.convert, "soffice", lambda: None)
+    png, note = picture(fd, form, "docx", str(tmp_path / "renders2"))
+    assert png[:4] == b"\x89PNG" and "redrawn" in note
