@@ -6,14 +6,14 @@ column (aligned blocks) or in reading order (flowing blocks: text pulled from a 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import regex as re
 
 from extract.grid import Cell, Document
 
 from . import labels as L
-from .values import clean, decimals, is_blank, parse_number, parse_weight
+from .positions import PositionedRows, _centre
+from .schema import BudgetLine, Form, Indicator
+from .values import clean, is_blank, parse_number, parse_weight
 
 
 def cell_text(cells: list[Cell]) -> str | None:
@@ -30,80 +30,6 @@ def cell_text(cells: list[Cell]) -> str | None:
     return out or None
 
 
-@dataclass
-class BudgetLine:
-    kind: str
-    label: str
-    initial: float | None = None
-    adjusted: float | None = None
-    executed: float | None = None
-    rate_declared: float | None = None
-    weight: float | None = None
-    score_declared: float | None = None
-    texts: dict = field(default_factory=dict)   # role -> text as written
-    cells: dict = field(default_factory=dict)   # role -> Cell
-
-
-@dataclass
-class Goal:
-    target: str | None = None
-    actual: str | None = None
-    weight: float | None = None
-    score_declared: float | None = None
-    texts: dict = field(default_factory=dict)
-    cells: dict = field(default_factory=dict)
-
-
-@dataclass
-class Indicator:
-    level1: str | None = None
-    level2: str | None = None
-    name: str | None = None
-    target: str | None = None
-    actual: str | None = None
-    weight: float | None = None
-    score_declared: float | None = None
-    note: str | None = None
-    weight_inferred: bool = False
-    texts: dict = field(default_factory=dict)
-    cells: dict = field(default_factory=dict)
-
-
-@dataclass
-class Form:
-    path: str
-    sha256: str
-    format: str
-    form_index: int = 0
-    ocr: bool = False
-    page_transforms: dict = field(default_factory=dict)
-    year: int | None = None
-    title: str | None = None
-    project_name: str | None = None
-    department: str | None = None
-    implementing_unit: str | None = None
-    fill_date: str | None = None
-    declared_total: float | None = None
-    unit_declared: str | None = None
-    unit_used: str | None = None
-    budget_lines: list[BudgetLine] = field(default_factory=list)
-    goal: Goal = field(default_factory=Goal)
-    indicators: list[Indicator] = field(default_factory=list)
-    group_weights: dict = field(default_factory=dict)     # level1 -> printed weight
-    section_weights: dict = field(default_factory=dict)   # budget/goal/indicators -> printed weight
-    notes: str = ""
-    analysis: str = ""
-    texts: dict = field(default_factory=dict)
-    cells: dict = field(default_factory=dict)
-    pages: set = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-    money_mentions: list[float] = field(default_factory=list)
-    unit_evidence: str = ""
-
-    def is_form(self) -> bool:
-        return bool(self.project_name or self.indicators or self.budget_lines)
-
-
 def _roles_in(cells: list[Cell], table) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, c in enumerate(cells):
@@ -115,21 +41,11 @@ def _roles_in(cells: list[Cell], table) -> dict[int, str]:
     return out
 
 
-def _fragment(c: Cell) -> bool:
-    """A piece of a wrapped column label: a parenthetical or a few characters, no digits."""
-    t = c.clean
-    return t[:1] in ("（", "(") or (len(t) <= 4 and not re.search(r"\d", t))
-
-
-def _centre(c: Cell) -> float:
-    return (c.bbox[0] + c.bbox[2]) / 2 if c.bbox is not None else 0.0
-
-
 def _is_value(c: Cell) -> bool:
     return parse_number(c.text) is not None or is_blank(c.text)
 
 
-class Builder:
+class Builder(PositionedRows):
     def __init__(self, doc: Document):
         self.doc = doc
         self.forms: list[Form] = []
@@ -218,91 +134,6 @@ class Builder:
             return
         getattr(self, "_" + self.section)(row, own)
 
-    # ---------- flowing text with word positions (borderless tables)
-    NUMERIC_ROLES = ("weight", "score", "rate", "adjusted", "executed", "initial")
-
-    def _columns(self, own: list[Cell]) -> dict[int, list[Cell]]:
-        """Each piece to the column whose header centre is nearest (−1: the section's label
-        column, left of the first header); budget labels are labels wherever they sit."""
-        out: dict[int, list[Cell]] = {}
-        for c in own:
-            col = -1 if self.section == "budget" and not _is_value(c) else self._nearest(c)
-            out.setdefault(col, []).append(c)
-        return out
-
-    def _nearest(self, c: Cell) -> int:
-        centres = [(self.label_x, -1)] + [(x, i) for i, (x, _) in enumerate(self.xcols)]
-        return min(centres, key=lambda xc: abs(xc[0] - _centre(c)))[1]
-
-    def _positioned(self, own: list[Cell]) -> None:
-        cols = self._columns(own)
-        label = cols.get(-1, [])
-        in_label_column = [c for c in own if self._nearest(c) == -1]
-        if in_label_column:
-            self.head_text += "".join(c.clean for c in in_label_column)
-            self._section_weight(self.section)
-            if self.section == "budget":
-                self._budget_meta(self.head_text)
-        roles = [self.xcols[i][1] for i in cols if i >= 0]
-        numeric = any(r in self.NUMERIC_ROLES for r in roles)
-        if self.logical is None:
-            if not self.data_started and all(_fragment(c) for i, cs in cols.items() if i >= 0 for c in cs):
-                self._header_continues(own)  # '值（A）', '数', '指标': the rest of the column labels
-                return
-            self.logical = cols
-            return
-        prev = self.logical
-        # a line continues the row above when it adds text only to columns that row has,
-        # and brings no new figure — unless figures are all it holds (a number wrapped
-        # in a narrow column: '615.3' / '4')
-        continues = all(i in prev or i == -1 for i in cols) and (
-            not numeric or (-1 not in cols and all(r in self.NUMERIC_ROLES for r in roles)))
-        if self.section == "budget":
-            # a label naming a fund line starts a line; a fragment ('拨款', '资金总额') continues one
-            label_text = "".join(c.clean for c in label)
-            if not numeric:
-                continues = True                         # words only: the label runs on
-            elif label_text:
-                continues = not L.match(L.BUDGET_KINDS, label_text)   # '拨款 4' vs '其他资金 —'
-            else:
-                continues = all(i in prev for i in cols)              # a wrapped figure
-        if continues:
-            for i, cs in cols.items():
-                prev.setdefault(i, []).extend(cs)
-            return
-        self._flush_logical()
-        self.logical = cols
-
-    def _header_continues(self, own: list[Cell]) -> None:
-        if not getattr(self, "xhead", None):
-            return
-        for c in own:
-            if c.bbox is None:
-                continue
-            nearest = min(self.xhead + [[self.label_x, None]], key=lambda h: abs(h[0] - _centre(c)))
-            if nearest[1] is not None:
-                nearest[1] += c.clean
-        self._derive_xcols()
-
-    def _flush_logical(self) -> None:
-        """Hand one logical row (its wrapped lines joined per column) to the aligned reader."""
-        cols, self.logical = self.logical, None
-        if not cols:
-            return
-        row = []
-        for i, cs in sorted(cols.items()):
-            first = cs[0]
-            numeric_col = i >= 0 and self.xcols[i][1] in self.NUMERIC_ROLES
-            text = ("" if numeric_col or i < 0 else "\n").join(c.text.strip() for c in cs)
-            row.append(Cell(text, first.row, i, page=first.page, bbox=first.bbox,
-                            confidence=min((c.confidence for c in cs if c.confidence is not None), default=None)))
-        saved = self.aligned, self.roles
-        self.aligned, self.roles = True, {i: role for i, (_, role) in enumerate(self.xcols)}
-        try:
-            getattr(self, "_" + self.section)(row, [c for c in row if c.clean])
-        finally:
-            self.aligned, self.roles = saved
-
     # ---------- header
     def _header(self, row: list[Cell], own: list[Cell]) -> None:
         f = self.form
@@ -373,8 +204,6 @@ class Builder:
 
     # ---------- sections
     def _open_section(self, row: list[Cell], own: list[Cell]) -> None:
-        f = self.form
-        label = own[0]
         self.head_text = "".join(c.clean for c in own)
         if self.section == "budget":
             self._budget_meta(self.head_text)
@@ -433,16 +262,6 @@ class Builder:
                 self.xtable = table
                 self._derive_xcols()
         return True
-
-    def _derive_xcols(self) -> None:
-        """Roles of the header columns, from their labels as completed so far."""
-        cols, seen = [], set()
-        for x, text in self.xhead:
-            role = L.match(self.xtable, text) if text and text[0] not in "（(" else None
-            if role and role not in seen:
-                seen.add(role)
-                cols.append((x, role))
-        self.xcols = sorted(cols)
 
     def _by_column(self, row: list[Cell]) -> dict[str, list[Cell]]:
         out: dict[str, list[Cell]] = {}
@@ -527,7 +346,6 @@ class Builder:
         if self._header_roles(own, L.GOAL_ROLES, 1) or not own or self._head(own):
             return
         if self.aligned:
-            g = self.form.goal
             for role, cells in self._by_column(row).items():
                 own_cells = [c for c in cells if not c.merged] or []
                 t = cell_text(own_cells) if own_cells else None

@@ -1,7 +1,7 @@
 """A Form as the contract's JSON object (``selfeval extract --json``)."""
 from __future__ import annotations
 
-from .form import Form
+from .schema import Form
 
 
 FIELD_OF_ROLE = {"score": "score_declared", "rate": "rate_declared"}

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from normalize.form import Form, Indicator
+from normalize.schema import Form, Indicator
 from normalize.values import decimals, is_blank, parse_quantity
 
 from .rules import RuleSet, tier_key

@@ -106,7 +106,6 @@ def _rendering(path: str, sha: str, render_dir: str):
 def rendered_crop(path: str, sha: str, evidence: list[dict], render_dir: str) -> bytes | None:
     """For a Word file: the same cells found in its LibreOffice rendering, cropped there.
     A cell is used only if the rendering holds the same text at the same table/row/col."""
-    from extract import read
     from extract.convert import soffice
     if soffice() is None:
         return None
@@ -126,7 +125,6 @@ def rendered_crop(path: str, sha: str, evidence: list[dict], render_dir: str) ->
             continue
         if want.clean and want.clean == got.clean and got.bbox is not None:
             mapped.append({"page": got.page, "bbox": list(got.bbox)})
-    _ = read
     return crop(pdf, "pdf", mapped) if mapped else None
 
 

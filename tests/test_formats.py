@@ -1,6 +1,5 @@
 """Every format through the same path: DOCX, text-layer PDF, XLSX, XLS, DOC."""
 import json
-from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SEEDS, non_info, run

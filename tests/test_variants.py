@@ -1,5 +1,5 @@
 """Forms in variants not seen in the seeds, made by editing the seed text."""
-from conftest import non_info, run, variant
+from conftest import run, variant
 
 from selfeval.accuracy import field_pairs, same
 

@@ -1,0 +1,80 @@
+"""The schema every form is mapped onto (see the contract): budget lines, the overall goal,
+indicators, and the form with its header fields.  ``texts`` keeps each figure as written
+(its precision), ``cells`` where it was read (provenance, OCR confidence)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BudgetLine:
+    kind: str
+    label: str
+    initial: float | None = None
+    adjusted: float | None = None
+    executed: float | None = None
+    rate_declared: float | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    texts: dict = field(default_factory=dict)   # role -> text as written
+    cells: dict = field(default_factory=dict)   # role -> Cell
+
+
+@dataclass
+class Goal:
+    target: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+
+
+@dataclass
+class Indicator:
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: str | None = None
+    actual: str | None = None
+    weight: float | None = None
+    score_declared: float | None = None
+    note: str | None = None
+    weight_inferred: bool = False
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+
+
+@dataclass
+class Form:
+    path: str
+    sha256: str
+    format: str
+    form_index: int = 0
+    ocr: bool = False
+    page_transforms: dict = field(default_factory=dict)
+    year: int | None = None
+    title: str | None = None
+    project_name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    fill_date: str | None = None
+    declared_total: float | None = None
+    unit_declared: str | None = None
+    unit_used: str | None = None
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    goal: Goal = field(default_factory=Goal)
+    indicators: list[Indicator] = field(default_factory=list)
+    group_weights: dict = field(default_factory=dict)     # level1 -> printed weight
+    section_weights: dict = field(default_factory=dict)   # budget/goal/indicators -> printed weight
+    notes: str = ""
+    analysis: str = ""
+    texts: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)
+    pages: set = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    money_mentions: list[float] = field(default_factory=list)
+    unit_evidence: str = ""
+
+    def is_form(self) -> bool:
+        return bool(self.project_name or self.indicators or self.budget_lines)
