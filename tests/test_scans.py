@@ -83,3 +83,12 @@ def test_garbage_text_layer_goes_to_ocr(monkeypatch):
     assert form["source"]["ocr"] is True
     assert form["declared_total"] == truth["forms"][0]["declared_total"]
     assert [i["score_declared"] for i in form["indicators"]] == [row[6] for row in truth["forms"][0]["indicators"]]
+
+
+def test_rules_printed_on_scanned_forms_are_read_as_printed():
+    """A misread band in the OCR'd notes ('60%' → '69%') would quietly change the rules."""
+    from selfeval.batch import run_batch
+    results = run_batch([SCANS / "scan_form00_national2020.pdf", SCANS / "scan_form04_fengtai2019.pdf",
+                         SCANS / "scan_form11_county2021.jpg"], jobs=2)
+    got = [f["rule_set"]["id"] for r in results for f in r["forms"]]
+    assert got == ["national-2020", "fengtai-2019", "county-2021"]
