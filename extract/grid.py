@@ -63,7 +63,6 @@ class Document:
     pages: int | None = None
     ocr: bool = False
     page_transforms: dict = field(default_factory=dict)  # OCR'd page -> {turn, angle, dpi}
-    warnings: list[str] = field(default_factory=list)
 
 
 class UnreadableError(Exception):

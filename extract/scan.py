@@ -213,11 +213,14 @@ def fit(img: np.ndarray) -> tuple[np.ndarray, float]:
     return cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), k
 
 
-def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict, float]:
-    """One page image → (page items, transform, mean confidence)."""
+TURNS = (0, 1, 3, 2)      # upright first; the other turns only if the reading is poor
+
+
+def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
+    """One page image → (page items, the transform that cleaned it)."""
     img, scale = fit(img)
     best = None
-    for quarter in _turn_candidates(img):
+    for quarter in TURNS:
         gray0 = to_gray(turn(img, quarter))
         angle = skew_angle(gray0)
         gray = rotate(gray0, angle)
@@ -231,21 +234,13 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict, float]:
     STATS["pages"] = STATS.get("pages", 0) + 1
     tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
     words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
-    mean_conf = float(np.mean([w["conf"] for w in words])) if words else 0.0
-    return page_items(page_no, words, tables, tol=GRID_TOL), {"turn": quarter, "angle": angle, "scale": scale}, mean_conf
-
-
-def _turn_candidates(img: np.ndarray):
-    """Upright first; then the other three turns, tried only if the reading is poor."""
-    yield 0
-    for q in (1, 3, 2):
-        yield q
+    return page_items(page_no, words, tables, tol=GRID_TOL), {"turn": quarter, "angle": angle, "scale": scale}
 
 
 def _finish(doc: Document, pages: dict[int, tuple]) -> None:
     items = []
     for page_no in sorted(pages):
-        page_items_, transform, conf = pages[page_no]
+        page_items_, transform = pages[page_no]
         items.extend(page_items_)
         doc.page_transforms[page_no] = transform
     doc.ocr = True
@@ -266,7 +261,7 @@ def ocr_pdf_pages(path: str, pages: list[int], password: str | None, doc: Docume
     """Scanned pages of a PDF → {page: items}; records each page's transform in doc."""
     out = {}
     for p in pages:
-        items, transform, _ = read_page(render_pdf_page(path, p, password), p)
+        items, transform = read_page(render_pdf_page(path, p, password), p)
         out[p] = items
         doc.page_transforms[p] = transform
     doc.ocr = True

@@ -13,7 +13,7 @@ from extract.grid import Cell, Document
 from . import labels as L
 from .positions import PositionedRows, _centre
 from .schema import BudgetLine, Form, Indicator
-from .values import clean, is_blank, parse_number, parse_weight
+from .values import clean, is_blank, is_figure, parse_number, parse_weight
 
 
 def cell_text(cells: list[Cell]) -> str | None:
@@ -41,10 +41,6 @@ def _roles_in(cells: list[Cell], table) -> dict[int, str]:
     return out
 
 
-def _is_value(c: Cell) -> bool:
-    return parse_number(c.text) is not None or is_blank(c.text)
-
-
 class Builder(PositionedRows):
     def __init__(self, doc: Document):
         self.doc = doc
@@ -53,6 +49,12 @@ class Builder(PositionedRows):
         self.section = "header"
         self.aligned = True
         self.pending_rows: list[tuple] = []
+        self.indicator_roles: dict = {}   # the indicator table's columns, for its 总分 row
+        self.xhead: list = []             # header words and positions (flowing text with boxes)
+        self.xcols: list = []
+        self.logical = None
+        self.label_x = 0.0
+        self.header_cols: list = []
 
     # ---------- form boundaries
     def _new_form(self) -> Form:
@@ -285,7 +287,7 @@ class Builder(PositionedRows):
                     f.section_weights["budget"] = w
             return
         if self.aligned:
-            kind_cell = next((c for c in own if not _is_value(c) and L.match(L.BUDGET_KINDS, c.clean)), None)
+            kind_cell = next((c for c in own if not is_figure(c.text) and L.match(L.BUDGET_KINDS, c.clean)), None)
             if kind_cell is None:
                 return
             self.data_started = True
@@ -293,8 +295,8 @@ class Builder(PositionedRows):
             self._budget_line(L.match(L.BUDGET_KINDS, kind_cell.clean), kind_cell,
                               {k: v[0] for k, v in by_col.items()})
             return
-        values = [c for c in own if _is_value(c)]
-        words = [c for c in own if not _is_value(c) and c.clean[0] not in "（("]
+        values = [c for c in own if is_figure(c.text)]
+        words = [c for c in own if not is_figure(c.text) and c.clean[0] not in "（("]
         if words:
             if self.pending_kind is None:
                 self.pending_kind = ("", words[0])
@@ -483,7 +485,7 @@ class Builder(PositionedRows):
         self.section = "after_total"
 
     def _indicator_role_at(self, col: int) -> str | None:
-        return self.indicator_roles.get(col) if hasattr(self, "indicator_roles") else None
+        return self.indicator_roles.get(col)
 
     def _after_total(self, row: list[Cell], own: list[Cell]) -> None:
         self._notes(row, own)
@@ -497,7 +499,7 @@ class Builder(PositionedRows):
     def _finish_section(self) -> None:
         if self.form is None:
             return
-        if getattr(self, "logical", None):
+        if self.logical:
             self._flush_logical()
         if self.section == "goal":
             self._finish_goal()

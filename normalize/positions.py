@@ -9,6 +9,7 @@ import regex as re
 from extract.grid import Cell
 
 from . import labels as L
+from .values import is_figure
 
 
 def _fragment(c: Cell) -> bool:
@@ -21,11 +22,6 @@ def _centre(c: Cell) -> float:
     return (c.bbox[0] + c.bbox[2]) / 2 if c.bbox is not None else 0.0
 
 
-def _is_value(c: Cell) -> bool:
-    from .values import is_blank, parse_number
-    return parse_number(c.text) is not None or is_blank(c.text)
-
-
 class PositionedRows:
     """Mixed into the form builder: state ``xhead``, ``xcols``, ``label_x``, ``logical``."""
 
@@ -36,7 +32,7 @@ class PositionedRows:
         column, left of the first header); budget labels are labels wherever they sit."""
         out: dict[int, list[Cell]] = {}
         for c in own:
-            col = -1 if self.section == "budget" and not _is_value(c) else self._nearest(c)
+            col = -1 if self.section == "budget" and not is_figure(c.text) else self._nearest(c)
             out.setdefault(col, []).append(c)
         return out
 
@@ -84,7 +80,7 @@ class PositionedRows:
         self.logical = cols
 
     def _header_continues(self, own: list[Cell]) -> None:
-        if not getattr(self, "xhead", None):
+        if not self.xhead:
             return
         for c in own:
             if c.bbox is None:

@@ -72,8 +72,6 @@ class Form:
     texts: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)
     pages: set = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)
-    money_mentions: list[float] = field(default_factory=list)
     unit_evidence: str = ""
 
     def is_form(self) -> bool:

@@ -24,7 +24,6 @@ def resolve_unit(form) -> tuple[str, str]:
             mentions.extend(money_amounts(text))
     for text in (form.goal.target, form.goal.actual):
         mentions.extend(money_amounts(text))
-    form.money_mentions = mentions
     used, evidence = declared, "as printed"
     if figures:
         order = [declared] if declared else []

@@ -71,6 +71,11 @@ def parse_number(text: str | None) -> float | None:
     return v
 
 
+def is_figure(text: str | None) -> bool:
+    """A cell that holds a figure, or the blank ('—', '/') standing for one."""
+    return parse_number(text) is not None or is_blank(text)
+
+
 def decimals(text: str | None) -> int | None:
     """Digits after the decimal point as written ('9.97' → 2, '20' → 0)."""
     s = clean(text).rstrip("%分")

@@ -65,8 +65,6 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
         d = form_to_dict(form)
         d["rule_set"] = rules.to_dict()
         d["recomputed"] = recomputed
-        for w in doc.warnings:
-            d.setdefault("warnings", []).append(w)
         res.forms.append(d)
         res.findings.extend(fd.to_dict(form) for fd in findings)
     res.seconds = time.perf_counter() - t0
