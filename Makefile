@@ -3,7 +3,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench eval fixtures clean
+.PHONY: install sysdeps run test bench eval fixtures clean
+
+# Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
+# CJK fonts and poppler.  Installed by `make run` where it can be (Debian/Ubuntu as root);
+# elsewhere it says what to install and goes on.  `make test` never needs them.
+SYSPKGS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,11 +18,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+sysdeps:
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
+	  echo "LibreOffice: $$(command -v soffice || command -v libreoffice)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(SYSPKGS) with apt-get (a few minutes, once)"; \
+	  if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        $(SYSPKGS)) >.sysdeps.log 2>&1; then echo "installed"; \
+	  else echo "apt-get could not install them (see .sysdeps.log): .doc/.wps files will be reported UNREADABLE"; fi; \
+	else \
+	  echo "note: LibreOffice is not installed and this is not a root Debian/Ubuntu shell;"; \
+	  echo "      install $(SYSPKGS) to read .doc/.wps files (the audit goes on without them)"; \
+	fi
+
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary
-run: $(STAMP)
+run: $(STAMP) sysdeps
 	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/scans fixtures/bad --out reports
 
-## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed)
+## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
@@ -34,4 +52,4 @@ fixtures: $(STAMP)
 	$(PY) -m fixtures.generate
 
 clean:
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) reports .sysdeps.log

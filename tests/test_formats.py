@@ -4,15 +4,21 @@ import json
 import pytest
 from conftest import FIXTURES, SEEDS, non_info, run
 
+from extract.convert import soffice
 from selfeval.accuracy import field_pairs, same
 
 CORPUS = FIXTURES / "corpus"
+HAVE_LIBREOFFICE = soffice() is not None
+needs_libreoffice = pytest.mark.skipif(
+    not HAVE_LIBREOFFICE, reason="LibreOffice is not installed: .doc files cannot be converted here "
+                                 "(`make run` installs it on Debian as root; or apt-get install libreoffice-writer-nogui)")
 
 
 @pytest.fixture(scope="module")
 def report():
     from fixtures.evaluate import evaluate
-    return evaluate(FIXTURES / "truth" / "corpus.json", CORPUS, jobs=2)
+    return evaluate(FIXTURES / "truth" / "corpus.json", CORPUS, jobs=2,
+                    exclude=() if HAVE_LIBREOFFICE else ("doc/",))
 
 
 def test_corpus_is_what_the_issue_asks_for():
@@ -32,9 +38,14 @@ def test_corpus_is_what_the_issue_asks_for():
 
 
 def test_field_accuracy_per_format(report):
-    for fmt in ("docx", "pdf", "xlsx", "xls", "doc"):
+    for fmt in ("docx", "pdf", "xlsx", "xls"):
         assert report["per_format"][fmt] >= 0.99, (fmt, [w for w in report["wrong"] if w[0].startswith(fmt)][:10])
     assert report["fields"] > 10000
+
+
+@needs_libreoffice
+def test_field_accuracy_legacy_doc(report):
+    assert report["per_format"]["doc"] >= 0.99, [w for w in report["wrong"] if w[0].startswith("doc")][:10]
 
 
 def test_every_planted_finding_found_and_clean_forms_clean(report):
