@@ -39,9 +39,9 @@ run: $(STAMP) sysdeps
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-## make eval: field accuracy per format and layout, finding recall/precision
+## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms (ARGS=real: every wrong field)
 eval: $(STAMP)
-	$(PY) -m fixtures.evaluate
+	$(PY) -m fixtures.evaluate $(ARGS)
 
 ## make bench: forms/second per format and the ratio to bare pdfplumber; writes BENCHMARKS.md
 bench: $(STAMP)

@@ -7,8 +7,10 @@ Two shapes occur (see the seeds):
   row.  Word also leaves blank lines inside a cell (an empty trailing paragraph); when a
   row split that way adds back up to the width of the row before it, the two halves are
   one row.  Rows here are aligned: one cell per column, empty cells kept.
-* Text from a PDF: each line is a flattened row whose cells are separated by spaces, and
-  long labels are broken across lines.  Rows here are flowing.
+* Text from a PDF or a web page: each line is a flattened row whose cells are separated by
+  spaces (or by pipes, a web table as text), one cell per line, or a whole form run
+  together; long labels are broken across lines.  Rows here are flowing: the token-stream
+  reader (normalize/stream.py) finds the structure.
 """
 from __future__ import annotations
 
@@ -75,7 +77,14 @@ def read_text(path: str | Path) -> Document:
     if not nonblank:
         raise UnreadableError("no text in file")
     tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
-    if tabbed >= 0.5 * len(nonblank):
+    piped = sum(1 for ln in nonblank if ln.count("|") >= 2)
+    if piped >= 0.3 * len(nonblank):
+        # a pipe table (a web page's table as text): cells between the pipes, spaces inside a
+        # cell kept in the cell
+        rows = [[Cell(p.strip(), row=r, col=c) for c, p in enumerate(q for q in ln.split("|") if q.strip())]
+                for r, ln in enumerate(lines)]
+        doc.blocks.append(Block(rows=[row for row in rows if row], aligned=False))
+    elif tabbed >= 0.5 * len(nonblank):
         rows = _word_dump_rows(lines)
         cells = [[Cell(t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
         doc.blocks.append(Block(rows=cells, aligned=True))

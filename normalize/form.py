@@ -58,6 +58,8 @@ class Builder(PositionedRows):
 
     # ---------- form boundaries
     def _new_form(self) -> Form:
+        if self.form is not None:
+            self.form.texts.setdefault("table_end", "next form")
         f = Form(path=self.doc.path, sha256=self.doc.sha256, format=self.doc.format,
                  form_index=len(self.forms), ocr=self.doc.ocr, page_transforms=self.doc.page_transforms)
         self.forms.append(f)
@@ -94,6 +96,8 @@ class Builder(PositionedRows):
                 self.roles, self.role_seq = {}, []
             for row in block.rows:
                 self._row(row)
+            if block.aligned and self.form is not None and self.section == "indicators":
+                self.form.texts.setdefault("table_end", "end of table")
         self._finish()
         return [f for f in self.forms if f.is_form()]
 
@@ -565,6 +569,16 @@ def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[st
     return out
 
 
+def confidence(f: Form) -> float:
+    from .binding import consistency
+    return consistency(f)
+
+
+def missing_fields(f: Form) -> list[str]:
+    from .binding import missing
+    return missing(f)
+
+
 def finish_form(f: Form) -> None:
     """Form-level inferences that need the whole form: weights the template leaves out."""
     infer_weights(f)
@@ -594,9 +608,28 @@ def infer_weights(f: Form) -> None:
 
 
 def build_forms(doc: Document) -> list[Form]:
-    """Every form in a document, on the schema, money in yuan."""
+    """Every form in a document, on the schema, money in yuan.
+
+    Competing readers: the column-table reader (tables whose columns are real, and text
+    whose rows kept their lines) and, where the document has no real table, the token-stream
+    reader.  Each proposes its forms; the binding the form's own evidence supports best
+    (labels placed, values of their field's type, the form's arithmetic) wins."""
+    from .binding import quality
+    from .stream import read_stream
     from .units import resolve_unit
     forms = Builder(doc).run()
     for f in forms:
+        f.mapping = {"reader": "column-table", "unplaced": [], "missing": []}
+    if not any(b.aligned for b in doc.blocks):
+        stream = read_stream(doc)
+        for f, rep in stream:
+            finish_form(f)
+            f.mapping = rep.to_dict(0.0)
+        alt = [f for f, _ in stream]
+        if sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
+            forms = alt
+    for f in forms:
         f.unit_used, f.unit_evidence = resolve_unit(f)
+        f.mapping["confidence"] = round(confidence(f), 3)
+        f.mapping["missing"] = missing_fields(f)
     return forms

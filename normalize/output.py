@@ -55,4 +55,5 @@ def form_to_dict(f: Form) -> dict:
         "section_weights": f.section_weights,
         "notes": f.notes.strip() or None,
         "provenance": _prov(f.cells),
+        "mapping": f.mapping or None,
     }

@@ -73,6 +73,7 @@ class Form:
     cells: dict = field(default_factory=dict)
     pages: set = field(default_factory=set)
     unit_evidence: str = ""
+    mapping: dict = field(default_factory=dict)   # the reader's report: reader, unplaced, missing, confidence
 
     def is_form(self) -> bool:
         return bool(self.project_name or self.indicators or self.budget_lines)

@@ -323,12 +323,30 @@ class Checker:
                  f"{low:.0%}–{high:.0%} = [{lo_s:g}, {hi_s:g}]", name, score, hi_s if over else lo_s, cells)
         return key
 
+    def incomplete(self, what: str) -> None:
+        """A check whose inputs were not all read is not run as a mismatch: it is said once
+        (EXTRACTION_INCOMPLETE, a warning), never turned into an accusation."""
+        if any(fd.code == "EXTRACTION_INCOMPLETE" and fd.message == what for fd in self.findings):
+            return
+        self.add("EXTRACTION_INCOMPLETE", "warning", what)
+
+    def table_read_to_end(self) -> bool:
+        """The indicator table was read to its end (its 总分/合计 row, the end of a real table,
+        the form's notes, or the next form): sums over it may be checked.  A text that stops
+        inside the table (an excerpt, a cut page) is not."""
+        f = self.f
+        return "total_row" in f.texts or "table_end" in f.texts or bool(f.notes.strip())
+
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
         if any(c is not None and c.confidence is not None and c.confidence < LOW_CONFIDENCE
                for i in inds for c in (i.cells.get("weight"),)):
             return          # a weight read with low confidence (flagged): no sums on guesses
+        if inds and not self.table_read_to_end():
+            self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
+                            "weight total and the declared total were not checked against its sums")
+            return
         for level1, printed in f.group_weights.items():
             members = [i.weight for i in inds if i.level1 == level1]
             if not members or any(w is None for w in members):
@@ -384,6 +402,20 @@ class Checker:
                 continue
             if i.score_declared is not None:
                 parts.append(i.score_declared)
+        # a row read whole with a blank score is a printed blank (MISSING_VALUE says so); a row
+        # whose weight and score were both not read was not read
+        unread = [i.name for i in f.indicators if i.score_declared is None and i.weight is None
+                  and not _inapplicable(i)
+                  and not ("满意度" in (i.level1 or "") + (i.level2 or "") and self.rules.satisfaction_optional)]
+        agrees = compare(f.declared_total, sum(parts), self.p) in ("ok", "rounding")
+        if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
+                (primary is not None and primary.score_declared is None and primary.weight is not None):
+            what = ("no indicator was read" if not f.indicators else
+                    f"{len(unread)} indicator score(s) were not read ({', '.join(map(str, unread[:3]))})" if unread else
+                    "the budget score was not read" if primary is not None and primary.score_declared is None
+                    else "the indicator table was not read to its 总分/合计 row")
+            self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")
+            return
         s = sum(parts)
         expected = s
         how = "the declared parts summed"

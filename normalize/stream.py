@@ -1,0 +1,722 @@
+"""The token-stream reader: forms whose table structure is gone.
+
+Real forms reach us as text with their tables flattened: rows on one line, one cell per
+line, pipe rows, a whole form on one line, cells run together with no separator.  This
+reader takes the document as one stream of tokens (cells in reading order, lines kept only
+as hints), cuts run-together tokens at the labels of the vocabulary, splits the stream
+into forms and each form into regions by their anchors, and reads each region by what its
+labels say and what its values are:
+
+* header: key/value (a label, then its value);
+* budget: the column labels give the roles; each budget line is a kind label and the
+  figures after it, bound to the roles by type and by the line's own arithmetic
+  (executed / budget ≈ rate, score ≤ weight);
+* goal: the target and actual texts;
+* indicators: the column labels give a row's roles in order; the stream is cut into rows
+  by a dynamic programme that aligns each candidate row's tokens with the roles by type
+  (a name is text, a weight a number, a score a number no larger than the weight), so that
+  rows are found whether or not lines mark them.
+
+Everything it could not place is kept in the form's mapping report.  It keeps no state
+between forms; a region's reading depends only on the region's tokens.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+
+import regex as re
+
+from extract.grid import Cell, Document
+
+from .labels import LEVEL1_OF_LEVEL2
+from .schema import BudgetLine, Form, Indicator
+from .text import first_match, key, key_map, matches, pattern, vocabulary
+from .values import is_blank, parse_number, parse_weight
+
+MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
+
+
+@dataclass
+class Tok:
+    text: str
+    key: str
+    cell: Cell
+    line: int
+
+
+# ---------------------------------------------------------------- tokens
+@lru_cache(maxsize=1)
+def _split_re():
+    v = vocabulary()
+    words = sorted(set(v["split"]["words"]), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _pieces(t: Tok) -> list[Tok]:
+    """A token whose cells ran together, cut at the vocabulary's labels (and between a label
+    and the figures glued to it)."""
+    k = t.key
+    if len(k) < 8 or _is_label(k):
+        return [t]
+    cuts = set()
+    for m in _split_re().finditer(k):
+        cuts.update((m.start(), m.end()))
+    cuts = sorted(c for c in cuts if 0 < c < len(k))
+    if not cuts:
+        return [t]
+    _, idx = key_map(t.text)
+    out, start = [], 0
+    for c in cuts + [len(k)]:
+        kk = k[start:c]
+        if kk:
+            if len(idx) == len(k):
+                lo, hi = idx[start], (idx[c] if c < len(k) else len(t.text))
+                text = t.text[lo:hi].strip()
+            else:
+                text = kk
+            out.append(Tok(text, kk, Cell(text, t.cell.row, t.cell.col, page=t.cell.page, bbox=t.cell.bbox,
+                                          confidence=t.cell.confidence), t.line))
+        start = c
+    return out
+
+
+PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%")
+
+
+def _run_together(row: list[Cell]) -> bool:
+    """A line whose cells ran together: a long piece holding several labels.  Its spaces are
+    then wrapping inside cells, not cell boundaries."""
+    return any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row)
+
+
+def _values_apart(t: Tok) -> list[Tok]:
+    """In run-together text, percentages are whole values: cut them out of the piece."""
+    if not PERCENT.search(t.key) or PERCENT.fullmatch(t.key):
+        return [t]
+    out, last = [], 0
+    for m in PERCENT.finditer(t.key):
+        for a, b in ((last, m.start()), (m.start(), m.end())):
+            kk = re.sub(r"^[1-9]、(?=\d)", "", t.key[a:b])     # a page marker before a figure
+            if kk:
+                out.append(Tok(kk, kk, t.cell, t.line))
+        last = m.end()
+    if t.key[last:]:
+        out.append(Tok(t.key[last:], t.key[last:], t.cell, t.line))
+    return out
+
+
+def tokens_of(doc: Document) -> list[Tok]:
+    toks: list[Tok] = []
+    line = 0
+    for block in doc.blocks:
+        for row in block.rows:
+            line += 1
+            cells = [c for c in row if not c.merged and c.text.strip()]
+            if cells and _run_together(cells):
+                text = "".join(c.text for c in cells)
+                c0 = cells[0]
+                whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line)
+                for p in _pieces(whole):
+                    toks.extend(_values_apart(p))
+                continue
+            for c in cells:
+                toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
+    return _join_fragments(toks)
+
+
+LABEL_TABLES = ("header", "indicators", "budget", "budget_kinds", "goal", "regions", "levels")
+
+
+def _is_label(k: str) -> bool:
+    """The token *is* a label: some label pattern matches it from its first character and
+    leaves at most a colon or a weight ('(20分)') over."""
+    v = vocabulary()
+    k = re.sub(r"^其中:?(?=.)", "", k)
+    for table in LABEL_TABLES:
+        for name, pats in v[table].items():
+            for p in ([pats] if isinstance(pats, str) else pats if isinstance(pats, list) else []):
+                m = pattern(p).search(k)
+                if m and m.start() == 0 and re.fullmatch(r"[:]?(\(\d+(\.\d+)?分?\))?", k[m.end():]):
+                    return True
+    return False
+
+
+def _join_fragments(toks: list[Tok]) -> list[Tok]:
+    """Labels broken over lines or cells ('数量' / '指标', '满意度' / '指标'): adjacent tokens
+    that are not labels alone but are one together."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        joined = None
+        for n in (2, 3):
+            if i + n <= len(toks) and len(t.key) <= 6:
+                k = "".join(x.key for x in toks[i:i + n])
+                if _is_label(k) and not _is_label(t.key) and not _figure(t)[0] and len(k) <= 14:
+                    joined = n
+                    break
+        if joined:
+            parts = toks[i:i + joined]
+            text = "".join(p.text for p in parts)
+            out.append(Tok(text, "".join(p.key for p in parts), parts[0].cell, parts[0].line))
+            i += joined
+        else:
+            out.append(t)
+            i += 1
+    return out
+
+
+# ---------------------------------------------------------------- forms and regions
+def _region_of(k: str) -> str | None:
+    r = vocabulary()["regions"]
+    for name in ("notes", "budget", "goal", "indicators", "total"):
+        if matches(r[name], k):
+            return name
+    if matches(vocabulary()["indicators"]["level1"], k):
+        return "indicators"
+    return None
+
+
+def split_forms(toks: list[Tok]) -> list[list[Tok]]:
+    """Forms start at a title (…自评表) or at a second 项目名称 once a form has content."""
+    forms: list[list[Tok]] = [[]]
+    seen_content = seen_project = False
+    title = vocabulary()["regions"]["title"]
+    for t in toks:
+        is_title = len(t.key) <= 60 and matches(title, t.key) and not t.key.startswith(("注", "说明"))
+        is_project = first_match(vocabulary()["header"], t.key) == "project_name"
+        if (is_title and seen_content) or (is_project and seen_project and seen_content):
+            forms.append([])
+            seen_content = seen_project = False
+        forms[-1].append(t)
+        if is_project:
+            seen_project = True
+        if _region_of(t.key) in ("budget", "indicators"):
+            seen_content = True
+    return [f for f in forms if f]
+
+
+def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
+    out: dict[str, list[Tok]] = {"header": []}
+    cur = "header"
+    for t in toks:
+        r = _region_of(t.key)
+        if r and r != cur and not (cur == "notes"):
+            if r == "goal" and cur == "indicators":
+                r = None            # 年度目标 inside the indicator block names a column or a group
+            elif r == "budget" and cur != "header":
+                r = None
+            elif r == "total" and cur == "budget":
+                r = None            # 合计 inside the budget block is a budget line
+        if r and r != cur:
+            cur = r
+        out.setdefault(cur, []).append(t)
+    return out
+
+
+# ---------------------------------------------------------------- readers
+@dataclass
+class Mapping:
+    """What a reader could not place: the form's mapping report."""
+    reader: str
+    unplaced: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+    def to_dict(self, confidence: float) -> dict:
+        return {"reader": self.reader, "unplaced": self.unplaced[:40], "missing": self.missing,
+                "confidence": round(confidence, 3)}
+
+
+def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    v = vocabulary()["header"]
+    prio = vocabulary()["department_priority"]["order"]
+    dept_rank = None
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        fld = first_match(v, t.key)
+        m = re.search(r"((?:19|20)\d{2})\s*年度", t.key)
+        if m and f.year is None:
+            f.year = int(m.group(1))
+        if matches(vocabulary()["regions"]["title"], t.key) and f.title is None and len(t.key) <= 60:
+            f.title = t.text
+            m = re.search(r"((?:19|20)\d{2})年", t.key)
+            if m and f.year is None:
+                f.year = int(m.group(1))
+        if not fld:
+            i += 1
+            continue
+        lab = pattern(v[fld] if isinstance(v[fld], str) else v[fld][0]).search(t.key)
+        rest = t.key[lab.end():] if lab else ""
+        _, idx = key_map(t.text)
+        value, cell = None, t.cell
+        if rest:
+            value = t.text[idx[lab.end()]:].strip().lstrip(":：").strip() if len(idx) == len(t.key) else rest
+        elif fld == "declared_total":
+            # the score may stand a few cells on (a header printed as two columns)
+            nxt = next((t2 for t2 in toks[i + 1:i + 7] if parse_number(t2.key) is not None), None)
+            if nxt is not None:
+                value, cell = nxt.text, nxt.cell
+        elif i + 1 < len(toks) and not first_match(v, toks[i + 1].key) \
+                and _region_of(toks[i + 1].key) is None:
+            value, cell = toks[i + 1].text, toks[i + 1].cell
+            i += 1
+        i += 1
+        if fld == "other" or value is None or is_blank(value):
+            continue
+        if fld == "declared_total":
+            n = parse_number(value)
+            if n is not None and f.declared_total is None:
+                f.declared_total = n
+                f.texts["declared_total"] = value
+                f.cells["declared_total"] = cell
+            continue
+        if fld == "department":
+            label = lab.group(1) if lab else ""
+            rank = prio.index(label) if label in prio else len(prio)
+            if dept_rank is not None and rank >= dept_rank:
+                continue
+            dept_rank = rank
+        elif getattr(f, fld) is not None:
+            continue
+        setattr(f, fld, "".join(value.split()))
+        f.cells[fld] = cell
+
+
+def _figure(t: Tok) -> tuple[bool, float | None, str | None]:
+    """(is a figure, value, money unit written in the cell)."""
+    k = t.key.rstrip(":")
+    if is_blank(k):
+        return True, None, None
+    m = MONEY_UNIT.match(k)
+    if m:
+        return True, float(m.group(1).replace(",", "")), m.group(2)
+    n = parse_number(k)
+    return (n is not None), n, None
+
+
+def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
+                 total_line: bool = True) -> dict[str, Tok]:
+    """Figures of one budget line bound to the header's roles: every order-keeping choice of
+    roles is scored by type and by the line's arithmetic; the best wins."""
+    if not roles or not vals:
+        return {}
+    n = len(vals)
+    if n > len(roles):
+        vals = vals[:len(roles)]
+        n = len(roles)
+    best, best_score = None, -1e9
+    for chosen in combinations(range(len(roles)), n):
+        b = {roles[c]: vals[j] for j, c in enumerate(chosen)}
+        s = 0.0
+        for role, (t, v) in b.items():
+            pct = "%" in t.key
+            if role == "rate":
+                s += 1.5 if pct else (0 if v is None else (0.3 if rate_pct and v <= 100 else (0.3 if v <= 1.5 else -2)))
+            elif pct:
+                s -= 3
+            elif role in ("weight", "score") and v is not None and v > 100:
+                s -= 3
+        A = (b.get("adjusted") or b.get("initial") or (None, None))[1]
+        B = (b.get("executed") or (None, None))[1]
+        R = (b.get("rate") or (None, None))[1]
+        if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
+            R = R / 100
+        if A and B is not None and R is not None:
+            s += 3 if abs(B / A - R) <= 0.011 else -1
+        W, S = (b.get("weight") or (None, None))[1], (b.get("score") or (None, None))[1]
+        if W is not None and S is not None and S > W + 1e-9:
+            s -= 3
+        if not total_line:
+            s -= 0.5 * sum(1 for r in b if r in ("weight", "score"))   # sub-lines rarely carry points
+        # money first: a line that prints fewer figures leaves the trailing roles empty
+        s -= 0.05 * sum(chosen)
+        if s > best_score:
+            best, best_score = b, s
+    return {r: t for r, (t, v) in best.items()}
+
+
+def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    v = vocabulary()
+    roles: list[str] = []
+    rate_pct = False
+    kinds = v["budget_kinds"]
+    head = "".join(t.key for t in toks[:3])
+    m = re.search(r"\((万元|千元|亿元|元)\)|单位:(万元|元)", "".join(t.key for t in toks[:12]))
+    if m:
+        f.unit_declared = m.group(1) or m.group(2)
+    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
+    if w:
+        f.section_weights["budget"] = float(w.group(1))
+    i = 0
+    lines: list[tuple[str, Tok, list]] = []
+    while i < len(toks):
+        t = toks[i]
+        kind = first_match(kinds, t.key)
+        role = first_match(v["budget"], t.key)
+        if role and not kind and i + 1 < len(toks) and _figure(toks[i + 1])[0] and \
+                not first_match(v["budget"], toks[i + 1].key) and (not lines or not roles):
+            # key/value budget ('预算数: 2.38  执行数: 2.38'): the figure belongs to the total line
+            if not lines:
+                lines.append(("total", t, []))
+            lines[0][2].append((toks[i + 1], _figure(toks[i + 1])[1], role))
+            i += 2
+            continue
+        if role and not kind and not lines:
+            if role not in roles:
+                roles.append(role)
+            rate_pct = rate_pct or (role == "rate" and "%" in t.key)
+            i += 1
+            continue
+        if kind:
+            vals = []
+            j = i + 1
+            rest = t.key.split(":", 1)[1] if ":" in t.key[:-1] and not t.key.startswith("其中") else ""
+            if rest:
+                ok, val, unit = _figure(Tok(rest, rest, t.cell, t.line))
+                if ok:
+                    vals.append((Tok(rest, rest, t.cell, t.line), val))
+            while j < len(toks):
+                ok, val, unit = _figure(toks[j])
+                if not ok:
+                    if toks[j].key in ("万元", "元"):
+                        j += 1
+                        continue
+                    break
+                vals.append((toks[j], val))
+                j += 1
+            lines.append((kind, t, vals))
+            i = j
+            continue
+        if not _figure(t)[0] and not re.fullmatch(r"\(?(万元|元)\)?|其中:?", t.key):
+            rep.unplaced.append(t.text)
+        i += 1
+    merged: list = []
+    for kind, label, vals in lines:
+        prev = next((m for m in merged if m[0] == kind), None)
+        if prev is not None and len(prev[2]) == 1 and len(vals) == 1:
+            prev[2].append(vals[0])       # the same line printed once per column (budget, then execution)
+            continue
+        merged.append((kind, label, list(vals)))
+    if not roles and any(len(x) == 3 for m in merged for x in m[2]):
+        roles = ["adjusted", "executed"]
+    for kind, label, vals in merged:
+        keyed = {x[2]: x[0] for x in vals if len(x) == 3}
+        plain = [(x[0], x[1]) for x in vals if len(x) == 2]
+        bound = dict(keyed)
+        bound.update(_bind_budget(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total"))
+        if not bound and kind != "total":
+            continue
+        _budget_line(f, kind, label, bound, "%" in "".join(roles))
+
+
+def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok], rate_in_percent: bool) -> None:
+    line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
+    pct_header = any("%" in (c.key or "") for c in cells.values())
+    for role, t in cells.items():
+        ok, val, unit = _figure(t)
+        if unit == "万元" and f.unit_declared is None:
+            f.unit_declared = "万元"
+        line.texts[role] = t.key
+        line.cells[role] = t.cell
+        if role == "rate":
+            if val is not None and "%" not in t.key and val > 1.5:
+                val = val / 100
+            line.rate_declared = val
+        elif role == "score":
+            line.score_declared = val
+        else:
+            setattr(line, role, val)
+    del pct_header, rate_in_percent
+    if "adjusted" not in cells and "initial" in cells:
+        line.adjusted, line.initial = line.initial, None
+        line.texts["adjusted"] = line.texts.pop("initial")
+        line.cells["adjusted"] = line.cells.pop("initial")
+    if line.weight is None and "budget" in f.section_weights and (kind == "total" or not f.budget_lines):
+        line.weight = f.section_weights["budget"]
+    f.budget_lines.append(line)
+
+
+def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    v = vocabulary()["goal"]
+    texts: list[Tok] = []
+    head = "".join(t.key for t in toks[:2])
+    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
+    if w:
+        f.section_weights["goal"] = float(w.group(1))
+    for t in toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks:
+        if first_match(v, t.key) or is_blank(t.key) or parse_number(t.key) is not None:
+            continue
+        if re.fullmatch(r"[.…]+", t.key):
+            continue
+        texts.append(t)
+    if not texts:
+        return
+    n = len(texts)
+    if n == 1:
+        target, actual = texts, []
+    elif n == 2:
+        target, actual = texts[:1], texts[1:]
+    elif n % 2 == 0 and [t.key for t in texts[:n // 2]] == [t.key for t in texts[n // 2:]]:
+        target, actual = texts[:n // 2], texts[n // 2:]
+    elif n % 2 == 0 and len({t.line for t in texts}) == n:
+        target, actual = texts[0::2], texts[1::2]        # one cell per line, the two columns interleaved
+    else:
+        lines = sorted({t.line for t in texts})
+        if len(lines) == 2:
+            target = [t for t in texts if t.line == lines[0]]
+            actual = [t for t in texts if t.line == lines[1]]
+        else:
+            target, actual = texts[:1], texts[1:]
+    g = f.goal
+    if target:
+        g.target = "".join("".join(t.text.split()) for t in target)
+        g.texts["target"], g.cells["target"] = g.target, target[0].cell
+    if actual:
+        g.actual = "".join("".join(t.text.split()) for t in actual)
+        g.texts["actual"], g.cells["actual"] = g.actual, actual[0].cell
+
+
+# ---------------------------------------------------------------- indicators
+SKIP = {"name": -4.0, "weight": -1.5, "score": -1.5, "target": -0.6, "actual": -0.6}
+FIXED = ("name", "target", "actual", "weight", "score", "note")
+
+
+def _fit(role: str, t: Tok) -> float:
+    k = t.key
+    num = parse_number(k)
+    blank = is_blank(k)
+    if role == "name":
+        if blank or num is not None:
+            return -4.0
+        return 2.0 if re.search(r"\p{Han}", k) else 0.0
+    if role in ("target", "actual", "adjusted_target"):
+        return 0.3 if blank else 1.0
+    if role == "weight":
+        return 2.0 if num is not None and "%" not in k and 0 < num <= 100 else -6.0
+    if role == "score":
+        if blank:
+            return 0.2
+        return 2.0 if num is not None and "%" not in k and num <= 100 else -6.0
+    if role == "target_op":
+        return 1.5 if re.fullmatch(r"[≥≤=<>]|正向|反向|定量指标?|定性指标?|大于等于|小于等于|等于", k) else -3.0
+    if role == "target_unit":
+        return 0.5 if len(k) <= 4 and num is None else -3.0
+    if role == "rate":
+        return 0.5 if num is not None else -3.0
+    if role == "note":
+        return 0.2 if num is None else -3.0
+    return -1.0
+
+
+def _align(row: list[Tok], roles: tuple[str, ...]) -> tuple[float, dict]:
+    """The best order-keeping binding of a row's tokens to the roles (a name may take two
+    tokens, as a long name broken by the layout)."""
+    n, k = len(row), len(roles)
+
+    @lru_cache(maxsize=None)
+    def go(ti: int, ri: int, name_taken: bool) -> tuple[float, tuple]:
+        if ti == n:
+            rest = sum(SKIP.get(r, 0.0) for r in roles[ri:])
+            return rest, ()
+        if ri == k:
+            return -1e9, ()
+        best = (-1e9, ())
+        # skip the role
+        s, a = go(ti, ri + 1, False)
+        s += SKIP.get(roles[ri], 0.0) if not name_taken else 0.0
+        best = max(best, (s, a), key=lambda x: x[0])
+        # the token takes the role
+        s, a = go(ti + 1, ri + 1, False)
+        s += _fit(roles[ri], row[ti])
+        best = max(best, (s, ((ti, roles[ri]),) + a), key=lambda x: x[0])
+        # the name goes on into the next token
+        if roles[ri] == "name" and not name_taken and ti + 1 < n:
+            s, a = go(ti + 1, ri, True)
+            s += _fit("name", row[ti]) - 1.0
+            best = max(best, (s, ((ti, "name"),) + a), key=lambda x: x[0])
+        return best
+
+    score, assign = go(0, 0, False)
+    out: dict[str, list[Tok]] = {}
+    for ti, role in assign:
+        out.setdefault(role, []).append(row[ti])
+    w, s = out.get("weight"), out.get("score")
+    if w and s:
+        wv, sv = parse_number(w[0].key), parse_number(s[0].key)
+        if wv is not None and sv is not None and sv > wv + 1e-9:
+            score -= 3.0
+    return score, out
+
+
+def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set = frozenset()) -> list[dict]:
+    """Cut the stream into rows; ``starts`` are positions where a level label stood, which
+    a row never spans."""
+    n = len(items)
+    max_len = len(roles) + 1
+    best = [(-1e18, None)] * (n + 1)
+    best[0] = (0.0, None)
+    cache = {}
+    for j in range(1, n + 1):
+        for i in range(max(0, j - max_len), j):
+            if best[i][0] <= -1e17 or any(i < b < j for b in starts):
+                continue
+            if (i, j) not in cache:
+                cache[(i, j)] = _align(items[i:j], roles)
+            s, binding = cache[(i, j)]
+            if by_lines:
+                if i > 0 and items[i].line == items[i - 1].line:
+                    s -= 2.0            # a row that starts inside a line
+                if len({t.line for t in items[i:j]}) > 1:
+                    s -= 1.0
+            total = best[i][0] + s - 0.5     # each row costs a little: fewer, fuller rows
+            if total > best[j][0]:
+                best[j] = (total, (i, binding))
+    out = []
+    j = n
+    while j > 0 and best[j][1] is not None:
+        i, binding = best[j][1]
+        out.append((i, binding))
+        j = i
+    return [b for _, b in reversed(out)]
+
+
+def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    v = vocabulary()
+    iv, lv = v["indicators"], v["levels"]
+    roles: list[str] = []
+    data: list[tuple[Tok, str | None, str | None]] = []
+    level1 = level2 = None
+    started = last_level1 = False
+    starts: set = set()
+    for t in toks:
+        k = t.key
+        prev_level1, last_level1 = last_level1, False
+        if matches(lv["level1"], k) and len(k) <= 14:
+            last_level1 = True
+            level1 = pattern(lv["level1"]).match(k).group(1)
+            level1 = level1 if level1.endswith("指标") else level1 + "指标"
+            w = parse_weight(k)
+            if w is not None:
+                f.group_weights[level1] = w
+            level2 = None
+            started = True
+            starts.add(len(data))
+            continue
+        if matches(lv["level2"], k) and len(k) <= 14:
+            level2 = pattern(lv["level2"]).match(k).group(1)
+            family = LEVEL1_OF_LEVEL2.get(level2 if level2.endswith("指标") else level2 + "指标")
+            if level1 is not None and family is not None and family != level1 and \
+                    not (level1 == "效益指标" and family == "满意度指标"):
+                level1 = None       # a 二级指标 of another group: its own 一级 label was not printed
+            started = True
+            starts.add(len(data))
+            continue
+        if k == "指标" and started and data:
+            # the end of a label the layout broke over two lines ('社会效益' / '指标')
+            if level2 and not level2.endswith("指标"):
+                old = level2
+                level2 = old + "指标"
+                data = [(t2, l1, level2 if l2 == old else l2) for t2, l1, l2 in data]
+            continue
+        role = first_match(iv, k, skip=("fragments",))
+        if role and not started:
+            if role not in roles:
+                roles.append(role)
+            continue
+        if not started and (matches(iv["fragments"], k) or _region_of(k) == "indicators"):
+            continue
+        if not started and re.fullmatch(r"\(?\d+(?:\.\d+)?分?\)?", k) and not roles:
+            continue
+        gw = re.fullmatch(r"[(]?(\d+(?:\.\d+)?)分?[)]", k)
+        if gw:
+            if level1 and prev_level1:
+                f.group_weights.setdefault(level1, float(gw.group(1)))
+            continue        # a group weight ('(50分)', '30分)') whose label was printed apart
+        if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators":
+            continue        # an empty template row; the block's label repeated on a new page
+        started = True
+        data.append((t, level1, level2))
+    row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
+    if "name" not in row_roles:
+        row_roles = ("name",) + row_roles
+    if "weight" not in row_roles and "score" not in row_roles:
+        row_roles = row_roles + ("score",)     # a number column printed without its label
+    items = [d[0] for d in data]
+    levels = {id(d[0]): (d[1], d[2]) for d in data}
+    multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
+    by_lines = len(multi) >= 2
+    for binding in _rows(items, row_roles, by_lines, starts):
+        first = min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
+        l1, l2 = levels[id(first)]
+        ind = Indicator(level1=l1, level2=l2)
+        for role, ts in binding.items():
+            text = "".join("".join(t.text.split()) for t in ts)
+            ind.texts[role] = text
+            ind.cells[role] = ts[0].cell
+            if role in ("weight", "score"):
+                setattr(ind, "score_declared" if role == "score" else "weight",
+                        None if is_blank(text) else parse_number(text))
+            elif role in ("name", "target", "actual", "note"):
+                setattr(ind, role, None if is_blank(text) and role != "name" else text)
+        op, unit = ind.texts.get("target_op"), ind.texts.get("target_unit")
+        if (op or unit) and ind.target is not None:
+            sym = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "≥": "≥", "≤": "≤"}.get(op or "", "")
+            unit = "" if unit in (None, "/", "—", "无") else unit
+            if parse_number(ind.target) is not None:
+                ind.target = f"{sym}{ind.target}{unit}"
+        if ind.name is None:
+            rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
+            continue
+        f.indicators.append(ind)
+
+
+def read_total(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    nums = [t for t in toks[1:4] if parse_number(t.key) is not None]
+    if not nums:
+        return
+    cell = nums[-1]
+    if len(nums) >= 2:
+        f.texts["full_marks"] = nums[0].key
+    f.declared_total = parse_number(cell.key)
+    f.texts["declared_total"] = cell.key
+    f.texts["total_row"] = toks[0].key
+    f.cells["declared_total"] = cell.cell
+
+
+def read_notes(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    f.notes += "\n" + "".join(t.text for t in toks)
+
+
+READERS = {"header": read_header, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
+           "total": read_total, "notes": read_notes}
+
+
+def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping]:
+    f = Form(path=doc.path, sha256=doc.sha256, format=doc.format, form_index=index, ocr=doc.ocr,
+             page_transforms=doc.page_transforms)
+    rep = Mapping("token-stream")
+    regs = regions(toks)
+    for name in ("header", "budget", "goal", "indicators", "total", "notes"):
+        if name in regs:
+            READERS[name](regs[name], f, rep)
+    # an indicator region's own 合计/总分 row
+    for t in toks:
+        if t.cell.page is not None:
+            f.pages.add(t.cell.page)
+    return f, rep
+
+
+def read_stream(doc: Document) -> list[tuple[Form, Mapping]]:
+    toks = tokens_of(doc)
+    out = []
+    parts = split_forms(toks)
+    for k, ftoks in enumerate(parts):
+        f, rep = read_form(ftoks, doc, len(out))
+        if k + 1 < len(parts):
+            f.texts["table_end"] = "next form"
+        if f.is_form():
+            out.append((f, rep))
+    return out

@@ -1,0 +1,84 @@
+"""Text as the readers match it, and the vocabulary that names the schema's fields.
+
+A token's *key* is its text with whitespace removed, full-width forms folded (NFKC),
+Traditional Chinese converted to Simplified (OpenCC) and pinyin glosses dropped
+(``監(jiān)測`` → ``监测``).  The key is for matching labels only: values keep the text as
+written, and ``key_map`` says which character of the original each key character came from.
+"""
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import regex as re
+
+PINYIN = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
+LOOKALIKES = str.maketrans({"≧": "≥", "≦": "≤", "═": "=", "＝": "=", "﹪": "%", "：": ":", "（": "(", "）": ")"})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+        return opencc.OpenCC("t2s").convert
+    except Exception:          # the converter is a dependency; without it keys stay as written
+        return lambda s: s
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    with open(Path(__file__).with_name("vocabulary.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def _fold(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch.translate(LOOKALIKES))
+
+
+def key_map(text: str) -> tuple[str, list[int]]:
+    """The key of ``text`` and, for each key character, its index in ``text``."""
+    text = text or ""
+    drop = set()
+    for m in PINYIN.finditer(text):
+        drop.update(range(m.start(), m.end()))
+    chars, idx = [], []
+    for i, ch in enumerate(text):
+        if i in drop or ch.isspace() or ch == "\u3000":
+            continue
+        for c in _fold(ch):
+            if not c.isspace():
+                chars.append(c)
+                idx.append(i)
+    folded = "".join(chars)
+    simple = _t2s()(folded) if any(ord(c) > 0x2E80 for c in folded) else folded
+    if len(simple) != len(folded):      # a phrase conversion changed the length: no character map
+        return simple, [idx[min(i, len(idx) - 1)] for i in range(len(simple))] if idx else []
+    return simple, idx
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    return key_map(text)[0]
+
+
+@lru_cache(maxsize=None)
+def pattern(p: str):
+    return re.compile(p)
+
+
+def matches(patterns, k: str) -> bool:
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    return any(pattern(p).search(k) for p in patterns)
+
+
+def first_match(table: dict, k: str, skip=()) -> str | None:
+    """The first field of ``table`` (field -> pattern or list of patterns) whose pattern matches."""
+    for field, pats in table.items():
+        if field in skip or not isinstance(pats, (str, list)):
+            continue
+        if matches(pats, k):
+            return field
+    return None
