@@ -13,7 +13,7 @@ from extract.grid import Cell, Document
 from . import labels as L
 from .positions import PositionedRows, _centre
 from .schema import BudgetLine, Form, Indicator
-from .values import clean, is_blank, is_figure, parse_number, parse_weight
+from .values import clean, is_blank, is_figure, parse_number, parse_weight, with_operator
 
 
 def cell_text(cells: list[Cell]) -> str | None:
@@ -339,13 +339,7 @@ class Builder(PositionedRows):
                 line.score_declared = v
             else:
                 setattr(line, role, v)
-        if "adjusted" not in cells and "initial" in cells:
-            line.adjusted, line.initial = line.initial, None
-            line.texts["adjusted"] = line.texts.pop("initial")
-            line.cells["adjusted"] = line.cells.pop("initial")
-        if line.weight is None and "budget" in f.section_weights and (kind == "total" or not f.budget_lines):
-            line.weight = f.section_weights["budget"]
-        f.budget_lines.append(line)
+        f.add_budget_line(line)
 
     # goal -----------------------------------------------------------------
     def _goal(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
@@ -427,13 +421,7 @@ class Builder(PositionedRows):
                 setattr(ind, "score_declared" if role == "score" else "weight", parse_number(t))
             elif role in ("name", "target", "actual", "note", "target_op", "target_unit"):
                 setattr(ind, role, t) if hasattr(ind, role) else None
-        op, unit = ind.texts.get("target_op"), ind.texts.get("target_unit")
-        if (op or unit) and ind.target is not None:
-            sym = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "≥": "≥", "≤": "≤",
-                   ">=": "≥", "<=": "≤", "=": "", "＝": ""}.get(op or "", "")
-            unit = "" if unit in (None, "/", "—", "无") else unit
-            if parse_number(ind.target) is not None or re.fullmatch(r"[\d.]+", ind.target):
-                ind.target = f"{sym}{ind.target}{unit}"
+        ind.target = with_operator(ind.target, ind.texts.get("target_op"), ind.texts.get("target_unit"))
         if ind.name is None and ind.target is None and ind.score_declared is None:
             return
         if ind.name is None:

@@ -75,5 +75,17 @@ class Form:
     unit_evidence: str = ""
     mapping: dict = field(default_factory=dict)   # the reader's report: reader, unplaced, missing, confidence
 
+    def add_budget_line(self, line: BudgetLine) -> None:
+        """A line that printed one budget figure has it as ``adjusted`` (the contract's
+        reading); the total line (or the first) takes the block's printed weight."""
+        if "adjusted" not in line.cells and "initial" in line.cells:
+            line.adjusted, line.initial = line.initial, None
+            line.texts["adjusted"] = line.texts.pop("initial")
+            line.cells["adjusted"] = line.cells.pop("initial")
+        if line.weight is None and "budget" in self.section_weights and \
+                (line.kind == "total" or not self.budget_lines):
+            line.weight = self.section_weights["budget"]
+        self.budget_lines.append(line)
+
     def is_form(self) -> bool:
         return bool(self.project_name or self.indicators or self.budget_lines)

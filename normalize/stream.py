@@ -33,7 +33,7 @@ from extract.grid import Cell, Document
 from .labels import LEVEL1_OF_LEVEL2
 from .schema import BudgetLine, Form, Indicator
 from .text import first_match, key, key_map, matches, pattern, vocabulary
-from .values import is_blank, parse_number, parse_weight
+from .values import is_blank, parse_number, parse_weight, with_operator
 
 MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
 
@@ -409,12 +409,11 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         bound.update(_bind_budget(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total"))
         if not bound and kind != "total":
             continue
-        _budget_line(f, kind, label, bound, "%" in "".join(roles))
+        _budget_line(f, kind, label, bound)
 
 
-def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok], rate_in_percent: bool) -> None:
+def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
     line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
-    pct_header = any("%" in (c.key or "") for c in cells.values())
     for role, t in cells.items():
         ok, val, unit = _figure(t)
         if unit == "万元" and f.unit_declared is None:
@@ -429,14 +428,7 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok], rate_in_
             line.score_declared = val
         else:
             setattr(line, role, val)
-    del pct_header, rate_in_percent
-    if "adjusted" not in cells and "initial" in cells:
-        line.adjusted, line.initial = line.initial, None
-        line.texts["adjusted"] = line.texts.pop("initial")
-        line.cells["adjusted"] = line.cells.pop("initial")
-    if line.weight is None and "budget" in f.section_weights and (kind == "total" or not f.budget_lines):
-        line.weight = f.section_weights["budget"]
-    f.budget_lines.append(line)
+    f.add_budget_line(line)
 
 
 def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
@@ -661,12 +653,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                         None if is_blank(text) else parse_number(text))
             elif role in ("name", "target", "actual", "note"):
                 setattr(ind, role, None if is_blank(text) and role != "name" else text)
-        op, unit = ind.texts.get("target_op"), ind.texts.get("target_unit")
-        if (op or unit) and ind.target is not None:
-            sym = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "≥": "≥", "≤": "≤"}.get(op or "", "")
-            unit = "" if unit in (None, "/", "—", "无") else unit
-            if parse_number(ind.target) is not None:
-                ind.target = f"{sym}{ind.target}{unit}"
+        ind.target = with_operator(ind.target, ind.texts.get("target_op"), ind.texts.get("target_unit"))
         if ind.name is None:
             rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
             continue

@@ -159,3 +159,19 @@ def parse_weight(text: str | None) -> float | None:
     """A weight written inside a label: '产出指标(50分)', '（20分）', '分值（10分）'."""
     m = re.search(r"(\d+(?:\.\d+)?)\s*分", clean(text))
     return float(m.group(1)) if m else None
+
+
+OPERATORS = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "=", "≥": "≥", "≤": "≤",
+             ">=": "≥", "<=": "≤", "=": "", "＝": ""}
+
+
+def with_operator(target: str | None, op: str | None, unit: str | None) -> str | None:
+    """A target printed in split columns (指标性质 | 指标值 | 度量单位: '正向' '95' '%') as one
+    target ('≥95%'); a target that is not a bare figure is kept as written."""
+    if target is None or not (op or unit):
+        return target
+    sym = OPERATORS.get(op or "", "")
+    unit = "" if unit in (None, "/", "—", "无") else unit
+    if parse_number(target) is not None or re.fullmatch(r"[\d.]+", target):
+        return f"{sym}{target}{unit}"
+    return target
