@@ -328,17 +328,7 @@ class Builder(PositionedRows):
         for role, c in cells.items():
             if role not in ("initial", "adjusted", "executed", "rate", "weight", "score"):
                 continue
-            line.texts[role] = c.clean
-            line.cells[role] = c
-            v = parse_number(c.text)
-            if role == "rate":
-                if v is not None and "%" not in clean(c.text) and v > 1.5:
-                    v = v / 100
-                line.rate_declared = v
-            elif role == "score":
-                line.score_declared = v
-            else:
-                setattr(line, role, v)
+            line.set_figure(role, parse_number(c.text), c.clean, c, "%" in clean(c.text))
         f.add_budget_line(line)
 
     # goal -----------------------------------------------------------------

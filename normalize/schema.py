@@ -19,6 +19,19 @@ class BudgetLine:
     texts: dict = field(default_factory=dict)   # role -> text as written
     cells: dict = field(default_factory=dict)   # role -> Cell
 
+    def set_figure(self, role: str, value: float | None, text: str, cell, percent: bool) -> None:
+        """One figure of the line: a rate written without '%' above 1.5 is a percentage."""
+        self.texts[role] = text
+        self.cells[role] = cell
+        if role == "rate":
+            if value is not None and not percent and value > 1.5:
+                value = value / 100
+            self.rate_declared = value
+        elif role == "score":
+            self.score_declared = value
+        else:
+            setattr(self, role, value)
+
 
 @dataclass
 class Goal:

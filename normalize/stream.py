@@ -418,16 +418,7 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
         ok, val, unit = _figure(t)
         if unit == "万元" and f.unit_declared is None:
             f.unit_declared = "万元"
-        line.texts[role] = t.key
-        line.cells[role] = t.cell
-        if role == "rate":
-            if val is not None and "%" not in t.key and val > 1.5:
-                val = val / 100
-            line.rate_declared = val
-        elif role == "score":
-            line.score_declared = val
-        else:
-            setattr(line, role, val)
+        line.set_figure(role, val, t.key, t.cell, "%" in t.key)
     f.add_budget_line(line)
 
 
