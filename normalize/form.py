@@ -547,16 +547,6 @@ def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[st
     return out
 
 
-def confidence(f: Form) -> float:
-    from .binding import consistency
-    return consistency(f)
-
-
-def missing_fields(f: Form) -> list[str]:
-    from .binding import missing
-    return missing(f)
-
-
 def finish_form(f: Form) -> None:
     """Form-level inferences that need the whole form: weights the template leaves out."""
     infer_weights(f)
@@ -592,22 +582,22 @@ def build_forms(doc: Document) -> list[Form]:
     whose rows kept their lines) and, where the document has no real table, the token-stream
     reader.  Each proposes its forms; the binding the form's own evidence supports best
     (labels placed, values of their field's type, the form's arithmetic) wins."""
-    from .binding import quality
+    from .binding import consistency, missing, quality
     from .stream import read_stream
     from .units import resolve_unit
     forms = Builder(doc).run()
     for f in forms:
-        f.mapping = {"reader": "column-table", "unplaced": [], "missing": []}
+        f.mapping = {"reader": "column-table", "unplaced": []}
     if not any(b.aligned for b in doc.blocks):
         stream = read_stream(doc)
         for f, rep in stream:
             finish_form(f)
-            f.mapping = rep.to_dict(0.0)
+            f.mapping = rep.to_dict()
         alt = [f for f, _ in stream]
         if sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
             forms = alt
     for f in forms:
         f.unit_used, f.unit_evidence = resolve_unit(f)
-        f.mapping["confidence"] = round(confidence(f), 3)
-        f.mapping["missing"] = missing_fields(f)
+        f.mapping["missing"] = missing(f)
+        f.mapping["confidence"] = round(consistency(f), 3)
     return forms

@@ -219,14 +219,13 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
 # ---------------------------------------------------------------- readers
 @dataclass
 class Mapping:
-    """What a reader could not place: the form's mapping report."""
+    """What a reader could not place: the start of the form's mapping report (the fields
+    missing and the confidence are derived from the finished form, normalize/binding.py)."""
     reader: str
     unplaced: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
 
-    def to_dict(self, confidence: float) -> dict:
-        return {"reader": self.reader, "unplaced": self.unplaced[:40], "missing": self.missing,
-                "confidence": round(confidence, 3)}
+    def to_dict(self) -> dict:
+        return {"reader": self.reader, "unplaced": self.unplaced[:40]}
 
 
 def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
@@ -680,7 +679,6 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     for name in ("header", "budget", "goal", "indicators", "total", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)
-    # an indicator region's own 合计/总分 row
     for t in toks:
         if t.cell.page is not None:
             f.pages.add(t.cell.page)
