@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 
 import regex as re
 
@@ -32,7 +32,7 @@ from extract.grid import Cell, Document
 
 from .labels import LEVEL1_OF_LEVEL2
 from .schema import BudgetLine, Form, Indicator
-from .text import first_match, key, key_map, matches, pattern, vocabulary
+from .text import PINYIN, first_match, key, key_map, matches, pattern, vocabulary
 from .values import is_blank, parse_number, parse_weight, with_operator
 
 MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
@@ -44,6 +44,7 @@ class Tok:
     key: str
     cell: Cell
     line: int
+    glued: bool = False      # from text whose cells ran together: its digits may be several figures
 
 
 # ---------------------------------------------------------------- tokens
@@ -77,9 +78,27 @@ def _pieces(t: Tok) -> list[Tok]:
             else:
                 text = kk
             out.append(Tok(text, kk, Cell(text, t.cell.row, t.cell.col, page=t.cell.page, bbox=t.cell.bbox,
-                                          confidence=t.cell.confidence), t.line))
+                                          confidence=t.cell.confidence), t.line, t.glued))
         start = c
     return out
+
+
+def _sub(t: Tok, a: int, b: int, k: str | None = None) -> Tok:
+    """The part of a token between key positions a and b, its text taken from the original
+    (Traditional characters and all) where the key maps back to it."""
+    kk = t.key[a:b] if k is None else k
+    _, idx = key_map(t.text)
+    if k is None and len(idx) == len(t.key) and t.key == key(t.text):
+        lo, hi = idx[a], (idx[b] if b < len(t.key) else len(t.text))
+        text = t.text[lo:hi].strip()
+    else:
+        text = kk
+    return Tok(text, kk, t.cell, t.line, t.glued)
+
+
+def _printed(t: Tok, a: int, b: int) -> str:
+    """A label as printed (Traditional characters kept), without glosses or spaces."""
+    return "".join(PINYIN.sub("", _sub(t, a, b).text).split())
 
 
 PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%")
@@ -88,7 +107,13 @@ PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%")
 def _run_together(row: list[Cell]) -> bool:
     """A line whose cells ran together: a long piece holding several labels.  Its spaces are
     then wrapping inside cells, not cell boundaries."""
-    return any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row)
+    if any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row):
+        return True
+    return sum(len(GLUED_VALUES.findall(key(c.text))) for c in row) >= 3 and \
+        len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
+
+
+GLUED_VALUES = re.compile(r"\d%\d|\d%\p{Han}")     # '100%100%', '率100%100%储备…': values run into their neighbours
 
 
 def _values_apart(t: Tok) -> list[Tok]:
@@ -98,12 +123,111 @@ def _values_apart(t: Tok) -> list[Tok]:
     out, last = [], 0
     for m in PERCENT.finditer(t.key):
         for a, b in ((last, m.start()), (m.start(), m.end())):
-            kk = re.sub(r"^[1-9]、(?=\d)", "", t.key[a:b])     # a page marker before a figure
-            if kk:
-                out.append(Tok(kk, kk, t.cell, t.line))
+            pm = re.match(r"[1-9]、(?=\d)", t.key[a:b])       # a page marker before a figure
+            a += pm.end() if pm else 0
+            if b > a:
+                out.append(_sub(t, a, b))
         last = m.end()
     if t.key[last:]:
-        out.append(Tok(t.key[last:], t.key[last:], t.cell, t.line))
+        out.append(_sub(t, last, len(t.key)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _value_res():
+    v = vocabulary()["values"]
+    alt = lambda ws: "|".join(re.escape(w) for w in sorted(set(ws), key=len, reverse=True))
+    qty = rf"(?:{alt(v['operators'])})?\d+(?:\.\d+)?(?:(?:{alt(v['units'])})(?:/(?:{alt(v['units'])}))?)?"
+    return re.compile(rf"{qty}|{alt(v['words'])}"), re.compile(rf"(?:{alt(v['operators'])})$")
+
+
+def _digit_pair(run: str) -> list[str] | None:
+    """A weight and a score run together ('2020' → 20 | 20, '2018' → 20 | 18, '00' → 0 | 0):
+    the one cut that gives two well-formed figures with score ≤ weight ≤ 60."""
+    found = []
+    for i in range(1, len(run)):
+        a, b = run[:i], run[i:]
+        if not (GLUED_PIECE.fullmatch(a) and GLUED_PIECE.fullmatch(b)) or "%" in a + b:
+            continue
+        w, s = float(a), float(b)
+        if s <= w <= 60 and (s > 0 or w == 0):
+            found.append([a, b])
+    if len(found) > 1:      # '12.512.5': 12.5 | 12.5 rather than 12.51 | 2.5
+        found = [p for p in found if len(p[0].partition(".")[2]) == len(p[1].partition(".")[2])]
+    return found[0] if len(found) == 1 else None
+
+
+PLACEHOLDER = re.compile(r"((?:指标\d+:)+)")     # an empty template row ('指标1:指标2:')
+
+
+def _cut_values(t: Tok) -> list[Tok]:
+    """In text whose cells ran together, cut out the runs of values that end an indicator
+    row ('…的音50件50件2020望新…' → '…的音' | 50件 | 50件 | 20 | 20 | '望新…'): two or more
+    values side by side, values closing the token, a doubled word ('合格合格', '高高').
+    A value alone inside a name ('5000吨稻谷…') stays in the name."""
+    k = t.key
+    if re.fullmatch(r"[:\d.,%]+", k):
+        return [t]                  # figures only: cut by the arithmetic of the line they belong to
+    if PLACEHOLDER.search(k) and not PLACEHOLDER.fullmatch(k):
+        bounds = sorted({0, len(k)} | {x for m in PLACEHOLDER.finditer(k) for x in (m.start(), m.end())})
+        return [x for a, b in zip(bounds, bounds[1:]) for x in _cut_values(_sub(t, a, b))]
+    atom, _ = _value_res()
+    spans = [(m.start(), m.end()) for m in atom.finditer(k) if m.end() > m.start()
+             and not (m.start() and k[m.start() - 1] in "0123456789.-~至到—")
+             and not (m.end() < len(k) and k[m.end()] in ".-~至到—")]
+    runs: list[list[tuple[int, int]]] = []
+    for sp in spans:
+        if runs and runs[-1][-1][1] == sp[0]:
+            runs[-1].append(sp)
+        else:
+            runs.append([sp])
+    cuts: list[tuple[int, int, list[str]]] = []
+    for run in runs:
+        parts = [k[a:b] for a, b in run]
+        numeric = [p for p in parts if re.search(r"\d", p)]
+        at_end = run[-1][1] == len(k) and run[0][0] > 0
+        doubled = len(parts) == 2 and parts[0] == parts[1]
+        bad = [p for p in parts if re.fullmatch(r"0\d+", p)]
+        if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad):
+            continue
+        if len(parts) == 2 and not numeric and not doubled:
+            continue
+        out = []
+        for j, p in enumerate(parts):
+            pair = _digit_pair(p) if re.fullmatch(r"[\d.]+", p) and (j == len(parts) - 1 or p.startswith("0")) \
+                and (len(p) >= 3 or p.startswith("0")) else None
+            out.extend(pair or [p])
+        cuts.append((run[0][0], run[-1][1], out))
+    if not cuts:
+        return [t]
+    pieces: list[Tok] = []
+    last = 0
+    for a, b, vals in cuts:
+        if k[last:a]:
+            pieces.append(_sub(t, last, a))
+        pieces.extend(Tok(v, v, t.cell, t.line, True) for v in vals)
+        last = b
+    if k[last:]:
+        pieces.append(_sub(t, last, len(k)))
+    return pieces
+
+
+def _operators_to_values(toks: list[Tok]) -> list[Tok]:
+    """'…查明率不低于' | '95%': the operator word belongs to the value after it; and a run
+    of digits standing alone after a row's values is its weight and score ('2020')."""
+    atom, op_end = _value_res()
+    out = []
+    for i, t in enumerate(toks):
+        pair = _digit_pair(t.key) if t.glued and i and re.fullmatch(r"\d[\d.]{2,}", t.key) and \
+            atom.fullmatch(toks[i - 1].key) else None
+        out.extend([Tok(p, p, t.cell, t.line, True) for p in pair] if pair else [t])
+    for i in range(len(out) - 1):
+        t, nxt = out[i], out[i + 1]
+        m = op_end.search(t.key)
+        if t.glued and m and m.start() > 0 and re.match(r"\d", nxt.key):
+            head, op = _sub(t, 0, m.start()), _sub(t, m.start(), len(t.key))
+            out[i] = head
+            out[i + 1] = Tok(op.text + nxt.text, op.key + nxt.key, nxt.cell, nxt.line, True)
     return out
 
 
@@ -115,15 +239,17 @@ def tokens_of(doc: Document) -> list[Tok]:
             line += 1
             cells = [c for c in row if not c.merged and c.text.strip()]
             if cells and _run_together(cells):
-                text = "".join(c.text for c in cells)
+                # a document-sharing site's page marker ('2、') opens each page's run of text
+                text = re.sub(r"^\s*\d{1,2}、", "", "".join(c.text for c in cells))
                 c0 = cells[0]
-                whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line)
+                whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line, glued=True)
                 for p in _pieces(whole):
-                    toks.extend(_values_apart(p))
+                    for q in _values_apart(p):
+                        toks.extend(_cut_values(q))
                 continue
             for c in cells:
                 toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
-    return _join_fragments(toks)
+    return _join_fragments(_operators_to_values(toks))
 
 
 LABEL_TABLES = ("header", "indicators", "budget", "budget_kinds", "goal", "regions", "levels")
@@ -160,7 +286,7 @@ def _join_fragments(toks: list[Tok]) -> list[Tok]:
         if joined:
             parts = toks[i:i + joined]
             text = "".join(p.text for p in parts)
-            out.append(Tok(text, "".join(p.key for p in parts), parts[0].cell, parts[0].line))
+            out.append(Tok(text, "".join(p.key for p in parts), parts[0].cell, parts[0].line, parts[0].glued))
             i += joined
         else:
             out.append(t)
@@ -297,19 +423,18 @@ def _figure(t: Tok) -> tuple[bool, float | None, str | None]:
 
 
 def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
-                 total_line: bool = True) -> dict[str, Tok]:
+                 total_line: bool = True, ref: dict | None = None) -> tuple[dict[str, Tok], float, bool]:
     """Figures of one budget line bound to the header's roles: every order-keeping choice of
-    roles is scored by type and by the line's arithmetic; the best wins."""
-    if not roles or not vals:
-        return {}
+    roles is scored by type and by the line's arithmetic; the best wins.  Returns the
+    binding, its score, and whether the arithmetic confirms it (executed / budget ≈ rate, or
+    a sub-line repeating the total line's figures)."""
+    if not roles or not vals or len(vals) > len(roles):
+        return {}, -1e9, False
     n = len(vals)
-    if n > len(roles):
-        vals = vals[:len(roles)]
-        n = len(roles)
-    best, best_score = None, -1e9
+    best, best_score, best_ok = None, -1e9, False
     for chosen in combinations(range(len(roles)), n):
         b = {roles[c]: vals[j] for j, c in enumerate(chosen)}
-        s = 0.0
+        s, ok = 0.0, False
         for role, (t, v) in b.items():
             pct = "%" in t.key
             if role == "rate":
@@ -324,17 +449,115 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
         if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
             R = R / 100
         if A and B is not None and R is not None:
-            s += 3 if abs(B / A - R) <= 0.011 else -1
+            ok = abs(B / A - R) <= 0.011 and (R > 0 or B == 0) and R <= 1.5
+            s += 3 if ok else -1
+        money = {r: v for r, (t, v) in b.items() if r in ("initial", "adjusted", "executed")}
+        if not ok and ref and len(money) >= 2 and all(ref.get(r) is not None and ref[r] == v for r, v in money.items()):
+            ok = True           # a sub-line repeating the total line's figures, column by column
+            s += 3
         W, S = (b.get("weight") or (None, None))[1], (b.get("score") or (None, None))[1]
         if W is not None and S is not None and S > W + 1e-9:
             s -= 3
+        if W is not None and S is not None and R is not None and abs(W * R - S) <= 0.5 + 1e-9:
+            s += 1
         if not total_line:
             s -= 0.5 * sum(1 for r in b if r in ("weight", "score"))   # sub-lines rarely carry points
         # money first: a line that prints fewer figures leaves the trailing roles empty
         s -= 0.05 * sum(chosen)
         if s > best_score:
-            best, best_score = b, s
-    return {r: t for r, (t, v) in best.items()}
+            best, best_score, best_ok = b, s, ok
+    return {r: t for r, (t, v) in best.items()}, best_score, best_ok
+
+
+GLUED_PIECE = re.compile(r"(?:0|[1-9]\d{0,9})(?:\.\d{1,4})?%?")
+
+
+def _glued_run(t: Tok) -> str | None:
+    """The digits of a token that may hold several figures run together ('303010100%',
+    ':310.2154.741050%5'), or None for a token that is one figure."""
+    k = t.key.lstrip(":")
+    if not re.fullmatch(r"[\d.%]+", k) or not k[0].isdigit():
+        return None
+    if k.count(".") > 1 or "%" in k[:-1] or k.count("%") > 1:
+        return k
+    if t.glued and len(re.sub(r"\D", "", k)) >= 4:
+        return k
+    return None
+
+
+def _splits(run: str, limit: int, cap: int = 3000) -> list[list[str]]:
+    """Every way to cut a run of digits into at most ``limit`` figures ('%' ends a figure;
+    no leading zeros; at most four decimals)."""
+    out: list[list[str]] = []
+
+    def go(i: int, acc: list[str]) -> None:
+        if len(out) >= cap:
+            return
+        if i == len(run):
+            out.append(acc)
+            return
+        if len(acc) == limit:
+            return
+        for j in range(i + 1, len(run) + 1):
+            piece = run[i:j]
+            if GLUED_PIECE.fullmatch(piece):
+                go(j, acc + [piece])
+            if piece.endswith("%"):
+                break
+    go(0, [])
+    return out
+
+
+def _exactness(b: dict[str, Tok]) -> float:
+    """How closely executed / budget gives the printed rate (1 when exact)."""
+    fig = {r: _figure(t)[1] for r, t in b.items()}
+    A, B, R = fig.get("adjusted") or fig.get("initial"), fig.get("executed"), fig.get("rate")
+    if not A or B is None or R is None:
+        return 0.0
+    return max(0.0, 1.0 - abs(B / A - R) * 100)
+
+
+def _bind_line(plain: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool, total_line: bool,
+               ref: dict, rep: Mapping) -> dict[str, Tok]:
+    """A budget line's figures bound to its roles.  Figures that ran together are cut where
+    the line's arithmetic confirms the cut; a run no cut explains is reported, not read."""
+    alts: list[list[list[tuple[Tok, float | None]]]] = []
+    glued = []
+    for t, v in plain:
+        run = _glued_run(t)
+        if run is None:
+            alts.append([[(t, v)]])
+            continue
+        glued.append(t)
+        cuts = []
+        for sp in _splits(run, len(roles)):
+            if any(len(p.split(".")[-1]) > 2 and p.endswith("0") and "." in p for p in sp):
+                continue        # '154.7410': a figure is not printed with a trailing zero decimal
+            cuts.append([(Tok(p, p, t.cell, t.line), parse_number(p)) for p in sp])
+        alts.append(cuts)
+    best, best_score = None, -1e9
+    for n, combo in enumerate(product(*alts)):
+        if n >= 20000:
+            break
+        vals = [x for part in combo for x in part]
+        b, sc, ok = _bind_budget(vals, roles, rate_pct, total_line, ref)
+        if glued and any(v == 0 for part in combo if len(part) > 1 for t, v in part):
+            ok = False                  # a cut that makes a zero is never the confirmation
+        if glued:
+            # among the cuts the arithmetic allows: the one that explains more figures, more
+            # exactly, without making zeros
+            sc += 0.3 * len(b) + _exactness(b)
+            sc -= sum(1.0 for part in combo if len(part) > 1 for t, v in part if v == 0)
+        if glued and not ok:
+            continue
+        if sc > best_score:
+            best, best_score = b, sc
+    if best is not None:
+        return best
+    if glued:
+        rep.unplaced.extend(f"{t.text} (figures run together; no cut fits the line's arithmetic)" for t in glued)
+    rest = [(t, v) for t, v in plain if t not in glued]
+    return _bind_budget(rest, roles, rate_pct, total_line, ref)[0] if rest else {}
 
 
 def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
@@ -373,12 +596,21 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             vals = []
             j = i + 1
             rest = t.key.split(":", 1)[1] if ":" in t.key[:-1] and not t.key.startswith("其中") else ""
+            tail = re.search(r"(?<=\p{Han})[\d.,%]*\d[\d.,%]*$", t.key)
+            if not rest and tail and first_match(kinds, t.key[:tail.start()]):
+                rest = tail.group()             # figures glued to the line's label
             if rest:
-                ok, val, unit = _figure(Tok(rest, rest, t.cell, t.line))
-                if ok:
-                    vals.append((Tok(rest, rest, t.cell, t.line), val))
+                rt = Tok(rest, rest, t.cell, t.line, t.glued)
+                ok, val, unit = _figure(rt)
+                if ok or _glued_run(rt):
+                    vals.append((rt, val))
             while j < len(toks):
+                if re.fullmatch(r"[:;,、]", toks[j].key):
+                    j += 1                      # a colon left between a label and its figures
+                    continue
                 ok, val, unit = _figure(toks[j])
+                if not ok and _glued_run(toks[j]):
+                    ok = True
                 if not ok:
                     if toks[j].key in ("万元", "元"):
                         j += 1
@@ -401,13 +633,16 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         merged.append((kind, label, list(vals)))
     if not roles and any(len(x) == 3 for m in merged for x in m[2]):
         roles = ["adjusted", "executed"]
+    ref: dict = {}
     for kind, label, vals in merged:
         keyed = {x[2]: x[0] for x in vals if len(x) == 3}
         plain = [(x[0], x[1]) for x in vals if len(x) == 2]
         bound = dict(keyed)
-        bound.update(_bind_budget(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total"))
+        bound.update(_bind_line(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total", ref, rep))
         if not bound and kind != "total":
             continue
+        if kind == "total" and not ref:
+            ref = {r: _figure(t)[1] for r, t in bound.items() if r in ("initial", "adjusted", "executed")}
         _budget_line(f, kind, label, bound)
 
 
@@ -578,8 +813,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         prev_level1, last_level1 = last_level1, False
         if matches(lv["level1"], k) and len(k) <= 14:
             last_level1 = True
-            level1 = pattern(lv["level1"]).match(k).group(1)
-            level1 = level1 if level1.endswith("指标") else level1 + "指标"
+            m = pattern(lv["level1"]).match(k)
+            level1 = _printed(t, m.start(1), m.end(1)) + ("" if m.group(1).endswith("指标") else "指标")
             w = parse_weight(k)
             if w is not None:
                 f.group_weights[level1] = w
@@ -588,9 +823,10 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             starts.add(len(data))
             continue
         if matches(lv["level2"], k) and len(k) <= 14:
-            level2 = pattern(lv["level2"]).match(k).group(1)
-            family = LEVEL1_OF_LEVEL2.get(level2 if level2.endswith("指标") else level2 + "指标")
-            if level1 is not None and family is not None and family != level1 and \
+            m = pattern(lv["level2"]).match(k)
+            level2 = _printed(t, m.start(1), m.end(1))
+            family = LEVEL1_OF_LEVEL2.get(m.group(1) if m.group(1).endswith("指标") else m.group(1) + "指标")
+            if level1 is not None and family is not None and family != key(level1) and \
                     not (level1 == "效益指标" and family == "满意度指标"):
                 level1 = None       # a 二级指标 of another group: its own 一级 label was not printed
             started = True
@@ -598,7 +834,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             continue
         if k == "指标" and started and data:
             # the end of a label the layout broke over two lines ('社会效益' / '指标')
-            if level2 and not level2.endswith("指标"):
+            if level2 and not key(level2).endswith("指标"):
                 old = level2
                 level2 = old + "指标"
                 data = [(t2, l1, level2 if l2 == old else l2) for t2, l1, l2 in data]
@@ -617,7 +853,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if level1 and prev_level1:
                 f.group_weights.setdefault(level1, float(gw.group(1)))
             continue        # a group weight ('(50分)', '30分)') whose label was printed apart
-        if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators":
+        if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators" or PLACEHOLDER.fullmatch(k):
             continue        # an empty template row; the block's label repeated on a new page
         started = True
         data.append((t, level1, level2))
@@ -651,6 +887,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
 
 
 def read_total(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    toks = toks[:1] + [x for t in toks[1:4] for x in _full_marks_apart(t)]
     nums = [t for t in toks[1:4] if parse_number(t.key) is not None]
     if not nums:
         return
@@ -661,6 +898,14 @@ def read_total(toks: list[Tok], f: Form, rep: Mapping) -> None:
     f.texts["declared_total"] = cell.key
     f.texts["total_row"] = toks[0].key
     f.cells["declared_total"] = cell.cell
+
+
+def _full_marks_apart(t: Tok) -> list[Tok]:
+    """'总分10098' in text run together: full marks 100, then the declared total."""
+    m = re.fullmatch(r"100(\d{1,3}(?:\.\d+)?)", t.key) if t.glued else None
+    if m and GLUED_PIECE.fullmatch(m.group(1)) and float(m.group(1)) <= 100:
+        return [Tok("100", "100", t.cell, t.line, True), Tok(m.group(1), m.group(1), t.cell, t.line, True)]
+    return [t]
 
 
 def read_notes(toks: list[Tok], f: Form, rep: Mapping) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from normalize.schema import Form, Indicator
+from normalize.text import key
 from normalize.values import decimals, is_blank, parse_quantity
 
 from .rules import RuleSet, tier_key
@@ -206,7 +207,7 @@ class Checker:
         self.recomputed["indicators"].append(rec)
         name = ind.name
         cells = [ind.cells.get("score"), ind.cells.get("target"), ind.cells.get("actual"), ind.cells.get("name")]
-        satisfaction = "满意度" in (ind.level1 or "") + (ind.level2 or "")
+        satisfaction = "满意度" in key((ind.level1 or "") + (ind.level2 or ""))
         if _inapplicable(ind):
             rec["kind"] = "not applicable"
             return
@@ -243,7 +244,7 @@ class Checker:
             return "reverse"
         if t.comparator == ">=":
             return "positive"
-        if ind.level2 and "成本" in ind.level2 and t.unit in MONEY_UNITS:
+        if ind.level2 and "成本" in key(ind.level2) and t.unit in MONEY_UNITS:
             return "reverse"
         if re.search(REVERSE_NAME, (ind.name or "") + (ind.target or "")):
             return "reverse"
@@ -406,7 +407,7 @@ class Checker:
         # whose weight and score were both not read was not read
         unread = [i.name for i in f.indicators if i.score_declared is None and i.weight is None
                   and not _inapplicable(i)
-                  and not ("满意度" in (i.level1 or "") + (i.level2 or "") and self.rules.satisfaction_optional)]
+                  and not ("满意度" in key((i.level1 or "") + (i.level2 or "")) and self.rules.satisfaction_optional)]
         agrees = compare(f.declared_total, sum(parts), self.p) in ("ok", "rounding")
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
                 (primary is not None and primary.score_declared is None and primary.weight is not None):
