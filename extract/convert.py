@@ -19,13 +19,13 @@ def convert(path: str | Path, fmt: str, outdir: str | Path) -> Path:
     exe = soffice()
     if exe is None:
         raise UnreadableError("converting it needs LibreOffice (apt-get install libreoffice-writer-nogui), "
-                              "which is not installed")
+                              "which is not installed", transient=True)
     with tempfile.TemporaryDirectory() as profile:
         try:
             subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{profile}/p", "--convert-to", fmt,
                             "--outdir", str(outdir), str(path)], capture_output=True, timeout=180, check=True)
         except (subprocess.SubprocessError, OSError) as e:
-            raise UnreadableError(f"LibreOffice could not convert it ({type(e).__name__})")
+            raise UnreadableError(f"LibreOffice could not convert it ({type(e).__name__})", transient=True)
     out = Path(outdir) / (Path(path).stem + "." + fmt)
     if not out.exists():
         raise UnreadableError("LibreOffice could not convert it (no output)")
@@ -38,6 +38,6 @@ def read_legacy_word(path: str | Path) -> Document:
         try:
             doc = read_docx(convert(path, "docx", tmp))
         except UnreadableError as e:
-            raise UnreadableError(f"legacy Word/WPS file: {e}")
+            raise UnreadableError(f"legacy Word/WPS file: {e}", transient=e.transient)
     doc.path, doc.format, doc.sha256 = str(path), "doc", sha256_of(path)
     return doc

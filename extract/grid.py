@@ -66,7 +66,13 @@ class Document:
 
 
 class UnreadableError(Exception):
-    """The file cannot be read as a document at all; the message is for a person."""
+    """The file cannot be read as a document at all; the message is for a person.
+    ``transient``: the outcome depends on this run (a password, a converter), not on the
+    file alone, so it is not remembered."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 def sha256_of(path: str | Path) -> str:

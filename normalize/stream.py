@@ -419,6 +419,8 @@ def _figure(t: Tok) -> tuple[bool, float | None, str | None]:
     if m:
         return True, float(m.group(1).replace(",", "")), m.group(2)
     n = parse_number(k)
+    if n is None and re.fullmatch(r"\d[\d,]*(\.\d+)?%?", k):
+        return True, None, None     # digits no one could have printed (400 of them): a figure not read
     return (n is not None), n, None
 
 

@@ -4,6 +4,7 @@ Everything here turns cell text into numbers or says it cannot (``None``), never
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import regex as re
@@ -64,6 +65,8 @@ def parse_number(text: str | None) -> float | None:
     if not m:
         return None
     v = float(m.group(1).replace(",", ""))
+    if not math.isfinite(v):
+        return None             # 400 digits in a cell: not a figure anyone printed
     if m.group(2):
         v *= MULTIPLIERS[m.group(2)]
     if m.group(3) == "%":
@@ -120,11 +123,13 @@ def parse_quantity(text: str | None) -> Quantity | None:
         pct = bool(m.group(3) or m.group(6))
         if pct:
             lo, hi = lo / 100, hi / 100
-        if hi > lo:
+        if hi > lo and math.isfinite(hi) and math.isfinite(lo):
             return Quantity(lo, hi, None, pct, _unit_after(s, m.end()), approx)
     m = NUM_RE.search(s)
     if m:
         v = float(m.group(1).replace(",", ""))
+        if not math.isfinite(v):
+            return None
         mult = m.group(2)
         unit = None
         if mult:

@@ -5,15 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .files import atomic
 from .tables import TABLES, rows
 
 KEYS = {"forms": ("sha256", "form_index"), "budget_lines": ("sha256", "form_index", "line_index"),
         "indicators": ("sha256", "form_index", "indicator_index"), "findings": ("sha256", "form_index", "finding_index")}
 
 
+def once(results: list[dict]) -> list[dict]:
+    """The same bytes under two names are one document: the archive keeps the first name."""
+    seen, out = set(), []
+    for r in results:
+        if r.get("sha256") and r["sha256"] in seen:
+            continue
+        seen.add(r.get("sha256"))
+        out.append(r)
+    return out
+
+
 def frames(results: list[dict]):
     import pandas as pd
-    data = rows(results)
+    data = rows(once(results))
     out = {}
     for name in TABLES:
         df = pd.DataFrame(data[name])
@@ -39,7 +51,7 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, int]:
     """Load results into DB; rows of files already archived (same sha256) are replaced."""
     import duckdb
     dfs = frames(results)
-    shas = sorted({r["sha256"] for r in results if r.get("sha256")})
+    shas = sorted({r["sha256"] for r in results if r.get("sha256")})     # replaced, never duplicated
     con = duckdb.connect(str(db))
     try:
         con.execute("BEGIN")
@@ -70,4 +82,5 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, int]:
 def write_parquet(results: list[dict], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in frames(results).items():
-        df.to_parquet(folder / f"{name}.parquet", index=False)
+        with atomic(folder / f"{name}.parquet") as tmp:
+            df.to_parquet(tmp, index=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +12,12 @@ from typing import Callable, Iterable
 
 from extract.grid import sha256_of
 
+from .files import write_text
 from .pipeline import FileResult, process_file, unreadable
+from .safe import clean, text
 
 PIPELINE_VERSION = "1"
+OWN_FILES = re.compile(r"\.(selfeval|.+\.duckdb)\.lock|\..+\.\d+\.tmp")   # our locks and half-written files
 
 
 def walk(paths: Iterable[str | Path]) -> list[Path]:
@@ -22,7 +26,7 @@ def walk(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file()))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not OWN_FILES.fullmatch(q.name)))
         else:
             out.append(p)
     return out
@@ -75,10 +79,9 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
                 sha = sha256_of(f)
             except OSError:
                 sha = None
-            cached = cache_dir / f"{sha}-{fp}.json" if sha else None
-            if cached is not None and cached.exists():
-                r = json.loads(cached.read_text())
-                r = _repath(r, str(f))
+            r = _load(cache_dir / f"{sha}-{fp}.json") if sha else None
+            if r is not None:
+                r = _repath(r, text(str(f)))
                 r["cached"] = True
                 results[i] = r
                 continue
@@ -129,8 +132,20 @@ def _repath(r: dict, path: str) -> dict:
     return r
 
 
+def _load(entry: Path) -> dict | None:
+    """A cache entry, or None when there is none or it does not parse (a run killed while
+    writing it, a disk error): then the file is simply read again."""
+    try:
+        r = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return clean(r) if isinstance(r, dict) and isinstance(r.get("path"), str) and "forms" in r else None
+
+
 def _store(cache_dir: Path | None, fp: str, r: dict) -> None:
-    if cache_dir is None or not r.get("sha256") or (r.get("error") or "").startswith("worker failed"):
+    """Only outcomes that depend on the file alone are remembered: a wrong password, a
+    missing converter, a time or memory limit or a dying worker are tried again next run."""
+    if cache_dir is None or not r.get("sha256") or r.get("transient") or \
+            (r.get("error") or "").startswith("worker failed"):
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / f"{r['sha256']}-{fp}.json").write_text(json.dumps(r, ensure_ascii=False))
+    write_text(cache_dir / f"{r['sha256']}-{fp}.json", json.dumps(r, ensure_ascii=False, allow_nan=False))

@@ -12,6 +12,7 @@ from rich.table import Table
 
 app = typer.Typer(add_completion=False, help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).")
 err = Console(stderr=True)
+LOCK = ".selfeval.lock"
 
 
 @app.command()
@@ -46,11 +47,20 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           html: bool = typer.Option(True, "--html/--no-html", help="write report.html with evidence crops"),
           xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx")):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
+    from .files import Busy, exclusive
+    try:
+        with exclusive(out / LOCK):
+            _audit(paths, out, jobs, no_cache, rules, password, html, xlsx)
+    except Busy as e:
+        err.print(f"[red]refused:[/] {e}")
+        raise typer.Exit(2)
+
+
+def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .batch import run_batch, walk
     from .reports import write_core
-
     files = walk(paths)
     counts = {"forms": 0, "findings": 0, "unreadable": 0}
     with Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
@@ -87,10 +97,16 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     """Load forms, budget lines, indicators and findings into DuckDB (and Parquet)."""
     from .archive import write_duckdb, write_parquet
     from .batch import run_batch
-    results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password)
-    counts = write_duckdb(results, db)
-    if parquet is not None:
-        write_parquet(results, parquet)
+    from .files import Busy, exclusive
+    try:
+        with exclusive(db.with_name(f".{db.name}.lock")):
+            results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password)
+            counts = write_duckdb(results, db)
+            if parquet is not None:
+                write_parquet(results, parquet)
+    except Busy as e:
+        err.print(f"[red]refused:[/] {e}")
+        raise typer.Exit(2)
     unread = sum(1 for r in results if r.get("error"))
     Console().print(f"{len(results)} files ({unread} unreadable) → {db}: " +
                     ", ".join(f"{k} {v}" for k, v in counts.items()) +

@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 from .evidence import crop, redraw, rendered_crop
+from .files import write_text
 from .reports import SEVERITY_ORDER, summary
 
 CSS = """
@@ -107,7 +108,7 @@ def write_html(results: list[dict], out: Path) -> None:
         for f in r["forms"]:
             parts.append(_form(r, f, render_dir))
     parts.append("</body></html>")
-    out.write_text("\n".join(parts), encoding="utf-8")
+    write_text(out, "\n".join(parts))
 
 
 def _form(r: dict, f: dict, render_dir: str | None = None) -> str:

@@ -10,6 +10,8 @@ from extract.grid import UnreadableError, sha256_of
 from normalize import build_forms, form_to_dict
 from score import check_form, load_rulesets, select
 
+from .safe import clean
+
 
 @dataclass
 class FileResult:
@@ -20,9 +22,11 @@ class FileResult:
     findings: list[dict] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    transient: bool = False     # the outcome depends on this run (password, converter, memory): not cached
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        """The result as every writer receives it: text and numbers made safe (selfeval/safe.py)."""
+        return clean(dict(self.__dict__))
 
 
 def unreadable(path: str, sha: str | None, reason: str, code: str = "UNREADABLE") -> dict:
@@ -47,7 +51,9 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
         res.format = doc.format
         forms = build_forms(doc)
     except UnreadableError as e:
-        res.error = str(e)
+        res.error, res.transient = str(e), e.transient
+    except MemoryError:
+        res.error, res.transient = "needed more memory than this machine could give", True
     except Exception as e:  # a reader's bug or a file no reader expected: say so, go on
         res.error = f"could not be read ({type(e).__name__}: {e})"
         res.findings.append({**unreadable(path, sha, res.error), "trace": traceback.format_exc(limit=4)})

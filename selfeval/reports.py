@@ -7,6 +7,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from .files import atomic, write_text
+from .safe import as_text_cell
+
+
+def _json(obj) -> str:
+    """Strict JSON: a NaN or infinity that got this far is a bug, not output."""
+    return json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 CSV_FIELDS = ["path", "form_index", "project_name", "code", "severity", "indicator", "declared",
               "expected", "message", "page"]
@@ -37,15 +45,15 @@ def summary(results: list[dict]) -> dict:
 def write_core(results: list[dict], out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     findings = all_findings(results)
-    (out / "findings.json").write_text(json.dumps(findings, ensure_ascii=False, indent=1))
-    with open(out / "findings.csv", "w", newline="", encoding="utf-8-sig") as f:
+    write_text(out / "findings.json", _json(findings))
+    with atomic(out / "findings.csv") as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
         w.writeheader()
         for fd in findings:
             page = next((e.get("page") for e in fd.get("evidence", []) if e.get("page")), None)
-            w.writerow({**fd, "page": page})
+            w.writerow({k: as_text_cell(v) for k, v in {**fd, "page": page}.items()})
     forms = [form for r in results for form in r["forms"]]
-    (out / "forms.json").write_text(json.dumps(forms, ensure_ascii=False, indent=1))
+    write_text(out / "forms.json", _json(forms))
     s = summary(results)
-    (out / "summary.json").write_text(json.dumps(s, ensure_ascii=False, indent=1))
+    write_text(out / "summary.json", _json(s))
     return s

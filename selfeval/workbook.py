@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .files import atomic
 from .reports import SEVERITY_ORDER
 from .tables import TABLES, rows
 
@@ -11,6 +12,17 @@ from .tables import TABLES, rows
 def _link(path: str, page) -> str:
     uri = Path(path).resolve().as_uri()
     return f"{uri}#page={page}" if page and path.lower().endswith(".pdf") else uri
+
+
+def _value(ws, v):
+    """Text is always a string cell, never a formula ('=HYPERLINK(…)' from a submitted form
+    stays text); numbers stay numbers."""
+    if not isinstance(v, str):
+        return v
+    from openpyxl.cell import WriteOnlyCell
+    cell = WriteOnlyCell(ws, value=v)
+    cell.data_type = "s"
+    return cell
 
 
 def write_workbook(results: list[dict], out: Path) -> None:
@@ -42,9 +54,9 @@ def write_workbook(results: list[dict], out: Path) -> None:
         ws.append(header)
         for rec in recs:
             path = rec.get("path") or paths.get((rec.get("sha256"), rec.get("form_index")))
-            row = [rec.get(c) for c in cols[:-1]]
+            row = [_value(ws, rec.get(c)) for c in cols[:-1]]
             if path:
-                cell = WriteOnlyCell(ws, value=Path(path).name + (f" p.{rec['page']}" if rec.get("page") else ""))
+                cell = _value(ws, Path(path).name + (f" p.{rec['page']}" if rec.get("page") else ""))
                 cell.hyperlink = _link(path, rec.get("page"))
                 cell.font = link_font
                 row.append(cell)
@@ -58,4 +70,5 @@ def write_workbook(results: list[dict], out: Path) -> None:
             for sev, color in (("error", "F8CBAD"), ("warning", "FFE699"), ("info", "DDEBF7")):
                 ws.conditional_formatting.add(f"A2:{last}{len(recs) + 1}", FormulaRule(
                     formula=[f'${col}2="{sev}"'], fill=PatternFill("solid", bgColor=color)))
-    wb.save(str(out))
+    with atomic(out) as tmp:
+        wb.save(str(tmp))
