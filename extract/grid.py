@@ -63,6 +63,7 @@ class Document:
     pages: int | None = None
     ocr: bool = False
     page_transforms: dict = field(default_factory=dict)  # OCR'd page -> {turn, angle, dpi}
+    warnings: list[str] = field(default_factory=list)    # what the reader had to guess, for the auditor
 
 
 class UnreadableError(Exception):

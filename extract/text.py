@@ -21,12 +21,24 @@ from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
 
 
-def decode(raw: bytes) -> str:
+STRAY_BYTES = 8         # UTF-8 text with at most this many undecodable bytes (or 1 in 1000) is UTF-8
+
+
+def decode(raw: bytes) -> tuple[str, int]:
+    """The text and how many undecodable bytes were replaced (U+FFFD) to read it."""
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableError("binary data, not a text document")
-    for enc in ENCODINGS:
+    try:
+        return raw.decode(ENCODINGS[0]), 0
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - raw.decode("utf-8", errors="ignore").count("\ufffd")
+    if stray <= max(STRAY_BYTES, len(raw) // 1000):
+        return text, stray
+    for enc in ENCODINGS[1:]:
         try:
-            return raw.decode(enc)
+            return raw.decode(enc), 0
         except UnicodeDecodeError:
             continue
     raise UnreadableError("text in an unknown encoding (tried UTF-8, GB18030, UTF-16)")
@@ -70,10 +82,14 @@ def read_text(path: str | Path) -> Document:
     raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableError("empty file")
-    text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
+    text, stray = decode(raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     nonblank = [ln for ln in lines if ln.strip()]
     doc = Document(path=str(path), format="txt", sha256=sha256_of(path))
+    if stray:
+        doc.warnings.append(f"{stray} byte(s) of this UTF-8 text could not be decoded and were read as '\ufffd'; "
+                            "check the figures near them by eye")
     if not nonblank:
         raise UnreadableError("no text in file")
     tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))

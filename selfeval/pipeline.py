@@ -29,8 +29,8 @@ class FileResult:
         return clean(dict(self.__dict__))
 
 
-def unreadable(path: str, sha: str | None, reason: str, code: str = "UNREADABLE") -> dict:
-    return {"path": path, "form_index": None, "project_name": None, "code": code, "severity": "error",
+def unreadable(path: str, sha: str | None, reason: str, code: str = "UNREADABLE", severity: str = "error") -> dict:
+    return {"path": path, "form_index": None, "project_name": None, "code": code, "severity": severity,
             "indicator": None, "declared": None, "expected": None, "message": reason, "sha256": sha,
             "evidence": []}
 
@@ -62,6 +62,7 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
             res.findings.append(unreadable(path, sha, res.error))
         res.seconds = time.perf_counter() - t0
         return res
+    res.findings.extend(unreadable(path, sha, w, code="LOW_CONFIDENCE", severity="warning") for w in doc.warnings)
     if not forms:
         res.error = "no form found: the file was read but holds no 项目支出绩效自评表 (no 项目名称, budget or indicator table)"
         res.findings.append(unreadable(path, sha, res.error))

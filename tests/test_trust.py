@@ -177,3 +177,18 @@ def test_the_archive_holds_a_form_once_when_the_same_bytes_come_under_two_names(
     con = duckdb.connect(str(db), read_only=True)
     keys = con.execute("SELECT sha256, form_index, count(*) FROM forms GROUP BY 1, 2").fetchall()
     assert keys and all(n == 1 for _, _, n in keys)
+
+
+def test_a_few_stray_bytes_are_replaced_and_said_not_the_whole_file_lost(tmp_path):
+    from conftest import run
+    src = FIXTURES / "seeds" / "000_64df670863fe3938.txt"
+    raw = src.read_bytes()
+    cut = raw.index(b"\n")                                  # the end of the first line
+    p = tmp_path / "stray.txt"
+    p.write_bytes(raw[:cut] + b"\xff" + raw[cut:])           # one byte no UTF-8 text holds
+    clean, stray = run(src), run(p)
+    assert stray["error"] is None
+    assert [f["project_name"] for f in stray["forms"]] == [f["project_name"] for f in clean["forms"]]
+    assert [f["indicators"] for f in stray["forms"]] == [f["indicators"] for f in clean["forms"]]
+    (note,) = [f for f in stray["findings"] if f["code"] == "LOW_CONFIDENCE" and "could not be decoded" in f["message"]]
+    assert note["severity"] == "warning" and note["message"].startswith("1 byte(s)")
