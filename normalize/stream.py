@@ -190,8 +190,6 @@ def _cut_values(t: Tok) -> list[Tok]:
         bad = [p for p in parts if re.fullmatch(r"0\d+", p)]
         if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad):
             continue
-        if len(parts) == 2 and not numeric and not doubled:
-            continue
         out = []
         for j, p in enumerate(parts):
             pair = _digit_pair(p) if re.fullmatch(r"[\d.]+", p) and (j == len(parts) - 1 or p.startswith("0")) \
