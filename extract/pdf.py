@@ -40,8 +40,7 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
         name = type(e).__name__
         inner = " ".join(type(a).__name__ for a in getattr(e, "args", ()))
         if "Password" in name or "Password" in inner or "Encrypt" in str(e):
-            raise UnreadableError("encrypted PDF: the password is missing or wrong (give --password)",
-                                  transient=True)
+            raise UnreadableError("encrypted PDF: the password is missing or wrong (give --password)", transient=True)
         raise UnreadableError(f"not a readable PDF ({name}: {e}); the file is damaged or truncated")
     doc = Document(path=str(path), format="pdf", sha256=sha256_of(path))
     try:

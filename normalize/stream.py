@@ -67,28 +67,22 @@ def _pieces(t: Tok) -> list[Tok]:
     cuts = sorted(c for c in cuts if 0 < c < len(k))
     if not cuts:
         return [t]
-    _, idx = key_map(t.text)
     out, start = [], 0
     for c in cuts + [len(k)]:
-        kk = k[start:c]
-        if kk:
-            if len(idx) == len(k):
-                lo, hi = idx[start], (idx[c] if c < len(k) else len(t.text))
-                text = t.text[lo:hi].strip()
-            else:
-                text = kk
-            out.append(Tok(text, kk, Cell(text, t.cell.row, t.cell.col, page=t.cell.page, bbox=t.cell.bbox,
-                                          confidence=t.cell.confidence), t.line, t.glued))
+        if c > start:
+            p = _sub(t, start, c)
+            out.append(Tok(p.text, p.key, Cell(p.text, t.cell.row, t.cell.col, page=t.cell.page, bbox=t.cell.bbox,
+                                               confidence=t.cell.confidence), t.line, t.glued))
         start = c
     return out
 
 
-def _sub(t: Tok, a: int, b: int, k: str | None = None) -> Tok:
+def _sub(t: Tok, a: int, b: int) -> Tok:
     """The part of a token between key positions a and b, its text taken from the original
     (Traditional characters and all) where the key maps back to it."""
-    kk = t.key[a:b] if k is None else k
-    _, idx = key_map(t.text)
-    if k is None and len(idx) == len(t.key) and t.key == key(t.text):
+    kk = t.key[a:b]
+    k, idx = key_map(t.text)
+    if len(idx) == len(t.key) and t.key == k:
         lo, hi = idx[a], (idx[b] if b < len(t.key) else len(t.text))
         text = t.text[lo:hi].strip()
     else:

@@ -37,7 +37,8 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch.translate(LOOKALIKES))
 
 
-def key_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     """The key of ``text`` and, for each key character, its index in ``text``."""
     text = text or ""
     drop = set()
@@ -54,8 +55,8 @@ def key_map(text: str) -> tuple[str, list[int]]:
     folded = "".join(chars)
     simple = _t2s()(folded) if any(ord(c) > 0x2E80 for c in folded) else folded
     if len(simple) != len(folded):      # a phrase conversion changed the length: no character map
-        return simple, [idx[min(i, len(idx) - 1)] for i in range(len(simple))] if idx else []
-    return simple, idx
+        return simple, tuple(idx[min(i, len(idx) - 1)] for i in range(len(simple))) if idx else ()
+    return simple, tuple(idx)
 
 
 @lru_cache(maxsize=65536)

@@ -144,7 +144,7 @@ def _load(entry: Path) -> dict | None:
 
 def _store(cache_dir: Path | None, fp: str, r: dict) -> None:
     """Only outcomes that depend on the file alone are remembered: a wrong password, a
-    missing converter, a time or memory limit or a dying worker are tried again next run."""
+    missing converter, running out of memory or a dying worker are tried again next run."""
     if cache_dir is None or not r.get("sha256") or r.get("transient") or \
             (r.get("error") or "").startswith("worker failed"):
         return

@@ -65,7 +65,7 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
     if forms:       # what the reader had to guess (an unreadable file says one thing: why)
         res.findings.extend(unreadable(path, sha, w, code="LOW_CONFIDENCE", severity="warning")
                             for w in doc.warnings)
-    if not forms:
+    else:
         res.error = "no form found: the file was read but holds no 项目支出绩效自评表 (no 项目名称, budget or indicator table)"
         res.findings.append(unreadable(path, sha, res.error))
     for form in forms:

@@ -50,4 +50,3 @@ def as_text_cell(v):
     if isinstance(v, str) and v.startswith(FORMULA_START):
         return "'" + v
     return v
-
