@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-import regex as re
+import re
 
 # C0/C1 controls other than tab, newline and carriage return; lone surrogates (the bytes of a
 # file name that is not valid UTF-8, kept by Python as U+DC80..U+DCFF)
