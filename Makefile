@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install sysdeps run test bench eval fixtures clean
+.PHONY: install sysdeps run test bench eval fuzz fixtures clean
 
 # Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
 # CJK fonts and poppler.  Installed by `make run` where it can be (Debian/Ubuntu as root);
@@ -46,6 +46,11 @@ eval: $(STAMP)
 ## make bench: forms/second per format and the ratio to bare pdfplumber; writes BENCHMARKS.md
 bench: $(STAMP)
 	$(PY) -m fixtures.bench
+
+## make fuzz: a bounded fuzzing campaign (N mutated inputs across all formats, per-input limits); writes FUZZ.md
+N ?= 5000
+fuzz: $(STAMP)
+	$(PY) -m fixtures.fuzz --inputs $(N)
 
 ## make fixtures: re-render the corpus (needs LibreOffice, fonts-noto-cjk, poppler-utils)
 fixtures: $(STAMP)

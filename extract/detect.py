@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grid import Document, UnreadableError
+from .grid import Document, UnreadableError, detail_of
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 TEXT_EXT = {".txt", ".text", ".csv", ""}
@@ -19,10 +19,12 @@ def sniff(path: Path) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         import zipfile
+        from .limits import check_zip
         try:
             names = zipfile.ZipFile(path).namelist()
-        except zipfile.BadZipFile as e:
-            raise UnreadableError(f"damaged zip container ({e}); the file is truncated or corrupt")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise UnreadableError("a damaged zip container: the file is truncated or corrupt", detail=detail_of(e))
+        check_zip(path)
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:

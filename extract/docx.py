@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grid import Block, Document, UnreadableError, grid_from_spans, sha256_of, text_block
+from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of, text_block
+from .limits import LIMITS, check_grid, refuse
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -27,6 +28,14 @@ def _text(el) -> str:
     return "\n".join(paras).strip()
 
 
+def _count(val) -> int:
+    """A count attribute (gridSpan, gridBefore); a damaged one counts as 1."""
+    try:
+        return int(val)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _table(tbl) -> Block:
     spans: list[list] = []
     open_at: dict[int, list] = {}      # grid column -> span still open downwards
@@ -34,17 +43,18 @@ def _table(tbl) -> Block:
         col = 0
         trpr = tr.find(W + "trPr")
         if trpr is not None and trpr.find(W + "gridBefore") is not None:
-            col = int(trpr.find(W + "gridBefore").get(W + "val", 0))
+            col = max(0, _count(trpr.find(W + "gridBefore").get(W + "val", 0)))
         for tc in tr.iterchildren(W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span, vmerge = 1, None
             if tcpr is not None:
                 gs = tcpr.find(W + "gridSpan")
                 if gs is not None:
-                    span = int(gs.get(W + "val", 1))
+                    span = max(1, _count(gs.get(W + "val", 1)))
                 vm = tcpr.find(W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(W + "val", "continue")
+            check_grid(r + 1, col + span, "a Word table")
             if vmerge == "continue" and col in open_at:
                 open_at[col][2] += 1
             else:
@@ -54,6 +64,7 @@ def _table(tbl) -> Block:
                     open_at.pop(c, None)
                 open_at[col] = s
             col += span
+        check_grid(r + 1, col, "a Word table")
     return grid_from_spans([tuple(s) for s in spans])
 
 
@@ -62,10 +73,14 @@ def read_docx(path: str | Path) -> Document:
     try:
         d = docx.Document(str(path))
     except Exception as e:
-        raise UnreadableError(f"not a readable Word document ({type(e).__name__}: {e})")
+        raise UnreadableError("not a readable Word document: the file is damaged or not in Word's format",
+                              detail=detail_of(e))
+    body = d.element.body
+    if len(body) > LIMITS.max_paragraphs:
+        raise refuse(f"its body holds {len(body)} paragraphs and tables", f"{LIMITS.max_paragraphs}")
     doc = Document(path=str(path), format="docx", sha256=sha256_of(path))
     pending: list[str] = []
-    for el in d.element.body.iterchildren():
+    for el in body.iterchildren():
         if el.tag == W + "p":
             t = _text(el)
             pending.extend(t.split("\n"))

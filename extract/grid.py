@@ -69,11 +69,17 @@ class Document:
 class UnreadableError(Exception):
     """The file cannot be read as a document at all; the message is for a person.
     ``transient``: the outcome depends on this run (a password, a converter), not on the
-    file alone, so it is not remembered."""
+    file alone, so it is not remembered.  ``detail``: the library's own words, kept for
+    whoever debugs it, never the reason itself."""
 
-    def __init__(self, message: str, transient: bool = False):
+    def __init__(self, message: str, transient: bool = False, detail: str | None = None):
         super().__init__(message)
         self.transient = transient
+        self.detail = detail
+
+
+def detail_of(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}"[:300]
 
 
 def sha256_of(path: str | Path) -> str:
@@ -111,6 +117,8 @@ def grid_from_spans(spans: list[tuple[int, int, int, int, str, dict]], page: int
         return Block(rows=[], aligned=True, page=page)
     n_rows = max(r + rs for r, _, rs, _, _, _ in spans)
     n_cols = max(c + cs for _, c, _, cs, _, _ in spans)
+    from .limits import check_grid
+    check_grid(n_rows, n_cols, "a table")
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for r, c, rs, cs, text, extra in sorted(spans, key=lambda s: (s[0], s[1])):
         for rr in range(r, r + rs):

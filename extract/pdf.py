@@ -8,10 +8,14 @@ layer (none at all, or a garbage one: cid codes, mojibake) are handed to OCR
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from .grid import Document, UnreadableError, sha256_of
+from .grid import Document, UnreadableError, detail_of, sha256_of
+from .limits import LIMITS, refuse
 from .layout import assemble, page_items
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)      # damaged files are reported, not logged
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3,
                   "join_tolerance": 3, "intersection_tolerance": 3}
@@ -41,16 +45,21 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
         inner = " ".join(type(a).__name__ for a in getattr(e, "args", ()))
         if "Password" in name or "Password" in inner or "Encrypt" in str(e):
             raise UnreadableError("encrypted PDF: the password is missing or wrong (give --password)", transient=True)
-        raise UnreadableError(f"not a readable PDF ({name}: {e}); the file is damaged or truncated")
+        raise UnreadableError("not a readable PDF: the file is damaged or truncated", detail=detail_of(e))
     doc = Document(path=str(path), format="pdf", sha256=sha256_of(path))
     try:
         with pdf:
             doc.pages = len(pdf.pages)
             if not pdf.pages:
                 raise UnreadableError("the PDF has no pages")
+            if doc.pages > LIMITS.max_pages:
+                raise refuse(f"a PDF of {doc.pages} pages", f"{LIMITS.max_pages} pages")
             items: list[tuple] = []      # (kind, page_no, payload) in reading order
             scan_pages = []
             for page_no, page in enumerate(pdf.pages, start=1):
+                if max(page.width, page.height) > LIMITS.max_page_side_pt:
+                    raise refuse(f"page {page_no} measures {page.width:.0f} × {page.height:.0f} pt",
+                                 f"{LIMITS.max_page_side_pt:.0f} pt")
                 words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False)
                 text = " ".join(w["text"] for w in words)
                 if not words and not page.images:
@@ -64,14 +73,18 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
                 items.extend(page_items(page_no, words, tables))
             ocr_items: dict = {}
             if scan_pages:
+                if len(scan_pages) > LIMITS.max_ocr_pages:
+                    raise refuse(f"{len(scan_pages)} pages without a text layer to OCR", f"{LIMITS.max_ocr_pages} pages")
                 if not ocr_pages:
                     raise UnreadableError("no usable text layer")
                 from .scan import ocr_pdf_pages
                 ocr_items = ocr_pdf_pages(str(path), scan_pages, password, doc)
     except UnreadableError:
         raise
+    except MemoryError:
+        raise
     except Exception as e:
-        raise UnreadableError(f"not a readable PDF ({type(e).__name__}: {e})")
+        raise UnreadableError("not a readable PDF: its content could not be parsed (damaged)", detail=detail_of(e))
     items = [it for item in items for it in (ocr_items[item[1]] if item[0] == "scan" else [item])]
     assemble(doc, items)
     if not any(b.rows for b in doc.blocks):

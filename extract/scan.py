@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .grid import Document, UnreadableError, sha256_of
+from .grid import Document, UnreadableError, detail_of, sha256_of
+from .limits import LIMITS, refuse
 from .layout import assemble, page_items
 
 DPI = 200
@@ -251,7 +252,10 @@ def render_pdf_page(path: str, page_no: int, password: str | None = None, dpi: i
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(path, password=password)
     try:
-        pil = pdf[page_no - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+        page = pdf[page_no - 1]
+        w, h = page.get_size()
+        scale = min(dpi / 72, (LIMITS.max_image_pixels / max(1.0, w * h)) ** 0.5)
+        pil = page.render(scale=scale).to_pil().convert("RGB")
     finally:
         pdf.close()
     return np.asarray(pil)[:, :, ::-1].copy()          # RGB → BGR
@@ -270,6 +274,21 @@ def ocr_pdf_pages(path: str, pages: list[int], password: str | None, doc: Docume
 
 def load_image_pages(path: str | Path) -> list[np.ndarray]:
     import cv2
+    from PIL import Image
+
+    from .limits import check_pixels
+    Image.MAX_IMAGE_PIXELS = None       # Pillow only reads the header here; the limit is ours
+    try:
+        with Image.open(path) as im:
+            frames = getattr(im, "n_frames", 1)
+            check_pixels(im.width, im.height, frames)
+            for k in range(1, min(frames, 64)):
+                im.seek(k)
+                check_pixels(im.width, im.height, frames)
+    except UnreadableError:
+        raise
+    except Exception as e:
+        raise UnreadableError("an image file that cannot be decoded (damaged or not an image)", detail=detail_of(e))
     ok, frames = cv2.imreadmulti(str(path), flags=cv2.IMREAD_COLOR)
     if ok and frames:
         return list(frames)

@@ -3,9 +3,16 @@ block; merged ranges become merged cells; numbers are rendered as the sheet show
 (number format decimals, percentages), so a form's precision survives."""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+import zlib
 from pathlib import Path
 
-from .grid import Block, Document, UnreadableError, grid_from_spans, sha256_of
+from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of
+from .limits import check_grid, check_span
+
+MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,4})(\d{1,8}):([A-Za-z]{1,4})(\d{1,8})"')
 
 
 def render_number(v: float, fmt: str | None) -> str:
@@ -31,6 +38,10 @@ def render_number(v: float, fmt: str | None) -> str:
 def sheet_block(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]],
                 page: int, name: str) -> Block:
     """values: (row, col) → text; merges: (row0, col0, row1, col1) inclusive, 0-based."""
+    if values:
+        check_grid(max(r for r, _ in values) + 1, max(c for _, c in values) + 1, f"sheet {name!r}")
+    for r0, c0, r1, c1 in merges:
+        _check_merge(r0, c0, r1, c1, name)
     covered = set()
     spans = []
     for r0, c0, r1, c1 in merges:
@@ -45,27 +56,57 @@ def sheet_block(values: dict[tuple[int, int], str], merges: list[tuple[int, int,
     return block
 
 
+def _check_merge(r0: int, c0: int, r1: int, c1: int, name: str) -> None:
+    check_grid(r1 + 1, c1 + 1, f"a merged range of sheet {name!r}")
+    check_span((r1 - r0 + 1) * (c1 - c0 + 1), f"a merged range of sheet {name!r}")
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _check_xlsx_merges(path: str | Path) -> None:
+    """Merged ranges straight from the sheets' XML, before openpyxl expands each into a
+    cell object per covered position (a merge to XFD1048576 is 17 billion of them)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            sheets = [(i.filename.rsplit("/", 1)[-1], z.read(i)) for i in z.infolist()
+                      if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
+        raise UnreadableError("not a readable Excel workbook: a part of it is damaged", detail=detail_of(e))
+    for name, xml in sheets:
+        for m in MERGE_REF.finditer(xml):
+            r0, r1 = sorted((int(m[2]) - 1, int(m[4]) - 1))
+            c0, c1 = sorted((_column(m[1]), _column(m[3])))
+            _check_merge(r0, c0, r1, c1, name)
+
+
 def read_xlsx(path: str | Path) -> Document:
     import openpyxl
+    _check_xlsx_merges(path)
     try:
         wb = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
     except Exception as e:
-        raise UnreadableError(f"not a readable Excel workbook ({type(e).__name__}: {e})")
+        raise UnreadableError("not a readable Excel workbook: the file is damaged or not in Excel's format",
+                              detail=detail_of(e))
     doc = Document(path=str(path), format="xlsx", sha256=sha256_of(path), pages=len(wb.worksheets))
     for i, ws in enumerate(wb.worksheets, start=1):
         values = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                v = cell.value
-                if v is None:
-                    continue
-                if isinstance(v, bool):
-                    t = str(v)
-                elif isinstance(v, (int, float)):
-                    t = render_number(float(v), cell.number_format)
-                else:
-                    t = str(v)
-                values[(cell.row - 1, cell.column - 1)] = t
+        # the cells the sheet holds, not every position up to its farthest cell
+        for cell in sorted(ws._cells.values(), key=lambda c: (c.row, c.column)):
+            v = cell.value
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                t = str(v)
+            elif isinstance(v, (int, float)) and abs(v) < 1e300:
+                t = render_number(float(v), cell.number_format)
+            else:
+                t = str(v)
+            values[(cell.row - 1, cell.column - 1)] = t
         merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         doc.blocks.append(sheet_block(values, merges, i, ws.title))
     return doc
@@ -74,14 +115,15 @@ def read_xlsx(path: str | Path) -> Document:
 def read_xls(path: str | Path) -> Document:
     import xlrd
     try:
-        wb = xlrd.open_workbook(str(path), formatting_info=True)
+        wb = xlrd.open_workbook(str(path), formatting_info=True, ragged_rows=True, logfile=io.StringIO())
     except Exception as e:
-        raise UnreadableError(f"not a readable legacy Excel (.xls) workbook ({type(e).__name__}: {e})")
+        raise UnreadableError("not a readable legacy Excel (.xls) workbook: the file is damaged or not in "
+                              "Excel 97's format", detail=detail_of(e))
     doc = Document(path=str(path), format="xls", sha256=sha256_of(path), pages=wb.nsheets)
     for i, sh in enumerate(wb.sheets(), start=1):
         values = {}
         for r in range(sh.nrows):
-            for c in range(sh.ncols):
+            for c in range(sh.row_len(r)):
                 cell = sh.cell(r, c)
                 if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                     continue
@@ -91,6 +133,6 @@ def read_xls(path: str | Path) -> Document:
                 else:
                     t = str(cell.value)
                 values[(r, c)] = t
-        merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
+        merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells if r1 > r0 and c1 > c0]
         doc.blocks.append(sheet_block(values, merges, i, sh.name))
     return doc

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
+from .limits import LIMITS, refuse
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
 
@@ -79,6 +80,9 @@ def _word_dump_rows(lines: list[str]) -> list[list[str]]:
 
 def read_text(path: str | Path) -> Document:
     path = Path(path)
+    size = path.stat().st_size
+    if size > LIMITS.max_text_mb << 20:
+        raise refuse(f"a text file of {size >> 20} MB", f"{LIMITS.max_text_mb} MB")
     raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableError("empty file")

@@ -5,7 +5,6 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -13,23 +12,52 @@ from typing import Callable, Iterable
 from extract.grid import sha256_of
 
 from .files import write_text
-from .pipeline import FileResult, process_file, unreadable
+from .pipeline import FileResult, not_a_file, process_file, unreadable
 from .safe import clean, text
+from .workers import FileLimits, run_limited
 
 PIPELINE_VERSION = "1"
 OWN_FILES = re.compile(r"\.(selfeval|.+\.duckdb)\.lock|\..+\.\d+\.tmp")   # our locks and half-written files
 
 
-def walk(paths: Iterable[str | Path]) -> list[Path]:
-    """Every file under the given paths, in a stable order; a missing path is kept so that
-    it is reported, not dropped."""
-    out: list[Path] = []
+def entries(paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
+    """Every entry under the given paths in a stable order, each with None (to be read) or
+    the reason it is skipped.  A missing path or a FIFO given by name is kept so that it is
+    reported; inside a folder, links are not followed out of the walked tree and the tool's
+    own lock and temporary files are passed over, each counted in the summary."""
+    out: list[tuple[Path, str | None]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not OWN_FILES.fullmatch(q.name)))
-        else:
-            out.append(p)
+        if not p.is_dir():
+            out.append((p, None))
+            continue
+        root = p.resolve()
+        for d, dirs, names in os.walk(p):          # links to folders are not walked into
+            dirs.sort()
+            here = Path(d)
+            for n in dirs:
+                if (here / n).is_symlink():
+                    out.append((here / n, _outside(here / n, root) or "a link to a folder (not followed)"))
+            for n in sorted(names):
+                q = here / n
+                if OWN_FILES.fullmatch(n):
+                    out.append((q, "selfeval's own lock or temporary file"))
+                elif q.is_symlink():
+                    out.append((q, _outside(q, root)))
+                else:
+                    out.append((q, None))
     return out
+
+
+def _outside(link: Path, root: Path) -> str | None:
+    target = link.resolve()
+    if target != root and root not in target.parents:
+        return f"a link leading out of the walked folder (to {target}), not followed"
+    return None
+
+
+def walk(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read (see ``entries``)."""
+    return [p for p, why in entries(paths) if why is None]
 
 
 def _code_fingerprint(rule_dirs: list[str]) -> str:
@@ -63,16 +91,23 @@ def _preload() -> None:
 
 def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: Path | None = None,
               rule_dirs: list[str] = (), password: str | None = None,
-              progress: Callable[[dict], None] | None = None) -> list[dict]:
-    files = walk(paths)
+              progress: Callable[[dict], None] | None = None,
+              limits: FileLimits = FileLimits()) -> list[dict]:
+    """One result per entry under ``paths`` (skipped entries included, with ``skipped``
+    saying why), in walk order.  Every file is read in a worker process under ``limits``."""
+    found = entries(paths)
+    files = [p for p, _ in found]
     jobs = jobs or os.cpu_count() or 1
     fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")
     results: dict[int, dict] = {}
     todo: list[int] = []
-    for i, f in enumerate(files):
-        if not f.exists():
-            results[i] = FileResult(str(f), None, error="no such file",
-                                    findings=[unreadable(str(f), None, "no such file")]).to_dict()
+    for i, (f, why) in enumerate(found):
+        if why is not None:
+            results[i] = FileResult(text(str(f)), None, skipped=why).to_dict()
+            continue
+        problem = not_a_file(f)
+        if problem:
+            results[i] = FileResult(str(f), None, error=problem, findings=[unreadable(str(f), None, problem)]).to_dict()
             continue
         if cache_dir is not None:
             try:
@@ -86,33 +121,37 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
                 results[i] = r
                 continue
         todo.append(i)
-    for i in results:
+    for i in sorted(results):
         if progress:
             progress(results[i])
-    args = [(str(files[i]), list(rule_dirs), password) for i in todo]
-    if jobs <= 1 or len(todo) <= 1:
-        for i, a in zip(todo, args):
-            results[i] = _work(a)
-            _store(cache_dir, fp, results[i])
-            if progress:
-                progress(results[i])
-    else:
-        _preload()
-        order = sorted(zip(todo, args), key=lambda ia: -_size(files[ia[0]]))   # longest first
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futs = {pool.submit(_work, a): i for i, a in order}
-            for fut in as_completed(futs):
-                i = futs[fut]
-                try:
-                    results[i] = fut.result()
-                except Exception as e:  # a worker that died (memory, signal): the file is still reported
-                    p = str(files[i])
-                    results[i] = FileResult(p, None, error=f"worker failed: {e}",
-                                            findings=[unreadable(p, None, f"worker failed: {e}")]).to_dict()
-                _store(cache_dir, fp, results[i])
-                if progress:
-                    progress(results[i])
+
+    def done(i: int, status: str, value) -> None:
+        results[i] = value if status == "ok" else _failed(str(files[i]), status, value, limits)
+        _store(cache_dir, fp, results[i])
+        if progress:
+            progress(results[i])
+
+    _preload()
+    order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
+    run_limited([(i, (str(files[i]), list(rule_dirs), password)) for i in order], _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
+
+
+def _failed(path: str, status: str, detail, limits: FileLimits) -> dict:
+    """A file whose worker did not return a result: why, in words."""
+    if status == "timeout":
+        reason = limits.timeout_reason()
+    elif status == "memory":
+        reason = limits.memory_reason()
+    elif status == "died":
+        reason = f"{detail} twice while reading this file; it was stopped so the batch could go on"
+    else:
+        reason = f"the reader failed on this file ({detail})"
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        sha = None
+    return FileResult(path, sha, error=reason, findings=[unreadable(path, sha, reason)], transient=True).to_dict()
 
 
 def _size(p: Path) -> int:
@@ -144,8 +183,7 @@ def _load(entry: Path) -> dict | None:
 
 def _store(cache_dir: Path | None, fp: str, r: dict) -> None:
     """Only outcomes that depend on the file alone are remembered: a wrong password, a
-    missing converter, running out of memory or a dying worker are tried again next run."""
-    if cache_dir is None or not r.get("sha256") or r.get("transient") or \
-            (r.get("error") or "").startswith("worker failed"):
+    missing converter, a time or memory limit or a dying worker are tried again next run."""
+    if cache_dir is None or not r.get("sha256") or r.get("transient"):
         return
     write_text(cache_dir / f"{r['sha256']}-{fp}.json", json.dumps(r, ensure_ascii=False, allow_nan=False))

@@ -11,22 +11,39 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)      # a reason is one line, never cut mid-sentence
 LOCK = ".selfeval.lock"
+
+
+def _timeout_opt():
+    return typer.Option(300.0, "--file-timeout", help="seconds one file may take before it is stopped (UNREADABLE)")
+
+
+def _memory_opt():
+    return typer.Option(4096, "--file-memory", help="MB one file's worker may use before it is stopped (UNREADABLE)")
+
+
+def _limits(seconds: float, megabytes: int):
+    from .workers import FileLimits
+    return FileLimits(seconds=seconds, megabytes=megabytes)
 
 
 @app.command()
 def extract(paths: List[Path] = typer.Argument(..., help="files or folders"),
             json_out: bool = typer.Option(False, "--json", help="print the forms as one JSON array"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
-            password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs")):
+            password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
+            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
     """Read the forms and print them on the contract's schema."""
     from .batch import run_batch
-    results = run_batch(paths, jobs=1, rule_dirs=[str(r) for r in rules], password=password)
+    results = run_batch(paths, jobs=1, rule_dirs=[str(r) for r in rules], password=password,
+                        limits=_limits(file_timeout, file_memory))
     forms = [f for r in results for f in r["forms"]]
     for r in results:
         if r.get("error"):
             err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
+        elif r.get("skipped"):
+            err.print(f"[dim]skipped[/] {r['path']}: {r['skipped']}")
     if json_out:
         sys.stdout.write(json.dumps(forms, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -45,23 +62,24 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
           html: bool = typer.Option(True, "--html/--no-html", help="write report.html with evidence crops"),
-          xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx")):
+          xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx"),
+          file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
     try:
         with exclusive(out / LOCK):
-            _audit(paths, out, jobs, no_cache, rules, password, html, xlsx)
+            _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, _limits(file_timeout, file_memory))
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
         raise typer.Exit(2)
 
 
-def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx) -> None:
+def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .batch import run_batch, walk
+    from .batch import entries, run_batch
     from .reports import write_core
-    files = walk(paths)
+    files = entries(paths)
     counts = {"forms": 0, "findings": 0, "unreadable": 0}
     with Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("forms {task.fields[forms]} · findings {task.fields[findings]} · "
@@ -76,7 +94,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx) -> None:
             prog.update(task, advance=1, **counts)
 
         results = run_batch(paths, jobs=jobs or None, cache_dir=None if no_cache else out / "cache",
-                            rule_dirs=[str(r) for r in rules], password=password, progress=tick)
+                            rule_dirs=[str(r) for r in rules], password=password, progress=tick, limits=limits)
     s = write_core(results, out)
     if xlsx:
         from .workbook import write_workbook
@@ -93,14 +111,16 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the tables as Parquet here"),
             jobs: int = typer.Option(0, "--jobs", help="worker processes (0 = all cores)"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
-            password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs")):
+            password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
+            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
     """Load forms, budget lines, indicators and findings into DuckDB (and Parquet)."""
     from .archive import write_duckdb, write_parquet
     from .batch import run_batch
     from .files import Busy, exclusive
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
-            results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password)
+            results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
+                                limits=_limits(file_timeout, file_memory))
             counts = write_duckdb(results, db)
             if parquet is not None:
                 write_parquet(results, parquet)
@@ -120,6 +140,7 @@ def print_summary(s: dict, out: Path) -> None:
     t.add_row("forms", str(s["forms"]))
     t.add_row("unreadable files", str(s["files_unreadable"]))
     t.add_row("taken from cache", str(s["files_from_cache"]))
+    t.add_row("entries skipped", str(s["files_skipped"]))
     t.add_row("findings", f"{s['findings']} ({s['errors']} error, {s['warnings']} warning, {s['info']} info)")
     for code, n in s["by_code"].items():
         t.add_row(f"  {code}", str(n))

@@ -103,6 +103,10 @@ def write_html(results: list[dict], out: Path) -> None:
         parts.append("<h2>Files not read</h2><table><tr><th>file</th><th>reason</th></tr>")
         parts += [f"<tr class='error'><td>{_e(r['path'])}</td><td>{_e(r['error'])}</td></tr>" for r in bad]
         parts.append("</table>")
+    if s["skipped"]:
+        parts.append("<h2>Entries skipped</h2><table><tr><th>entry</th><th>why</th></tr>")
+        parts += [f"<tr><td>{_e(k['path'])}</td><td>{_e(k['reason'])}</td></tr>" for k in s["skipped"]]
+        parts.append("</table>")
     render_dir = str(out.parent / "renders")
     for r in results:
         for f in r["forms"]:

@@ -1,12 +1,14 @@
 """file → extract → normalize → score, for one file; every outcome is a result, never a crash."""
 from __future__ import annotations
 
+import os
+import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract import read
-from extract.grid import UnreadableError, sha256_of
+from extract.grid import UnreadableError, detail_of, sha256_of
 from normalize import build_forms, form_to_dict
 from score import check_form, load_rulesets, select
 
@@ -22,7 +24,8 @@ class FileResult:
     findings: list[dict] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
-    transient: bool = False     # the outcome depends on this run (password, converter, memory): not cached
+    transient: bool = False     # the outcome depends on this run (password, converter, limits): not cached
+    skipped: str | None = None  # an entry of a walked folder that was not read, and why
 
     def to_dict(self) -> dict:
         """The result as every writer receives it: text and numbers made safe (selfeval/safe.py)."""
@@ -35,11 +38,31 @@ def unreadable(path: str, sha: str | None, reason: str, code: str = "UNREADABLE"
             "evidence": []}
 
 
+def not_a_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as a file (FIFO, device, folder, missing), or None.
+    Checked before anything opens it: reading a FIFO or /dev/zero never ends."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "no such file" if not os.path.islink(path) else "a broken link (its target does not exist)"
+    except OSError as e:
+        return f"cannot open: {e.strerror or e}"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+            else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket" if stat.S_ISSOCK(st.st_mode) else "a special file")
+    return f"not a regular file but {kind}; only files are read"
+
+
 def process_file(path: str | Path, rulesets=None, password: str | None = None) -> FileResult:
     import time
     t0 = time.perf_counter()
     path = str(path)
     rulesets = rulesets or load_rulesets()
+    problem = not_a_file(path)
+    if problem:
+        return FileResult(path, None, error=problem, findings=[unreadable(path, None, problem)])
     try:
         sha = sha256_of(path)
     except OSError as e:
@@ -52,11 +75,14 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
         forms = build_forms(doc)
     except UnreadableError as e:
         res.error, res.transient = str(e), e.transient
+        if e.detail:
+            res.findings.append({**unreadable(path, sha, res.error), "detail": e.detail})
     except MemoryError:
-        res.error, res.transient = "needed more memory than this machine could give", True
+        raise               # the worker reports it against its limit (selfeval/workers.py)
     except Exception as e:  # a reader's bug or a file no reader expected: say so, go on
-        res.error = f"could not be read ({type(e).__name__}: {e})"
-        res.findings.append({**unreadable(path, sha, res.error), "trace": traceback.format_exc(limit=4)})
+        res.error = "could not be read: the reader met something it does not handle (a fault of selfeval, please report it)"
+        res.findings.append({**unreadable(path, sha, res.error), "detail": detail_of(e),
+                             "trace": traceback.format_exc(limit=4)})
     if res.error is not None:
         if not res.findings:
             res.findings.append(unreadable(path, sha, res.error))

@@ -26,6 +26,8 @@ def all_findings(results: list[dict]) -> list[dict]:
 
 
 def summary(results: list[dict]) -> dict:
+    skipped = [r for r in results if r.get("skipped")]
+    results = [r for r in results if not r.get("skipped")]
     findings = [fd for r in results for fd in r["findings"]]
     sev = Counter(f["severity"] for f in findings)
     return {
@@ -39,6 +41,9 @@ def summary(results: list[dict]) -> dict:
         "errors": sev.get("error", 0), "warnings": sev.get("warning", 0), "info": sev.get("info", 0),
         "by_code": dict(Counter(f["code"] for f in findings).most_common()),
         "by_format": dict(Counter(r.get("format") or "unreadable" for r in results)),
+        "files_skipped": len(skipped),
+        "skipped": [{"path": r["path"], "reason": r["skipped"]} for r in skipped],
+        "unreadable": [{"path": r["path"], "reason": r["error"]} for r in results if r.get("error")],
     }
 
 
