@@ -135,6 +135,13 @@ def _value_res():
     return re.compile(rf"{qty}|{alt(v['words'])}"), re.compile(rf"(?:{alt(v['operators'])})$")
 
 
+@lru_cache(maxsize=1)
+def _phrase_re():
+    """The value words long enough never to be part of a name (达成预期指标)."""
+    words = sorted((w for w in vocabulary()["values"]["words"] if len(w) >= 4), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _digit_pair(run: str) -> list[str] | None:
     """A weight and a score run together ('2020' → 20 | 20, '2018' → 20 | 18, '00' → 0 | 0):
     the one cut that gives two well-formed figures with score ≤ weight ≤ 60."""
@@ -165,7 +172,14 @@ def _cut_values(t: Tok) -> list[Tok]:
     if PLACEHOLDER.search(k) and not PLACEHOLDER.fullmatch(k):
         bounds = sorted({0, len(k)} | {x for m in PLACEHOLDER.finditer(k) for x in (m.start(), m.end())})
         return [x for a, b in zip(bounds, bounds[1:]) for x in _cut_values(_sub(t, a, b))]
+    yes_no = re.fullmatch(r"(.*是否.{2,}?)(是|否)", k)
+    if yes_no:      # '公众知晓度是否明显提高是': a yes/no question, then its answer
+        return [_sub(t, 0, yes_no.end(1)), _sub(t, yes_no.end(1), len(k))]
     atom, _ = _value_res()
+    phrases = [m for m in _phrase_re().finditer(k) if m.group() != k]
+    if phrases:     # '…成本控制数63达成预期指标效益指标…': a tier phrase is a cell wherever it stands
+        bounds = sorted({0, len(k)} | {x for m in phrases for x in (m.start(), m.end())})
+        return [x for a, b in zip(bounds, bounds[1:]) for x in _cut_values(_sub(t, a, b))]
     spans = [(m.start(), m.end()) for m in atom.finditer(k) if m.end() > m.start()
              and not (m.start() and k[m.start() - 1] in "0123456789.-~至到—")
              and not (m.end() < len(k) and k[m.end()] in ".-~至到—")]
@@ -700,7 +714,7 @@ def _fit(role: str, t: Tok) -> float:
     num = parse_number(k)
     blank = is_blank(k)
     if role == "name":
-        if blank or num is not None:
+        if blank or num is not None or _phrase_re().fullmatch(k):
             return -4.0
         return 2.0 if re.search(r"\p{Han}", k) else 0.0
     if role in ("target", "actual", "adjusted_target"):
@@ -794,6 +808,22 @@ def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set 
     return [b for _, b in reversed(out)]
 
 
+def _same_columns(bindings: list[dict]) -> list[dict]:
+    """A column holds one kind of content in every row: where rows that print both an actual
+    value and a note put a phrase in the note column ('1000件 | 达成预期指标'), a row that
+    prints the same phrase after its target alone ('不低于95% | 达成预期指标') has it as its
+    note, its actual value left blank."""
+    noted = {"".join(t.key for t in b["note"]) for b in bindings if b.get("note") and b.get("actual")}
+    out = []
+    for b in bindings:
+        if b.get("actual") and not b.get("note") and b.get("target") and \
+                "".join(t.key for t in b["actual"]) in noted:
+            b = {**b, "note": b["actual"]}
+            del b["actual"]
+        out.append(b)
+    return out
+
+
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
@@ -860,7 +890,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
     by_lines = len(multi) >= 2
-    for binding in _rows(items, row_roles, by_lines, starts):
+    bindings = _same_columns(_rows(items, row_roles, by_lines, starts))
+    for binding in bindings:
         first = min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
         l1, l2 = levels[id(first)]
         ind = Indicator(level1=l1, level2=l2)
@@ -874,7 +905,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             elif role in ("name", "target", "actual", "note"):
                 setattr(ind, role, None if is_blank(text) and role != "name" else text)
         ind.target = with_operator(ind.target, ind.texts.get("target_op"), ind.texts.get("target_unit"))
-        if ind.name is None:
+        if ind.name is None or (binding is bindings[-1] and set(binding) == {"name"}):
+            # no name; or a last row cut off after its name (the excerpt or page ends there)
             rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
             continue
         f.indicators.append(ind)
