@@ -548,12 +548,38 @@ def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[st
 
 
 def finish_form(f: Form) -> None:
-    """Form-level inferences that need the whole form: weights the template leaves out."""
+    """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
+    fold_breakdowns(f)
     infer_weights(f)
+    if f.year is None and f.project_name:      # '2023年杨楼社区特色种养殖补贴到户项目'
+        m = re.match(r"((?:19|20)\d{2})年(?!\d)", "".join(f.project_name.split()))
+        if m:
+            f.year = int(m.group(1))
     for line in f.budget_lines:
         for c in line.cells.values():
             if c.page:
                 f.pages.add(c.page)
+
+
+def fold_breakdowns(f: Form) -> None:
+    """In a scored table, a row that prints a weight and a score but no target or actual,
+    followed by rows that print a target and an actual but no weight or score, is one
+    indicator broken down ('★补助各类瓜果蔬菜种植面积 10 10' over '梨树种植面积 6亩 6亩', …):
+    the sub-rows are its breakdown, not indicators of their own."""
+    if sum(1 for i in f.indicators if i.weight is not None) < 2:
+        return
+    kept, parent = [], None
+    for i in f.indicators:
+        scored = i.weight is not None or i.score_declared is not None
+        if scored:
+            parent = i if i.target is None and i.actual is None else None
+        elif parent is not None and (i.target or i.actual) and i.level2 == parent.level2:
+            parent.breakdown.append([i.name, i.target, i.actual])
+            continue
+        else:
+            parent = None
+        kept.append(i)
+    f.indicators = kept
 
 
 def infer_weights(f: Form) -> None:

@@ -48,7 +48,8 @@ def form_to_dict(f: Form) -> dict:
         "indicators": [
             {"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target, "actual": i.actual,
              "weight": i.weight, "score_declared": i.score_declared, "note": i.note,
-             "weight_inferred": i.weight_inferred, "confidence": _conf(i.cells), "provenance": _prov(i.cells)}
+             "weight_inferred": i.weight_inferred, "confidence": _conf(i.cells), "provenance": _prov(i.cells),
+             **({"breakdown": i.breakdown} if i.breakdown else {})}
             for i in f.indicators
         ],
         "group_weights": f.group_weights,

@@ -54,6 +54,7 @@ class Indicator:
     score_declared: float | None = None
     note: str | None = None
     weight_inferred: bool = False
+    breakdown: list = field(default_factory=list)   # unweighted sub-rows printed under it: [name, target, actual]
     texts: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)
 

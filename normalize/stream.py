@@ -868,6 +868,9 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if role not in roles:
                 roles.append(role)
             continue
+        if role and role in roles or _region_of(k) == "goal" or k == "年度绩效目标" or \
+                re.fullmatch(r"\d{1,2}[((]\d+(?:\.\d+)?分[))]", k):
+            continue        # the column labels printed again (a new page, a second goal block '年度绩效目标2(40分)')
         if not started and (matches(iv["fragments"], k) or _region_of(k) == "indicators"):
             continue
         if not started and re.fullmatch(r"\(?\d+(?:\.\d+)?分?\)?", k) and not roles:
@@ -931,6 +934,9 @@ def _full_marks_apart(t: Tok) -> list[Tok]:
     m = re.fullmatch(r"100(\d{1,3}(?:\.\d+)?)", t.key) if t.glued else None
     if m and GLUED_PIECE.fullmatch(m.group(1)) and float(m.group(1)) <= 100:
         return [Tok("100", "100", t.cell, t.line, True), Tok(m.group(1), m.group(1), t.cell, t.line, True)]
+    m = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)\p{Han}.*", t.key) if t.glued else None
+    if m and float(m.group(1)) <= 100:     # '99.6偏差大或目标': the total, then the next cell's text
+        return [_sub(t, 0, m.end(1)), _sub(t, m.end(1), len(t.key))]
     return [t]
 
 
