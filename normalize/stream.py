@@ -412,8 +412,10 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
             dept_rank = rank
         elif getattr(f, fld) is not None:
             continue
-        setattr(f, fld, "".join(value.split()))
-        f.cells[fld] = cell
+        value = re.sub(r"^(?:及代码|[(（]?代码[)）]?)?[:：]?", "", "".join(value.split()))   # the label's tail
+        if value:
+            setattr(f, fld, value)
+            f.cells[fld] = cell
 
 
 def _figure(t: Tok) -> tuple[bool, float | None, str | None]:
@@ -664,6 +666,9 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
     f.add_budget_line(line)
 
 
+GOAL_DONE = re.compile(r"(.{8,}[。;；.])(已完成|已全部完成|全部完成|基本完成|未完成|部分完成|达成预期指标|部分达成预期指标)")
+
+
 def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()["goal"]
     texts: list[Tok] = []
@@ -680,7 +685,10 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if not texts:
         return
     n = len(texts)
-    if n == 1:
+    done = GOAL_DONE.fullmatch(texts[0].key) if n == 1 and texts[0].glued else None
+    if done:        # '…所必需的演出设备。已完成': the target, then the actual run on after it
+        target, actual = [_sub(texts[0], 0, done.end(1))], [_sub(texts[0], done.end(1), len(texts[0].key))]
+    elif n == 1:
         target, actual = texts, []
     elif n == 2:
         target, actual = texts[:1], texts[1:]
