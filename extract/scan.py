@@ -140,9 +140,21 @@ def table_cells(gray: np.ndarray) -> list[tuple[tuple, list[tuple]]]:
 
 
 # ---------------------------------------------------------------- OCR
+def recognise(img: np.ndarray, **kw):
+    """The OCR engine on one image.  onnxruntime reports running out of memory as a runtime
+    error ('std::bad_alloc'); it is a MemoryError here, so that it counts against the
+    per-file memory limit, not as a fault of the reader."""
+    try:
+        return engine()(img, **kw)
+    except Exception as e:
+        if "bad_alloc" in str(e) or "Failed to allocate" in str(e):
+            raise MemoryError(str(e)[-200:]) from None
+        raise
+
+
 def ocr_words(gray: np.ndarray) -> list[dict]:
     t0 = time.perf_counter()
-    result, _ = engine()(gray, use_cls=False)
+    result, _ = recognise(gray, use_cls=False)
     STATS["ocr_seconds"] = STATS.get("ocr_seconds", 0.0) + time.perf_counter() - t0
     words = []
     for box, text, conf in result or []:
@@ -181,7 +193,7 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         ys, xs = np.nonzero(ink)
         crop = inner[max(0, ys.min() - 6):ys.max() + 7, max(0, xs.min() - 6):xs.max() + 7]
         t0 = time.perf_counter()
-        res, _ = engine()(crop, use_det=False, use_cls=False)
+        res, _ = recognise(crop, use_det=False, use_cls=False)
         STATS["ocr_seconds"] = STATS.get("ocr_seconds", 0.0) + time.perf_counter() - t0
         text, conf = (res[0][0].strip(), float(res[0][1])) if res else ("", 0.0)
         if text and conf >= 0.5:          # below that, a lone glyph is a guess (a '≥' read as '=')

@@ -722,8 +722,9 @@ def _fit(role: str, t: Tok) -> float:
     num = parse_number(k)
     blank = is_blank(k)
     if role == "name":
-        if blank or num is not None or _phrase_re().fullmatch(k):
-            return -4.0
+        if blank or num is not None or _phrase_re().fullmatch(k) or \
+                re.match(r"\d", k) and _value_res()[0].fullmatch(k):
+            return -4.0         # a figure ('12公里'), a tier phrase: never (part of) a name
         return 2.0 if re.search(r"\p{Han}", k) else 0.0
     if role in ("target", "actual", "adjusted_target"):
         return 0.3 if blank else 1.0

@@ -9,7 +9,9 @@ number of jobs (also ``--jobs 1`` and ``extract``), so that no file can take the
   watches its resident memory: a file that needs more is reported UNREADABLE ("needed
   more than N MB");
 * a worker that dies of anything else (a signal, a crash in a C library) is replaced and
-  its file is tried once more in a fresh worker before it is reported.
+  its file is tried once more in a fresh worker before it is reported; so is a file that
+  ran short of memory in a worker that had read other files before it;
+* a worker whose address space stays past half its cap after a file is replaced.
 
 The dead worker is replaced; the other workers and their files are untouched.  These
 outcomes depend on the run (limits, machine), so they are marked transient and never
@@ -85,15 +87,25 @@ def _die_with_parent() -> None:
         pass
 
 
-def _rss_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str) -> float:
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mb(pid: int) -> float:
+    return _status_mb(pid, "VmRSS")
+
+
+def _vm_mb(pid: int) -> float:
+    """Address space in use: a worker past half its cap after a file (OCR arenas, a heap
+    left fragmented) is replaced, so the next file does not fail for what earlier ones left."""
+    return _status_mb(pid, "VmSize")
 
 
 class _Worker:
@@ -105,9 +117,11 @@ class _Worker:
         self.key = None
         self.task = None
         self.started = 0.0
+        self.files = 0          # files it has read: a fresh worker has read none
 
     def give(self, key, task) -> None:
         self.key, self.task, self.started = key, task, time.monotonic()
+        self.files += 1
         self.conn.send(task)
 
     def stop(self) -> None:
@@ -145,16 +159,17 @@ def run_limited(tasks: Iterable[tuple[Any, Any]], work: Callable[[Any], Any], jo
                 status, value = _look(w, limits)
                 if status is None:
                     continue
-                key, task = w.key, w.task
+                key, task, fresh = w.key, w.task, w.files == 1
                 w.key = w.task = None
-                if status in ("ok", "error", "memory") and w.proc.is_alive():
+                if status in ("ok", "error") and w.proc.is_alive() and \
+                        _vm_mb(w.proc.pid) < limits.megabytes / 2:
                     pass                              # the worker is still good
                 else:
                     w.stop()
                     workers[k] = _Worker(ctx, work, limits)
-                if status == "died" and key not in retried:
-                    retried.add(key)                  # maybe killed from outside: once more
-                    queue.appendleft((key, task))
+                if (status == "died" or status == "memory" and not fresh) and key not in retried:
+                    retried.add(key)        # killed from outside, or short of memory others left:
+                    queue.appendleft((key, task))     # once more, in a fresh worker
                     continue
                 on_done(key, status, value)
     finally:

@@ -136,12 +136,65 @@ def test_a_form_cut_before_its_total_is_incomplete_not_wrong(tmp_path):
     assert incomplete and "总分" in incomplete[0]["message"]
 
 
+def test_a_phrase_in_the_note_column_stays_a_note_where_no_actual_is_printed(tmp_path):
+    # an unscored template: 年初目标值 | 实际完成值 | 未完成原因; rows with both values show the
+    # note column holds '达成预期指标', so a row printing one value then that phrase has no actual
+    text = ("2022年度河道保洁经费项目绩效自评表项目名称河道保洁经费主管部门区水务局实施单位区河道所"
+            "预算执行情况(万元)资金来源预算数(A)执行数(B)执行率(B/A)合计4040100%"
+            "一级指标二级指标三级指标年初目标值实际完成值未完成原因及改进措施"
+            "产出指标产出数量保洁河道长度12公里12公里达成预期指标巡查次数52次55次达成预期指标"
+            "产出质量水面漂浮物清除率不低于95%达成预期指标效益指标社会效益群众投诉是否减少是达成预期指标")
+    (form,) = run(_write(tmp_path, "unscored.txt", text))["forms"]
+    rows = [(i["name"], i["target"], i["actual"], i["note"]) for i in form["indicators"]]
+    assert rows == [("保洁河道长度", "12公里", "12公里", "达成预期指标"), ("巡查次数", "52次", "55次", "达成预期指标"),
+                    ("水面漂浮物清除率", "不低于95%", None, "达成预期指标"),
+                    ("群众投诉是否减少", "是", None, "达成预期指标")]
+
+
+def test_unweighted_sub_rows_are_the_breakdown_of_the_scored_row_above(tmp_path):
+    rows = [["项目支出绩效自评表"], ["(2023年度)"], ["项目名称", "特色种植补贴"],
+            ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分"],
+            ["产出指标", "数量指标", "★补助蔬菜种植面积", "20", "20"],
+            ["番茄种植面积", "5亩", "5亩"], ["辣椒种植面积", "3亩", "2亩"],
+            ["质量指标", "种苗成活率", "20", "≥90%", "92%", "20"],
+            ["总分", "100", "95"]]
+    text = "\n".join(" ".join(r) for r in rows)
+    (form,) = run(_write(tmp_path, "breakdown.txt", text))["forms"]
+    inds = form["indicators"]
+    assert [(i["name"], i["weight"], i["score_declared"]) for i in inds] == \
+        [("★补助蔬菜种植面积", 20, 20), ("种苗成活率", 20, 20)]
+    assert inds[0]["breakdown"] == [["番茄种植面积", "5亩", "5亩"], ["辣椒种植面积", "3亩", "2亩"]]
+    assert inds[1]["target"] == "≥90%" and "breakdown" not in inds[1]
+
+
+def test_column_labels_printed_again_are_not_an_indicator(tmp_path):
+    # a second goal block repeats the column labels: '年度绩效目标2(40分)' and the header row
+    head = "一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分"
+    text = "\n".join(["2020年度档案整理项目绩效自评表", "项目名称 档案整理", "预算执行情况 预算数(A) 执行数(B) 执行率(B/A) 得分",
+                      "年度财政资金总额 10 10 100% 20", "年度绩效目标1(40分)", head,
+                      "产出指标 数量指标 整理卷数 500卷 520卷 20", "质量指标 差错率 ≤1% 0.5% 20",
+                      "年度绩效目标2(40分)", head, "产出指标 时效指标 完成时间 12月底 11月底 40", "总分 99.6"])
+    (form,) = run(_write(tmp_path, "blocks.txt", text))["forms"]
+    assert [(i["name"], i["score_declared"]) for i in form["indicators"]] == \
+        [("整理卷数", 20), ("差错率", 20), ("完成时间", 40)]
+    assert form["declared_total"] == 99.6
+
+
+def test_a_total_run_into_the_next_cell_is_cut_from_it():
+    from normalize.stream import Tok, _full_marks_apart
+    from extract.grid import Cell
+    t = Tok("99.6偏差大或目标", "99.6偏差大或目标", Cell("99.6偏差大或目标"), 1, glued=True)
+    assert [p.key for p in _full_marks_apart(t)] == ["99.6", "偏差大或目标"]
+    t = Tok("10098", "10098", Cell("10098"), 1, glued=True)
+    assert [p.key for p in _full_marks_apart(t)] == ["100", "98"]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-forms is not beside the project")
 def test_real_forms_no_false_accusation_and_accuracy_floor():
     from fixtures.evaluate import evaluate_real
     rep = evaluate_real(REAL, jobs=2)
     assert rep["false_accusations"] == []
     # measured 0.633 when the token-stream reader landed (0.31 before), 0.735 with figures cut
-    # by the arithmetic; a floor, not a goal
-    assert rep["overall"] >= 0.72, rep["per_case"]
+    # by the arithmetic, 0.764 with columns kept consistent and breakdown rows folded; a floor
+    assert rep["overall"] >= 0.75, rep["per_case"]
     assert rep["recall"] >= 0.50
