@@ -896,8 +896,9 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
     if "name" not in row_roles:
         row_roles = ("name",) + row_roles
-    if "weight" not in row_roles and "score" not in row_roles:
-        row_roles = row_roles + ("score",)     # a number column printed without its label
+    if "weight" not in row_roles and "score" not in row_roles and "note" not in row_roles:
+        row_roles = row_roles + ("score",)     # a number column printed without its label (none
+                                               # after a labelled note column: the row ends there)
     items = [d[0] for d in data]
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]

@@ -151,6 +151,18 @@ def test_a_phrase_in_the_note_column_stays_a_note_where_no_actual_is_printed(tmp
                     ("群众投诉是否减少", "是", None, "达成预期指标")]
 
 
+def test_no_unlabelled_score_column_after_a_labelled_note_column(tmp_path):
+    # an unscored table: a bare '0' is the target, never a score of 0 nobody labelled
+    text = ("2023年度健身中心建设项目绩效自评表 项目名称 健身中心建设 "
+            "资金投入情况 全年预算数 全年执行数 预算执行率 年度资金总额 200 150 75% "
+            "绩效指标 一级指标 二级指标 三级指标 指标值 全年实际完成值 未完成原因和改进措施 "
+            "产出指标 数量指标 新建健身中心数量 1 1 质量指标 器材变质比例 0 0 质量指标 验收合格率 100% 100%")
+    (form,) = run(_write(tmp_path, "unscored.txt", text))["forms"]
+    rows = [(i["name"], i["target"], i["actual"], i["score_declared"]) for i in form["indicators"]]
+    assert rows == [("新建健身中心数量", "1", "1", None), ("器材变质比例", "0", "0", None),
+                    ("验收合格率", "100%", "100%", None)]
+
+
 def test_unweighted_sub_rows_are_the_breakdown_of_the_scored_row_above(tmp_path):
     rows = [["项目支出绩效自评表"], ["(2023年度)"], ["项目名称", "特色种植补贴"],
             ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分"],
