@@ -148,8 +148,8 @@ def run_limited(tasks: Iterable[tuple[Any, Any]], work: Callable[[Any], Any], jo
     retried: set = set()
     try:
         while queue or any(w.key is not None for w in workers):
-            for w in workers:
-                if w.key is None and queue:
+            for w in sorted(workers, key=lambda w: w.files > 0):     # fresh workers first: a
+                if w.key is None and queue:                           # retried file goes to one
                     w.give(*queue.popleft())
             busy = [w for w in workers if w.key is not None]
             wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=POLL)
