@@ -555,6 +555,11 @@ def finish_form(f: Form) -> None:
         m = re.match(r"((?:19|20)\d{2})年(?!\d)", "".join(f.project_name.split()))
         if m:
             f.year = int(m.group(1))
+    if f.year is None:       # the year the completion text reports on ('中心2021年较好地完成了…')
+        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年(?!\d)", "".join((f.goal.actual or "").split()))}
+        if len(years) == 1:
+            f.year = years.pop()
+            f.texts["year_inferred"] = "from the goal's completion text"
     for line in f.budget_lines:
         for c in line.cells.values():
             if c.page:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations, permutations, product
 
 import regex as re
 
@@ -45,6 +45,7 @@ class Tok:
     cell: Cell
     line: int
     glued: bool = False      # from text whose cells ran together: its digits may be several figures
+    cut: str | None = None   # the run of digits this figure was cut from by the row's arithmetic
 
 
 # ---------------------------------------------------------------- tokens
@@ -103,8 +104,8 @@ def _run_together(row: list[Cell]) -> bool:
     then wrapping inside cells, not cell boundaries."""
     if any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row):
         return True
-    return sum(len(GLUED_VALUES.findall(key(c.text))) for c in row) >= 3 and \
-        len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
+    glued = sum(len(GLUED_VALUES.findall(key(c.text))) for c in row)
+    return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
 
 GLUED_VALUES = re.compile(r"\d%\d|\d%\p{Han}")     # '100%100%', '率100%100%储备…': values run into their neighbours
@@ -116,7 +117,8 @@ def _values_apart(t: Tok) -> list[Tok]:
         return [t]
     out, last = [], 0
     for m in PERCENT.finditer(t.key):
-        for a, b in ((last, m.start()), (m.start(), m.end())):
+        z = m.start() + 1 if re.match(r"0\d", m.group()) else m.start()     # '0100%': 0 | 100%
+        for a, b in ((last, m.start()), (m.start(), z), (z, m.end())):
             pm = re.match(r"[1-9]、(?=\d)", t.key[a:b])       # a page marker before a figure
             a += pm.end() if pm else 0
             if b > a:
@@ -142,6 +144,10 @@ def _phrase_re():
     return re.compile("|".join(map(re.escape, words)))
 
 
+def _is_word(atom: str) -> bool:
+    return atom in vocabulary()["values"]["words"]
+
+
 def _digit_pair(run: str) -> list[str] | None:
     """A weight and a score run together ('2020' → 20 | 20, '2018' → 20 | 18, '00' → 0 | 0):
     the one cut that gives two well-formed figures with score ≤ weight ≤ 60."""
@@ -158,6 +164,7 @@ def _digit_pair(run: str) -> list[str] | None:
     return found[0] if len(found) == 1 else None
 
 
+ROW_DIGITS = re.compile(r"(?<=[\p{Han}%])(?=(?:[.]?\d){5})[\d.]+(?=\p{Han})")
 PLACEHOLDER = re.compile(r"((?:指标\d+:)+)")     # an empty template row ('指标1:指标2:')
 
 
@@ -175,13 +182,18 @@ def _cut_values(t: Tok) -> list[Tok]:
     yes_no = re.fullmatch(r"(.*是否.{2,}?)(是|否)", k)
     if yes_no:      # '公众知晓度是否明显提高是': a yes/no question, then its answer
         return [_sub(t, 0, yes_no.end(1)), _sub(t, yes_no.end(1), len(k))]
+    runs = [m for m in ROW_DIGITS.finditer(k)]
+    if runs:        # '…面积万亩2110110天保工程…': a row's figures between two names
+        bounds = sorted({0, len(k)} | {x for m in runs for x in (m.start(), m.end())})
+        return [x for a, b in zip(bounds, bounds[1:])
+                for x in ([_sub(t, a, b)] if ROW_DIGITS.fullmatch(k[a:b]) else _cut_values(_sub(t, a, b)))]
     atom, _ = _value_res()
     phrases = [m for m in _phrase_re().finditer(k) if m.group() != k]
     if phrases:     # '…成本控制数63达成预期指标效益指标…': a tier phrase is a cell wherever it stands
         bounds = sorted({0, len(k)} | {x for m in phrases for x in (m.start(), m.end())})
         return [x for a, b in zip(bounds, bounds[1:]) for x in _cut_values(_sub(t, a, b))]
     spans = [(m.start(), m.end()) for m in atom.finditer(k) if m.end() > m.start()
-             and not (m.start() and k[m.start() - 1] in "0123456789.-~至到—")
+             and not (m.start() and k[m.start() - 1] in "0123456789.-~至到—" and not _is_word(m.group()))
              and not (m.end() < len(k) and k[m.end()] in ".-~至到—")]
     runs: list[list[tuple[int, int]]] = []
     for sp in spans:
@@ -196,12 +208,18 @@ def _cut_values(t: Tok) -> list[Tok]:
         at_end = run[-1][1] == len(k) and run[0][0] > 0
         doubled = len(parts) == 2 and parts[0] == parts[1]
         bad = [p for p in parts if re.fullmatch(r"0\d+", p)]
-        if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad):
+        figures = len(parts) == 1 and re.fullmatch(r"[\d.]*\d[\d.]*", parts[0]) and len(parts[0]) >= 5 and run[0][0] > 0
+        if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad or figures):
             continue
         out = []
+        # the figures closing a row, or closing it before a yes/no column ('22否': 2 | 2 | 否)
+        nums = [j for j, p in enumerate(parts) if re.fullmatch(r"[\d.]+", p)]
+        yes_no_tail = bool(nums) and nums[-1] < len(parts) - 1 and all(p in "是否" for p in parts[nums[-1] + 1:])
+        labelled = k[:run[0][0]].endswith((")", ":"))     # '自评总分(分)97.6': one value after its label
         for j, p in enumerate(parts):
-            pair = _digit_pair(p) if re.fullmatch(r"[\d.]+", p) and (j == len(parts) - 1 or p.startswith("0")) \
-                and (len(p) >= 3 or p.startswith("0")) else None
+            closing = (j == len(parts) - 1 or yes_no_tail and j == nums[-1]) and not (labelled and len(parts) == 1)
+            pair = _digit_pair(p) if re.fullmatch(r"[\d.]+", p) and (closing or p.startswith("0")) \
+                and (len(p) >= 3 or p.startswith("0") or yes_no_tail and closing and p[0] == p[-1]) else None
             out.extend(pair or [p])
         cuts.append((run[0][0], run[-1][1], out))
     if not cuts:
@@ -368,12 +386,13 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
     while i < len(toks):
         t = toks[i]
         fld = first_match(v, t.key)
-        m = re.search(r"((?:19|20)\d{2})\s*年度", t.key)
+        own = re.sub(r"《[^》]*》", "", t.key)          # a cited document's title is not this form's
+        m = re.search(r"((?:19|20)\d{2})\s*年度", own)
         if m and f.year is None:
             f.year = int(m.group(1))
         if matches(vocabulary()["regions"]["title"], t.key) and f.title is None and len(t.key) <= 60:
             f.title = t.text
-            m = re.search(r"((?:19|20)\d{2})年", t.key)
+            m = re.search(r"((?:19|20)\d{2})年", own)
             if m and f.year is None:
                 f.year = int(m.group(1))
         if not fld:
@@ -421,8 +440,8 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
 def _figure(t: Tok) -> tuple[bool, float | None, str | None]:
     """(is a figure, value, money unit written in the cell)."""
     k = t.key.rstrip(":")
-    if is_blank(k):
-        return True, None, None
+    if is_blank(k) or k in ("O", "o"):
+        return True, None, None     # blank, or OCR's 'O' where a figure stood: a figure not read
     m = MONEY_UNIT.match(k)
     if m:
         return True, float(m.group(1).replace(",", "")), m.group(2)
@@ -584,12 +603,18 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         f.section_weights["budget"] = float(w.group(1))
     i = 0
     lines: list[tuple[str, Tok, list]] = []
+    # a block with no line labels ('部门预算执行情况 | 年初预算数 … | 76% | 10 | 7.6'): its
+    # figures are one line, the total, named by the block's own label
+    unlabelled = toks and not any(first_match(kinds, t.key) for t in toks)
     while i < len(toks):
         t = toks[i]
         kind = first_match(kinds, t.key)
+        if unlabelled and roles and not lines and not first_match(v["budget"], t.key) and _figure(t)[0]:
+            kind, t, i = "total", toks[0], i - 1
         role = first_match(v["budget"], t.key)
         if role and not kind and i + 1 < len(toks) and _figure(toks[i + 1])[0] and \
-                not first_match(v["budget"], toks[i + 1].key) and (not lines or not roles):
+                not first_match(v["budget"], toks[i + 1].key) and (not lines or not roles) and \
+                not (unlabelled and len(roles) >= 2):
             # key/value budget ('预算数: 2.38  执行数: 2.38'): the figure belongs to the total line
             if not lines:
                 lines.append(("total", t, []))
@@ -722,12 +747,15 @@ def _fit(role: str, t: Tok) -> float:
     num = parse_number(k)
     blank = is_blank(k)
     if role == "name":
-        if blank or num is not None or _phrase_re().fullmatch(k) or \
+        if blank or num is not None or _phrase_re().fullmatch(k) or _is_word(k) or \
+                k in vocabulary()["values"]["units"] or \
                 re.match(r"\d", k) and _value_res()[0].fullmatch(k):
             return -4.0         # a figure ('12公里'), a tier phrase: never (part of) a name
         return 2.0 if re.search(r"\p{Han}", k) else 0.0
     if role in ("target", "actual", "adjusted_target"):
-        return 0.3 if blank else 1.0
+        if k in vocabulary()["values"]["units"]:
+            return -2.0         # a unit alone ('%'): the 计量单位 column, not a value
+        return 0.3 if blank else 0.6 if role == "adjusted_target" else 1.0
     if role == "weight":
         return 2.0 if num is not None and "%" not in k and 0 < num <= 100 else -6.0
     if role == "score":
@@ -739,9 +767,11 @@ def _fit(role: str, t: Tok) -> float:
     if role == "target_unit":
         return 0.5 if len(k) <= 4 and num is None else -3.0
     if role == "rate":
-        return 0.5 if num is not None else -3.0
+        return (1.0 if "%" in k else 0.5) if num is not None else -3.0
     if role == "note":
         return 0.2 if num is None else -3.0
+    if role == "core":
+        return 1.0 if k in ("是", "否") else -3.0
     return -1.0
 
 
@@ -833,6 +863,86 @@ def _same_columns(bindings: list[dict]) -> list[dict]:
     return out
 
 
+def _scrambled(table: dict, k: str) -> str | None:
+    """A column label whose characters OCR read out of order (a header set on two lines read
+    across them: '年成值全完值' for 全年完成值): the one field some ordering of its distinct
+    characters names."""
+    chars = list(dict.fromkeys(k))
+    if not 4 <= len(chars) <= 6 or not all(re.match(r"\p{Han}", c) for c in chars):
+        return None
+    found = {first_match(table, "".join(p), skip=("fragments",)) for p in permutations(chars)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _unit_apart(t: Tok) -> list[Tok]:
+    """Under a 计量单位 column, a name run together with its unit ('培训次数次'): the unit cut off."""
+    units = sorted(vocabulary()["values"]["units"], key=len, reverse=True)
+    for u in units:
+        if t.glued and t.key.endswith(u) and len(t.key) - len(u) >= 2 and re.match(r"\p{Han}", t.key[-len(u) - 1]):
+            n = len(t.key) - len(u)
+            return [_sub(t, 0, n), _sub(t, n, len(t.key))]
+    return [t]
+
+
+ROW_FIGURES = ("target", "adjusted_target", "actual", "rate", "weight", "score")
+
+
+def _row_run(t: Tok) -> bool:
+    """Digits of several cells of an indicator row run together ('901010010')."""
+    return t.glued and re.fullmatch(r"[\d.%]+", t.key) is not None and \
+        (len(re.sub(r"\D", "", t.key)) >= 5 or t.key.count(".") > 1)
+
+
+def _row_fit(vals: dict[str, float]) -> float:
+    """How well figures bound to an indicator row's columns keep the row's arithmetic:
+    weight and score in (0, 100], score ≤ weight, and the score the one the target and the
+    actual give (full marks when the target is met)."""
+    w, sc, A, B = (vals.get(r) for r in ("weight", "score", "target", "actual"))
+    s = 0.0
+    for v in (w, sc):
+        if v is not None:
+            s += 2.0 if 0 < v <= 100 else 0.0 if v == 0 and v is sc else -10.0
+    if w is not None and sc is not None:
+        if sc > w + 1e-9:
+            return s - 10.0
+        if A is not None and B is not None and A > 0:
+            if abs(sc - w * min(1.0, B / A)) <= 0.05 * w + 0.005:
+                s += 3.0            # the score a positive target gives
+            elif B <= A and abs(sc - w) < 1e-9:
+                s += 1.0            # full marks below a ceiling (a reverse target)
+    return s
+
+
+def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
+    """A row's figures that ran together cut where the row's arithmetic holds ('901010010'
+    under 指标值 | 权重 | 完成值 | 得分 → 90 | 10 | 100 | 10).  Under a 指标性质 column a
+    leading '2' may be OCR's reading of '≥' ('2810810' → ≥ | 8 | 10 | 8 | 10).  A run no cut
+    explains is left whole, and reported."""
+    cols = [r for r in roles if r in ROW_FIGURES]
+    best, best_s = None, 0.0
+    heads = [("", t.key)]
+    if "target_op" in roles and t.key.startswith("2") and len(t.key) > 1:
+        heads.append(("≥", t.key[1:]))
+    for op, run in heads:
+        for sp in _splits(run, len(cols)):
+            if len(sp) < 2 or any(p.endswith("%") for p in sp[1:]) or \
+                    any("." in p and p.endswith("0") for p in sp):
+                continue        # no figure is printed with a trailing zero decimal ('0.110')
+            for chosen in combinations(cols, len(sp)):
+                vals = dict(zip(chosen, (parse_number(p) for p in sp)))
+                if any(v is None for v in vals.values()) or \
+                        any(r in chosen and r != c for r, c in zip(cols, chosen) if r in ("target", "weight")):
+                    continue        # the columns it fills are the first ones (target, weight), in order
+                sc = _row_fit(vals) + 0.2 * len(sp) - (0.5 if op else 0.0)
+                if sc > best_s:
+                    best_s, best = sc, (op, sp)
+    if best is None:
+        return [t]
+    op, sp = best
+    return ([Tok(op, op, t.cell, t.line, True, t.key)] if op else []) + \
+        [Tok(p, p, t.cell, t.line, True, t.key) for p in sp]
+
+
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
@@ -872,7 +982,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 level2 = old + "指标"
                 data = [(t2, l1, level2 if l2 == old else l2) for t2, l1, l2 in data]
             continue
-        role = first_match(iv, k, skip=("fragments",))
+        role = first_match(iv, k, skip=("fragments",)) or (None if started else _scrambled(iv, k))
         if role and not started:
             if role not in roles:
                 roles.append(role)
@@ -892,13 +1002,16 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators" or PLACEHOLDER.fullmatch(k):
             continue        # an empty template row; the block's label repeated on a new page
         started = True
-        data.append((t, level1, level2))
+        for piece in (_unit_apart(t) if "target_unit" in roles else [t]):
+            data.append((piece, level1, level2))
     row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
     if "name" not in row_roles:
         row_roles = ("name",) + row_roles
     if "weight" not in row_roles and "score" not in row_roles and "note" not in row_roles:
         row_roles = row_roles + ("score",)     # a number column printed without its label (none
                                                # after a labelled note column: the row ends there)
+    data = [(piece, l1, l2) for t, l1, l2 in data
+            for piece in (_cut_row_run(t, row_roles) if _row_run(t) else [t])]
     items = [d[0] for d in data]
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
@@ -909,6 +1022,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         l1, l2 = levels[id(first)]
         ind = Indicator(level1=l1, level2=l2)
         for role, ts in binding.items():
+            if any(t.cut for t in ts):
+                ind.texts["figures_cut"] = next(t.cut for t in ts if t.cut)
             text = "".join("".join(t.text.split()) for t in ts)
             ind.texts[role] = text
             ind.cells[role] = ts[0].cell

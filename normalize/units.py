@@ -13,8 +13,8 @@ from .values import money_amounts
 FACTORS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 
 
-def resolve_unit(form) -> tuple[str, str]:
-    """Returns (unit_used, evidence) and converts the budget figures to yuan in place."""
+def resolve_unit(form) -> tuple[str | None, str]:
+    """Returns (unit_used, evidence; None when no unit is printed and no money figure read) and converts the budget figures to yuan in place."""
     declared = form.unit_declared
     figures = [v for line in form.budget_lines for v in (line.initial, line.adjusted, line.executed)
                if v is not None]
@@ -43,8 +43,9 @@ def resolve_unit(form) -> tuple[str, str]:
         elif declared is None:
             used = "元" if big >= 1e5 else "万元"
             evidence = "no unit printed; judged by magnitude"
-    used = used or "万元"
-    factor = FACTORS.get(used, 1.0)
+    if used is None and figures:
+        used = "万元"
+    factor = FACTORS.get(used or "", 1.0)
     for line in form.budget_lines:
         for attr in ("initial", "adjusted", "executed"):
             v = getattr(line, attr)

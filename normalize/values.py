@@ -178,5 +178,5 @@ def with_operator(target: str | None, op: str | None, unit: str | None) -> str |
     sym = OPERATORS.get(op or "", "")
     unit = "" if unit in (None, "/", "—", "无") else unit
     if parse_number(target) is not None or re.fullmatch(r"[\d.]+", target):
-        return f"{sym}{target}{unit}"
+        return f"{sym}{target}{'' if target.endswith(unit) else unit}"
     return target

@@ -1,7 +1,7 @@
 """Recompute every figure of a form under its rule set and report each discrepancy."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex as re
 
@@ -9,14 +9,9 @@ from normalize.schema import Form, Indicator
 from normalize.text import key
 from normalize.values import decimals, is_blank, parse_quantity
 
-from .rules import RuleSet, tier_key
+from .rules import RuleSet
 
 EPS = 1e-9
-LOW_CONFIDENCE = 0.90   # OCR recognition confidence below which a figure is not trusted
-POSITIVE_WORDS = r"^(已?完成|已?达成|达标|及时|有效|是|全|全部|良好|好|优|优秀|较好|高|较高|满意|正常|合格|顺利|按时|按期|100%完成)"
-NEGATIVE_WORDS = r"^(未完成|未达成|未达到|否|差|较差|无效|不及时|不合格|滞后|延期)"
-REVERSE_NAME = r"(投诉|差错|事故|故障|失误|返工|流失|违规|超支|不合格|错误|发生)率"
-MONEY_UNITS = ("元", "万元", "亿元", "千元")
 
 
 @dataclass
@@ -41,11 +36,11 @@ def precision_of(texts: list[str | None], default: int = 2) -> int:
     return max(ds) if ds else default
 
 
-def compare(declared: float, expected: float, precision: int) -> str:
+def compare(declared: float, expected: float, precision: int, tolerance: float = 0.5) -> str:
     diff = declared - expected
     if abs(diff) <= EPS:
         return "ok"
-    if abs(diff) <= 0.5 * 10 ** -precision + EPS:
+    if abs(diff) <= tolerance * 10 ** -precision + EPS:
         return "rounding"
     return "over" if diff > 0 else "under"
 
@@ -59,8 +54,14 @@ class Checker:
         inds = form.indicators
         score_texts = [i.texts.get("score") for i in inds] + [b.texts.get("score") for b in form.budget_lines]
         score_texts += [form.goal.texts.get("score"), form.texts.get("declared_total")]
-        self.p = precision_of(score_texts, default=2)
+        self.p = precision_of(score_texts, default=rules.rounding["default_decimals"])
         self.flagged: set = set()
+        self.sev = rules.severity
+        self.low_confidence = rules.confidence["ocr_low"]
+
+    def compare(self, declared: float, expected: float, precision: int | None = None) -> str:
+        return compare(declared, expected, self.p if precision is None else precision,
+                       self.rules.rounding["tolerance"])
 
     # ------------------------------------------------------------ helpers
     def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=()):
@@ -69,11 +70,11 @@ class Checker:
                                      None if expected is None else round(expected, 4), ev))
 
     def judge(self, code: str, declared: float, expected: float, what: str, indicator=None, cells=(),
-              precision=None, expected_alt: float | None = None) -> str:
+              precision=None, expected_alt: float | None = None, over: str | None = None) -> str:
         p = self.p if precision is None else precision
-        verdict = compare(declared, expected, p)
+        verdict = self.compare(declared, expected, p)
         if verdict in ("over", "under") and expected_alt is not None:
-            alt = compare(declared, expected_alt, p)
+            alt = self.compare(declared, expected_alt, p)
             if alt in ("ok", "rounding"):
                 verdict = "rounding"
         shown = round(expected, max(p, 2))
@@ -82,37 +83,39 @@ class Checker:
                      f"the difference is within the form's rounding ({p} decimals)", indicator,
                      declared, shown, cells)
         elif verdict == "over":
-            self.add(code, "error", f"{what}: declared {declared:g} but the rules give {shown:g} (over-claim)",
+            self.add(code, over or self.sev["over_claim"],
+                     f"{what}: declared {declared:g} but the rules give {shown:g} (over-claim)",
                      indicator, declared, shown, cells)
         elif verdict == "under":
-            self.add(code, "warning", f"{what}: declared {declared:g} but the rules give {shown:g} (under-claim)",
+            self.add(code, self.sev["under_claim"],
+                     f"{what}: declared {declared:g} but the rules give {shown:g} (under-claim)",
                      indicator, declared, shown, cells)
         return verdict
 
     def exceeds(self, score, weight, what, indicator=None, cells=()) -> bool:
         if score is not None and weight is not None and score > weight + EPS:
-            self.add("SCORE_EXCEEDS_WEIGHT", "error", f"{what}: score {score:g} is above its weight {weight:g}",
+            self.add("SCORE_EXCEEDS_WEIGHT", self.sev["score_exceeds_weight"], f"{what}: score {score:g} is above its weight {weight:g}",
                      indicator, score, weight, cells)
             return True
         return False
 
-    def missing(self, what, indicator=None, cells=(), severity="warning"):
+    def missing(self, what, indicator=None, cells=()):
         if self.doubtful(what, cells, indicator):
             return
-        self.add("MISSING_VALUE", severity, what, indicator, cells=cells)
+        self.add("MISSING_VALUE", self.sev["missing_value"], what, indicator, cells=cells)
 
     def doubtful(self, what, cells, indicator=None) -> bool:
         """Figures read by OCR with low confidence are flagged for review (LOW_CONFIDENCE)
         and the check that needs them is not run: neither trusted nor zeroed."""
-        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < LOW_CONFIDENCE]
+        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < self.low_confidence]
         if not low:
             return False
         for c in low:
             if id(c) in self.flagged:
                 continue
             self.flagged.add(id(c))
-            self.add("LOW_CONFIDENCE", "warning",
-                     f"{what}: OCR read {c.clean!r} with confidence {c.confidence:.2f} (< {LOW_CONFIDENCE}); "
+            self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
+                     f"{what}: OCR read {c.clean!r} with confidence {c.confidence:.2f} (< {self.low_confidence}); "
                      f"check this figure by eye", indicator, cells=[c])
         return True
 
@@ -130,7 +133,7 @@ class Checker:
     def unit(self):
         f = self.f
         if f.unit_declared and f.unit_used and f.unit_declared != f.unit_used:
-            self.add("UNIT_INCONSISTENT", "warning",
+            self.add("UNIT_INCONSISTENT", self.sev["unit_inconsistent"],
                      f"budget block is labelled {f.unit_declared} but its figures are in {f.unit_used}: "
                      f"{f.unit_evidence}",
                      cells=[c for b in f.budget_lines[:1] for c in b.cells.values()])
@@ -225,8 +228,8 @@ class Checker:
             return
         if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")]):
             return
-        tier = tier_key(ind.actual or "")
-        t, a = parse_quantity(ind.target), parse_quantity(ind.actual)
+        tier = self.rules.tier_key(ind.actual or "")
+        t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
         if tier is None and t is not None and t.value is not None:
             if is_blank(ind.actual):
                 self.missing(f"indicator {name}: actual value (实际值) is blank", name, cells)
@@ -240,57 +243,80 @@ class Checker:
                                             f"indicator {name}", name, cells)
 
     def direction(self, ind: Indicator, t) -> str:
+        """positive, reverse, or either (a control or change rate whose target prints no ≥/≤)."""
+        d = self.rules.direction
         if t.comparator == "<=":
             return "reverse"
         if t.comparator == ">=":
             return "positive"
-        if ind.level2 and "成本" in key(ind.level2) and t.unit in MONEY_UNITS:
+        if ind.level2 and re.search(d["reverse_cost_level2"], key(ind.level2)) and t.unit in d["reverse_cost_units"]:
             return "reverse"
-        if re.search(REVERSE_NAME, (ind.name or "") + (ind.target or "")):
+        text = (ind.name or "") + (ind.target or "")
+        if re.search(d["reverse_names"], text):
             return "reverse"
+        if re.search(d["either_names"], text):
+            return "either"
         return "positive"
+
+    def expected_score(self, direction: str, t, A: float, B: float, w: float) -> tuple[float, float]:
+        """(expected score, over-target deduction) of a quantitative indicator, one direction."""
+        deduction = 0.0
+        if t.high is not None:                       # a range: inside or beyond it is full marks
+            ratio = 1.0 if B >= A else self.rules.ratio("positive", A, B, w)
+            if direction == "reverse":
+                ratio = 1.0 if B <= t.high else self.rules.ratio("reverse", t.high, B, w)
+        else:
+            ratio = self.rules.ratio(direction, A, B, w)
+            if direction == "positive" and A:
+                over = (B - A) / A
+                for band in self.rules.over_target:
+                    if over + EPS >= band["low"] and (band.get("high") is None or over < band["high"] - EPS):
+                        deduction = band["deduct"]
+        capped = min(ratio, 1.0) if self.rules.score_cap else ratio
+        return max(0.0, w * capped - w * deduction), deduction
 
     def quantitative(self, ind: Indicator, t, a, rec: dict, cells):
         w, name = ind.weight, ind.name
+        shown, over = name, None
+        if ind.texts.get("figures_cut"):    # figures the reader cut apart: a guess, never an accusation
+            shown, over = f"{name} (figures cut from '{ind.texts['figures_cut']}')", self.sev["cut_figures"]
         direction = self.direction(ind, t)
         rec["direction"] = direction
         A, B = t.value, a.value
-        deduction = 0.0
-        if t.high is not None:                       # a range: inside or beyond it is full marks
-            ratio = 1.0 if B >= A else B / A if A else 1.0
-            if direction == "reverse":
-                ratio = 1.0 if B <= t.high else t.high / B
-        elif direction == "positive":
-            ratio = B / A if A else 1.0
-            over = (B - A) / A if A else 0.0
-            for band in self.rules.over_target:
-                if over + EPS >= band["low"] and (band.get("high") is None or over < band["high"] - EPS):
-                    deduction = band["deduct"]
-        else:
-            ratio = A / B if B else 1.0
-        capped = min(ratio, 1.0) if self.rules.score_cap else ratio
-        expected = max(0.0, w * capped - w * deduction)
+        q = self.rules.quantitative
+        if direction == "either":       # the score may follow either formula: only neither is a mismatch
+            pos, _ = self.expected_score("positive", t, A, B, w)
+            rev, _ = self.expected_score("reverse", t, A, B, w)
+            near = min((pos, rev), key=lambda e: abs(ind.score_declared - e))
+            rec["expected"] = near
+            if self.compare(ind.score_declared, near) != "ok":
+                self.judge("INDICATOR_SCORE_MISMATCH", ind.score_declared, near,
+                           f"indicator {shown} (direction not printed: weight × {q['positive']} gives {pos:g}, "
+                           f"weight × {q['reverse']} gives {rev:g}; A={A:g}, B={B:g})", name, cells,
+                           over=over or self.sev["uncertain_direction"])
+            return
+        expected, deduction = self.expected_score(direction, t, A, B, w)
         rec["expected"] = expected
         if deduction:
-            verdict = compare(ind.score_declared, expected, self.p)
+            verdict = self.compare(ind.score_declared, expected)
             if verdict == "over":
-                self.add("OVER_TARGET_DEDUCTION_MISSING", "error",
-                         f"indicator {name}: actual {B:g} exceeds the target {A:g} by {(B - A) / A:.0%}; "
+                self.add("OVER_TARGET_DEDUCTION_MISSING", over or self.sev["over_target_deduction"],
+                         f"indicator {shown}: actual {B:g} exceeds the target {A:g} by {(B - A) / A:.0%}; "
                          f"the rules deduct {deduction:.0%} of the weight, giving {expected:g}, "
                          f"but {ind.score_declared:g} is declared", name, ind.score_declared, expected, cells)
                 return
-        formula = "B/A" if direction == "positive" else "A/B"
         self.judge("INDICATOR_SCORE_MISMATCH", ind.score_declared, expected,
-                   f"indicator {name} ({direction}, weight × {formula}, A={A:g}, B={B:g})", name, cells)
+                   f"indicator {shown} ({direction}, weight × {q[direction]}, A={A:g}, B={B:g})", name, cells,
+                   over=over)
 
     def qualitative_band(self, score, weight, actual, target, what, name, cells) -> str | None:
-        key = tier_key(actual or "")
+        key = self.rules.tier_key(actual or "")
         inferred = False
         if key is None:
             a, tgt = "".join((actual or "").split()), "".join((target or "").split())
-            if a and (a == tgt or re.search(POSITIVE_WORDS, a)):
+            if a and (a == tgt or re.search(self.rules.qualitative["positive_words"], a)):
                 key, inferred = "达成", True
-            elif a and re.search(NEGATIVE_WORDS, a):
+            elif a and re.search(self.rules.qualitative["negative_words"], a):
                 key, inferred = "未达成", True
             else:
                 return None
@@ -309,7 +335,8 @@ class Checker:
         lo_s, hi_s = low * weight, high * weight
         half = 0.5 * 10 ** -self.p + EPS
         exclusive_top = tier is not None and not tier.high_inclusive
-        inside = (score >= lo_s - EPS) and (score < hi_s - EPS if exclusive_top else score <= hi_s + EPS)
+        above_low = score >= lo_s - EPS if tier is None or tier.low_inclusive else score > lo_s + EPS
+        inside = above_low and (score < hi_s - EPS if exclusive_top else score <= hi_s + EPS)
         label = f"{'inferred tier' if inferred else 'tier'} {key}"
         if inside:
             return key
@@ -318,7 +345,7 @@ class Checker:
                      f"[{lo_s:g}, {hi_s:g}]", name, score, None, cells)
             return key
         over = score > hi_s
-        severity = "error" if over and not inferred else "warning"
+        severity = self.sev["over_claim_inferred" if inferred else "over_claim"] if over else self.sev["under_claim"]
         self.add("QUALITATIVE_BAND_MISMATCH", severity,
                  f"{what}: {score:g} of {weight:g} lies outside the {label} band "
                  f"{low:.0%}–{high:.0%} = [{lo_s:g}, {hi_s:g}]", name, score, hi_s if over else lo_s, cells)
@@ -329,7 +356,7 @@ class Checker:
         (EXTRACTION_INCOMPLETE, a warning), never turned into an accusation."""
         if any(fd.code == "EXTRACTION_INCOMPLETE" and fd.message == what for fd in self.findings):
             return
-        self.add("EXTRACTION_INCOMPLETE", "warning", what)
+        self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"], what)
 
     def table_read_to_end(self) -> bool:
         """The indicator table was read to its end (its 总分/合计 row, the end of a real table,
@@ -341,28 +368,33 @@ class Checker:
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
-        if any(c is not None and c.confidence is not None and c.confidence < LOW_CONFIDENCE
+        if any(c is not None and c.confidence is not None and c.confidence < self.low_confidence
                for i in inds for c in (i.cells.get("weight"),)):
             return          # a weight read with low confidence (flagged): no sums on guesses
         if inds and not self.table_read_to_end():
             self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
                             "weight total and the declared total were not checked against its sums")
             return
-        for level1, printed in f.group_weights.items():
+        # the group weights printed on the form; where a group prints none, the rule set's own
+        # (unless the set was only guessed from the year)
+        by_rules = {} if self.rules.source == "fallback" else \
+            {g: w for g, w in self.rules.group_weights.items() if g not in f.group_weights}
+        for level1, want in [*f.group_weights.items(), *by_rules.items()]:
             members = [i.weight for i in inds if i.level1 == level1]
             if not members or any(w is None for w in members):
                 continue
             s = sum(members)
-            if abs(s - printed) > 1e-6:
-                self.add("GROUP_WEIGHT_MISMATCH", "error",
-                         f"{level1} is labelled {printed:g} points but its indicators' weights sum to {s:g}",
-                         None, printed, s)
+            if abs(s - want) > 1e-6:
+                printed = level1 in f.group_weights
+                self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight" if printed else "rule_group_weight"],
+                         f"{level1} is {'labelled' if printed else f'given by rule set {self.rules.id}'} {want:g} "
+                         f"points but its indicators' weights sum to {s:g}", None, want, s)
         sec = f.section_weights.get("indicators")
         if sec is not None and inds and all(i.weight is not None for i in inds) \
                 and not all(i.weight_inferred for i in inds):
             s = sum(i.weight for i in inds)
             if abs(s - sec) > 1e-6:
-                self.add("GROUP_WEIGHT_MISMATCH", "error",
+                self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight"],
                          f"the indicator block is labelled {sec:g} points but its weights sum to {s:g}", None, sec, s)
         primary = self.primary_budget_line()
         parts = {"budget": (primary.weight if primary and primary.weight is not None
@@ -377,7 +409,7 @@ class Checker:
             from normalize.values import parse_number
             full = parse_number(f.texts["full_marks"]) or full
         if abs(total - full) > 1e-6:
-            self.add("WEIGHT_TOTAL_MISMATCH", "error",
+            self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
                      f"weights add up to {total:g} (budget {parts['budget']:g}"
                      f"{', goal %g' % parts['goal'] if parts['goal'] else ''}, indicators {sum(ind_w):g}) "
                      f"instead of {full:g}", None, total, full)
@@ -408,7 +440,7 @@ class Checker:
         unread = [i.name for i in f.indicators if i.score_declared is None and i.weight is None
                   and not _inapplicable(i)
                   and not ("满意度" in key((i.level1 or "") + (i.level2 or "")) and self.rules.satisfaction_optional)]
-        agrees = compare(f.declared_total, sum(parts), self.p) in ("ok", "rounding")
+        agrees = self.compare(f.declared_total, sum(parts)) in ("ok", "rounding")
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
                 (primary is not None and primary.score_declared is None and primary.weight is not None):
             what = ("no indicator was read" if not f.indicators else
@@ -450,6 +482,21 @@ class Checker:
         if any(p is None for p in parts) or not parts:
             return None
         return round(sum(parts), 4)
+
+
+def in_target_unit(a, actual: str | None, target: str | None):
+    """A bare actual figure ('8') is counted in the unit its target prints ('≥8万亩', '90%'),
+    as a 计量单位 column prints the unit once for both."""
+    if a is None or not re.fullmatch(r"\s*\d[\d,]*(?:\.\d+)?\s*", actual or ""):
+        return a
+    m = re.search(r"\d[\d,]*(?:\.\d+)?\s*(万|千|亿)?\s*(%|百分比)?", "".join((target or "").split()))
+    if not m:
+        return a
+    scale = {"万": 1e4, "千": 1e3, "亿": 1e8}.get(m.group(1) or "", 1.0)
+    if m.group(2):
+        return replace(a, value=a.value / 100, percent=True)
+    t = parse_quantity(target)
+    return replace(a, value=a.value * scale, unit=t.unit if t else None)
 
 
 def _inapplicable(ind: Indicator) -> bool:

@@ -9,15 +9,35 @@ set (``printed:…``); when a form prints no rules, the rule set is chosen by ye
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import regex as re
 
 RULESET_DIR = Path(__file__).parent / "rulesets"
+
+
+POLICY_TABLES = ("quantitative", "direction", "tier_words", "qualitative", "severity", "rounding", "confidence")
+
+
+@lru_cache(maxsize=1)
+def defaults() -> dict:
+    """``rulesets/defaults.toml``: the policy every rule set is read over."""
+    with open(RULESET_DIR / "defaults.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _over(base: dict, top: dict) -> dict:
+    """``top`` read over ``base``: tables merge key by key, anything else is replaced."""
+    out = dict(base)
+    for k, v in top.items():
+        out[k] = _over(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+    return out
 
 
 @dataclass
@@ -27,10 +47,11 @@ class Tier:
     high: float
     low_inclusive: bool = True
     high_inclusive: bool = False
+    words: dict | None = None       # the rule set's tier_words
 
     @property
     def key(self) -> str:
-        return tier_key(self.name)
+        return tier_key(self.name, self.words)
 
 
 @dataclass
@@ -46,7 +67,15 @@ class RuleSet:
     over_target: list[dict] = field(default_factory=list)
     fallback_years: list[int] = field(default_factory=list)
     group_weights: dict = field(default_factory=dict)
+    quantitative: dict = field(default_factory=dict)
+    direction: dict = field(default_factory=dict)
+    tier_words: dict = field(default_factory=dict)
+    qualitative: dict = field(default_factory=dict)
+    severity: dict = field(default_factory=dict)
+    rounding: dict = field(default_factory=dict)
+    confidence: dict = field(default_factory=dict)
     source: str = "shipped"     # shipped | printed | fallback
+    base: str | None = None     # for printed rules: the shipped set they were read over
 
     def signature(self) -> tuple:
         return (tuple((t.key, round(t.low, 4), round(t.high, 4)) for t in self.tiers),
@@ -60,36 +89,82 @@ class RuleSet:
         # a three-tier rule set has no 基本达成: it falls between 达成 and 部分达成
         return None
 
+    def tier_key(self, text: str) -> str | None:
+        return tier_key(text, self.tier_words)
+
+    def ratio(self, direction: str, A: float, B: float, weight: float) -> float:
+        """The share of the weight an indicator earns before the cap: the rule set's formula
+        for the direction, evaluated over A (target), B (actual) and the weight."""
+        try:
+            return _evaluate(self.quantitative[direction], {"A": A, "B": B, "weight": weight})
+        except ZeroDivisionError:
+            return float(self.quantitative.get("zero_denominator", 1.0))
+
     def to_dict(self) -> dict:
-        return {"id": self.id, "title": self.title, "source": self.source}
+        d = {"id": self.id, "title": self.title, "source": self.source}
+        if self.base:
+            d["base"] = self.base
+        return d
 
 
-def tier_key(text: str) -> str | None:
-    """The completion tier a phrase claims: 达成 / 基本达成 / 部分达成 / 未达成."""
-    t = "".join(text.split()).replace("达到", "达成").replace("完成预期", "达成预期")
-    for key in ("未达成", "基本达成", "部分达成"):
-        if t.startswith(key) or (key + "预期") in t:
-            return key
-    if t.startswith("达成预期") or t.startswith("达成"):
-        return "达成"
+def _evaluate(expr: str, names: dict) -> float:
+    """A formula of a rule file: + - * / over numbers, A, B and weight, with min and max."""
+    def ev(n):
+        if isinstance(n, ast.Expression):
+            return ev(n.body)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)):
+            return float(n.value)
+        if isinstance(n, ast.Name) and n.id in names:
+            return float(names[n.id])
+        if isinstance(n, ast.BinOp) and type(n.op) in OPS:
+            return OPS[type(n.op)](ev(n.left), ev(n.right))
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+            return -ev(n.operand)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("min", "max") and n.args:
+            return (min if n.func.id == "min" else max)(ev(a) for a in n.args)
+        raise ValueError(f"rule formula {expr!r}: {ast.dump(n)[:60]} is not allowed "
+                         f"(numbers, A, B, weight, + - * /, min, max)")
+    return ev(ast.parse(expr, mode="eval"))
+
+
+OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+       ast.Div: lambda a, b: a / b}
+
+
+def tier_key(text: str, words: dict | None = None) -> str | None:
+    """The completion tier a phrase claims (达成 / 基本达成 / 部分达成 / 未达成), under a rule
+    set's tier words (the defaults when none are given)."""
+    words = words or defaults()["tier_words"]
+    t = "".join(text.split())
+    for a, b in words["synonyms"].items():
+        t = t.replace(a, b)
+    for k in words["order"]:
+        if t.startswith(k) or (k + "预期") in t:
+            return k
     return None
 
 
 def from_dict(d: dict, source: str = "shipped") -> RuleSet:
+    """A rule set from its file's table, read over the defaults."""
+    d = _over(defaults(), d)
+    tw = d["tier_words"]
     return RuleSet(
         id=d["id"], title=d.get("title", d["id"]),
-        tiers=[Tier(**t) for t in d.get("tiers", [])],
+        tiers=[Tier(**{**t, "words": tw}) for t in d.get("tiers", [])],
         full_marks=d.get("full_marks", 100), budget_weight=d.get("budget_weight"),
         score_cap=d.get("score_cap", True), satisfaction_optional=d.get("satisfaction_optional", False),
         prorate_inapplicable=d.get("prorate_inapplicable", False),
         over_target=d.get("over_target", []), fallback_years=d.get("fallback_years", []),
-        group_weights=d.get("group_weights", {}), source=source)
+        group_weights=d.get("group_weights", {}), source=source, base=d.get("base"),
+        **{k: d[k] for k in POLICY_TABLES})
 
 
 def load_rulesets(extra_dirs: list[str | Path] = ()) -> list[RuleSet]:
     out = []
     for folder in [RULESET_DIR, *map(Path, extra_dirs)]:
         for p in sorted(Path(folder).glob("*.toml")):
+            if p.name == "defaults.toml":
+                continue
             with open(p, "rb") as f:
                 out.append(from_dict(tomllib.load(f)))
     return out
@@ -150,10 +225,12 @@ def select(form, rulesets: list[RuleSet]) -> RuleSet:
     """The rule set that applies to this form: printed notes first, then the year."""
     printed = parse_printed(form.notes or "")
     if printed:
-        base = next((r for r in rulesets if r.fallback_years and form.year in r.fallback_years), None) \
-            or rulesets[0]
-        candidate = from_dict({**_as_dict(base), **printed, "id": "printed", "title": "rules printed on the form",
-                               "fallback_years": []}, source="printed")
+        # read over the set that covers the form's year, or over the defaults alone: never
+        # over whichever set happens to come first
+        base = next((r for r in rulesets if r.fallback_years and form.year in r.fallback_years), None)
+        under = _as_dict(base) if base else {"budget_weight": None, "group_weights": {}}
+        candidate = from_dict({**under, **printed, "id": "printed", "title": "rules printed on the form",
+                               "fallback_years": [], "base": base.id if base else "defaults"}, source="printed")
         if "over_target" not in printed:
             candidate.over_target = []
         for r in rulesets:
@@ -171,6 +248,7 @@ def select(form, rulesets: list[RuleSet]) -> RuleSet:
 
 def _as_dict(r: RuleSet) -> dict:
     d = dict(r.__dict__)
-    d["tiers"] = [dict(t.__dict__) for t in r.tiers]
+    d["tiers"] = [{k: v for k, v in t.__dict__.items() if k != "words"} for t in r.tiers]
     d.pop("source", None)
+    d.pop("base", None)
     return d

@@ -1,0 +1,136 @@
+"""The rules entirely as data: every policy key of a rule file is read, so changing it
+changes the result (worked by hand on small forms)."""
+import tomllib
+
+import pytest
+
+from normalize.schema import BudgetLine, Form, Indicator
+from score import check_form, load_rulesets, select
+from score.rules import RULESET_DIR, from_dict, parse_printed
+
+
+def national(**over) -> dict:
+    with open(RULESET_DIR / "national-2020.toml", "rb") as f:
+        d = tomllib.load(f)
+    for k, v in over.items():
+        d[k] = {**d.get(k, {}), **v} if isinstance(v, dict) else v
+    return d
+
+
+def form(*indicators: Indicator, total=None, budget=None) -> Form:
+    f = Form(path="inline", sha256="0", format="test", year=2021)
+    f.budget_lines = budget or []
+    f.indicators = list(indicators)
+    f.declared_total = total
+    return f
+
+
+def codes(f: Form, rules: dict) -> list[tuple]:
+    findings, _ = check_form(f, from_dict(rules))
+    return sorted((x.code, x.severity, x.expected) for x in findings
+                  if x.code not in ("MISSING_VALUE", "EXTRACTION_INCOMPLETE"))
+
+
+def ind(name, target, actual, weight, score, level2=None) -> Indicator:
+    return Indicator(level1="产出指标", level2=level2, name=name, target=target, actual=actual,
+                     weight=weight, score_declared=score, texts={"score": f"{score:.1f}"})
+
+
+def test_positive_formula_is_read():
+    # 8 of 10 done, weight 10: B/A gives 8, so a declared 10 is an over-claim; a formula
+    # that gives full marks whenever anything was done (min(1, B)) makes 10 right.
+    f = form(ind("培训人数", "10人", "8人", 10, 10))
+    assert codes(f, national()) == [("INDICATOR_SCORE_MISMATCH", "error", 8.0)]
+    assert codes(f, national(quantitative={"positive": "min(1, B)"})) == []
+
+
+def test_reverse_formula_and_direction_words_are_read():
+    # a complaint rate (reverse by its name): target 2%, actual 4% gives weight × A/B = 5 × 0.5 = 2.5
+    f = form(ind("投诉率", "2%", "4%", 5, 5))
+    assert codes(f, national()) == [("INDICATOR_SCORE_MISMATCH", "error", 2.5)]
+    # with no reverse names it is scored positive: 4% of 2% is above target, full marks, no finding
+    assert codes(f, national(direction={"reverse_names": "^$"})) == []
+
+
+def test_either_direction_fits_both_ways():
+    # a control rate with no ≥/≤: 92% against 100% is full marks if staying under is the aim
+    # (A/B capped) and 1.84 if not (B/A); a declared 2 fits one of them, so nothing is raised
+    f = form(ind("公用经费控制率", "100%", "92%", 2, 2))
+    assert codes(f, national()) == []
+    # a declared 1 fits neither (nearest 1.84): a warning, never an accusation
+    f = form(ind("公用经费控制率", "100%", "92%", 2, 1))
+    assert codes(f, national()) == [("INDICATOR_SCORE_MISMATCH", "warning", 1.84)]
+    # once the rules drop the control-rate words, 2 against B/A = 1.84 is an over-claim
+    f = form(ind("公用经费控制率", "100%", "92%", 2, 2))
+    assert codes(f, national(direction={"either_names": "^$"})) == [("INDICATOR_SCORE_MISMATCH", "error", 1.84)]
+
+
+def test_severity_and_rounding_are_read():
+    f = form(ind("培训人数", "10人", "8人", 10, 10))
+    assert codes(f, national(severity={"over_claim": "warning"})) == [("INDICATOR_SCORE_MISMATCH", "warning", 8.0)]
+    # 8.3 declared against 8 recomputed, one decimal printed: 0.3 is beyond half a unit (0.05)
+    # but within a tolerance of 5 units (0.5): ROUNDING, an info note
+    f = form(Indicator(level1="产出指标", name="培训人数", target="10人", actual="8人", weight=10,
+                       score_declared=8.3, texts={"score": "8.3"}))
+    assert codes(f, national()) == [("INDICATOR_SCORE_MISMATCH", "error", 8.0)]
+    assert codes(f, national(rounding={"tolerance": 5})) == [("ROUNDING", "info", 8.0)]
+
+
+def test_confidence_threshold_is_read():
+    from extract.grid import Cell
+    i = ind("培训人数", "10人", "8人", 10, 10)
+    i.cells["score"] = Cell("10", 0, 0, confidence=0.85)
+    assert [c for c, _, _ in codes(form(i), national())] == ["LOW_CONFIDENCE"]
+    assert codes(form(i), national(confidence={"ocr_low": 0.80})) == [("INDICATOR_SCORE_MISMATCH", "error", 8.0)]
+
+
+def test_tier_words_and_low_inclusive_are_read():
+    # '基本达到预期' is 基本达成 by the synonym 达到 -> 达成; a three-tier set places it between
+    # 达成 (80-100%) and 部分达成 (60-80%), so 7 of 10 fits
+    f = form(ind("群众满意", "达成预期指标", "基本达到预期", 10, 7))
+    assert codes(f, national()) == []
+    # without the synonym the phrase names no tier, and 'positive words' do not match: no check
+    assert codes(f, national(tier_words={"synonyms": {}})) == []
+    # 8 of 10 on the lower edge of 达成: inside while low_inclusive; once the edge is excluded
+    # it is only said to sit on the edge (an info note), never a mismatch
+    f = form(ind("群众满意", "达成预期指标", "达成预期指标", 10, 8))
+    assert codes(f, national()) == []
+    d = national()
+    d["tiers"][0]["low_inclusive"] = False
+    assert codes(f, d) == [("ROUNDING", "info", None)]
+
+
+def test_positive_words_are_read():
+    f = form(ind("工作及时", "及时", "按时完成", 5, 2))        # the top tier inferred from 按时: 4-5
+    assert codes(f, national()) == [("QUALITATIVE_BAND_MISMATCH", "warning", 4.0)]
+    assert codes(f, national(qualitative={"positive_words": "^$"})) == []
+
+
+def test_rule_set_group_weights_are_read():
+    # no group weight printed: the rule set's 产出指标 = 50 is compared (an info note: a template's weight, not printed)
+    f = form(ind("培训人数", "10人", "10人", 30, 30), ind("覆盖率", "90%", "90%", 10, 10))
+    f.texts["total_row"] = "总分"
+    rules = national()
+    assert ("GROUP_WEIGHT_MISMATCH", "info", 40.0) in codes(f, rules)
+    assert ("GROUP_WEIGHT_MISMATCH", "info", 40.0) not in codes(f, national(group_weights={"产出指标": 40}))
+
+
+def test_formula_rejects_anything_but_arithmetic():
+    r = from_dict(national(quantitative={"positive": "__import__('os').getcwd()"}))
+    with pytest.raises(ValueError):
+        r.ratio("positive", 1, 1, 1)
+
+
+def test_printed_rules_do_not_inherit_an_unrelated_set():
+    # rules printed on a form of a year no shipped set covers: read over the defaults, not over
+    # whichever set sorts first (county-2021 would give the budget 20 points)
+    notes = ("注：定性指标分为达成预期指标、部分达成预期指标并具有一定效果、未达成预期指标且效果较差三档，"
+             "分别按照该指标对应分值区间100-90%（含）、90-50%（含）、50-0%合理确定分值。")
+    assert parse_printed(notes)
+    f = Form(path="inline", sha256="0", format="test", year=2030, notes=notes)
+    r = select(f, load_rulesets())
+    assert r.source == "printed" and r.base == "defaults"
+    assert r.budget_weight is None and r.group_weights == {}
+    f.year = 2021
+    r = select(f, load_rulesets())
+    assert r.base == "national-2020" and r.budget_weight == 10
