@@ -853,6 +853,19 @@ def _same_columns(bindings: list[dict]) -> list[dict]:
     prints the same phrase after its target alone ('不低于95% | 达成预期指标') has it as its
     note, its actual value left blank."""
     noted = {"".join(t.key for t in b["note"]) for b in bindings if b.get("note") and b.get("actual")}
+    # a rate column (得分系数, 完成率) printed in every other row is printed in this one too: a
+    # row with one value before its weight has that value in the rate column ('100% | 2 | 2')
+    rated = [b for b in bindings if b.get("rate")]
+    if len(rated) >= 3 and len(rated) >= 0.75 * len(bindings):
+        fixed = []
+        for b in bindings:
+            if not b.get("rate") and bool(b.get("target")) != bool(b.get("actual")):
+                role = "target" if b.get("target") else "actual"
+                if "%" in b[role][-1].key:
+                    b = {**b, "rate": b[role]}
+                    del b[role]
+            fixed.append(b)
+        bindings = fixed
     out = []
     for b in bindings:
         if b.get("actual") and not b.get("note") and b.get("target") and \

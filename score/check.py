@@ -163,16 +163,23 @@ class Checker:
                                  f"or unreadable, the execution rate cannot be checked",
                                  cells=list(b.cells.values()))
                 continue
-            if b.adjusted == 0:
+            adjusted, executed = b.adjusted, b.executed
+            parts = [x for x in f.budget_lines if x is not b and x.adjusted and x.executed is not None]
+            if b is primary and b.kind == "total" and adjusted == 0 and executed == 0 and parts:
+                # a total line printed as zeros over sub-lines that hold the money: the total is theirs
+                adjusted, executed = sum(x.adjusted for x in parts), sum(x.executed for x in parts)
+                what += f" (printed as 0; its lines {', '.join(x.label for x in parts)} sum to {adjusted:g} / {executed:g})"
+            if adjusted == 0:
                 if has_claim:
                     self.missing(f"{what}: budget figure is 0, no execution rate", cells=list(b.cells.values()))
                 continue
-            rate = b.executed / b.adjusted
+            rate = executed / adjusted
             rec["rate"] = rate
             rp = precision_of([b.texts.get("rate")], 2)
             rate_p = rp + 2 if "%" in (b.texts.get("rate") or "%") else rp
+            rate_verdict = "ok"
             if b.rate_declared is not None:
-                self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, f"{what} 执行率", cells=[
+                rate_verdict = self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, f"{what} 执行率", cells=[
                     b.cells.get("rate"), b.cells.get("adjusted"), b.cells.get("executed")], precision=rate_p)
             weight = b.weight if b.weight is not None else (f.section_weights.get("budget") or self.rules.budget_weight)
             if b.score_declared is None:
@@ -186,7 +193,9 @@ class Checker:
             rec["score"] = expected
             if self.exceeds(b.score_declared, weight, what, cells=[b.cells.get("score")]):
                 continue
-            alt = weight * min(b.rate_declared, 1.0) if b.rate_declared is not None else None
+            # the score may follow the rate as printed when that rate is itself right (rounded)
+            alt = weight * min(b.rate_declared, 1.0) if b.rate_declared is not None and \
+                rate_verdict in ("ok", "rounding") else None
             self.judge("BUDGET_SCORE_MISMATCH", b.score_declared, expected, f"{what} score (weight × 执行率)",
                        cells=[b.cells.get("score"), b.cells.get("rate")], expected_alt=alt)
 
@@ -227,6 +236,11 @@ class Checker:
                 self.missing(f"indicator {name}: score (得分) is blank or unreadable", name, cells)
             return
         if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")]):
+            return
+        if is_blank(ind.target) and is_blank(ind.actual) and not re.search(
+                self.rules.qualitative["criteria_groups"], key(ind.level1 or "")) and ind.texts.get("name"):
+            self.missing(f"indicator {name}: target and actual are both blank, the score "
+                         f"{ind.score_declared:g} of {ind.weight:g} rests on nothing printed", name, cells)
             return
         tier = self.rules.tier_key(ind.actual or "")
         t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)

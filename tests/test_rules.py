@@ -134,3 +134,39 @@ def test_printed_rules_do_not_inherit_an_unrelated_set():
     f.year = 2021
     r = select(f, load_rulesets())
     assert r.base == "national-2020" and r.budget_weight == 10
+
+
+def line(kind, label, adjusted, executed, rate=None, weight=None, score=None) -> BudgetLine:
+    b = BudgetLine(kind=kind, label=label, adjusted=adjusted, executed=executed, rate_declared=rate,
+                   weight=weight, score_declared=score)
+    b.texts = {"rate": f"{rate:.0%}" if rate is not None else None, "score": str(score)}
+    return b
+
+
+def test_a_wrong_printed_rate_does_not_excuse_the_score_that_follows_it():
+    # 3824.26 / 4753.66 = 80.45%, printed 100%, score 10 of 10: the score follows the wrong rate,
+    # so both are over-claims (10 × 0.8045 = 8.04)
+    f = form(budget=[line("total", "年度资金总额", 4753.66, 3824.26, 1.0, 10, 10)])
+    got = codes(f, national())
+    assert ("BUDGET_RATE_MISMATCH", "error", 0.8) in got       # shown at the printed rate's precision
+    assert ("BUDGET_SCORE_MISMATCH", "error", 8.04) in got
+
+
+def test_a_total_line_printed_as_zeros_is_its_lines_sum():
+    # the total row prints 0 | 0 | 执行率 0 | 得分 0 over a 财政拨款 line of 132.912 / 132.912:
+    # the total is its lines' (100%), so 0% and 0 of 10 are under-claims, not a silent 0
+    f = form(budget=[line("total", "年度资金总额", 0, 0, 0.0, 10, 0), line("fiscal", "本年财政拨款", 132.912, 132.912)])
+    assert codes(f, national()) == [("BUDGET_RATE_MISMATCH", "warning", 1.0),
+                                    ("BUDGET_SCORE_MISMATCH", "warning", 10.0)]
+
+
+def test_a_scored_row_with_nothing_printed_is_a_missing_value():
+    i = ind("三公经费变动率", None, None, 2, 2)
+    i.texts["name"] = i.name
+    findings, _ = check_form(form(i), from_dict(national()))
+    assert [(x.code, x.indicator) for x in findings if x.code == "MISSING_VALUE" and x.indicator] == \
+        [("MISSING_VALUE", "三公经费变动率")]
+    # a county 项目管理 row is scored by its criteria, not by a target: nothing is missing
+    i.level1 = "项目管理"
+    findings, _ = check_form(form(i), from_dict(national()))
+    assert not [x for x in findings if x.code == "MISSING_VALUE" and x.indicator]

@@ -267,4 +267,4 @@ def test_real_forms_no_false_accusation_and_accuracy_floor():
     # by the arithmetic, 0.764 with columns kept consistent and breakdown rows folded, 0.83 with
     # department-wide forms, row figures cut by the arithmetic and unit columns; a floor
     assert rep["overall"] >= 0.82, rep["per_case"]
-    assert rep["recall"] >= 0.58
+    assert rep["recall"] >= 0.80
