@@ -208,8 +208,7 @@ def _cut_values(t: Tok) -> list[Tok]:
         at_end = run[-1][1] == len(k) and run[0][0] > 0
         doubled = len(parts) == 2 and parts[0] == parts[1]
         bad = [p for p in parts if re.fullmatch(r"0\d+", p)]
-        figures = len(parts) == 1 and re.fullmatch(r"[\d.]*\d[\d.]*", parts[0]) and len(parts[0]) >= 5 and run[0][0] > 0
-        if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad or figures):
+        if not (len(parts) >= 2 and (numeric or doubled) or (at_end and numeric) or bad):
             continue
         out = []
         # the figures closing a row, or closing it before a yes/no column ('22否': 2 | 2 | 否)
@@ -887,10 +886,14 @@ def _scrambled(table: dict, k: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def _units_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(vocabulary()["values"]["units"], key=len, reverse=True))
+
+
 def _unit_apart(t: Tok) -> list[Tok]:
     """Under a 计量单位 column, a name run together with its unit ('培训次数次'): the unit cut off."""
-    units = sorted(vocabulary()["values"]["units"], key=len, reverse=True)
-    for u in units:
+    for u in _units_longest_first():
         if t.glued and t.key.endswith(u) and len(t.key) - len(u) >= 2 and re.match(r"\p{Han}", t.key[-len(u) - 1]):
             n = len(t.key) - len(u)
             return [_sub(t, 0, n), _sub(t, n, len(t.key))]
@@ -930,7 +933,7 @@ def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
     """A row's figures that ran together cut where the row's arithmetic holds ('901010010'
     under 指标值 | 权重 | 完成值 | 得分 → 90 | 10 | 100 | 10).  Under a 指标性质 column a
     leading '2' may be OCR's reading of '≥' ('2810810' → ≥ | 8 | 10 | 8 | 10).  A run no cut
-    explains is left whole, and reported."""
+    explains gives nothing (the caller reports it)."""
     cols = [r for r in roles if r in ROW_FIGURES]
     best, best_s = None, 0.0
     heads = [("", t.key)]
@@ -950,7 +953,7 @@ def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
                 if sc > best_s:
                     best_s, best = sc, (op, sp)
     if best is None:
-        return [t]
+        return []
     op, sp = best
     return ([Tok(op, op, t.cell, t.line, True, t.key)] if op else []) + \
         [Tok(p, p, t.cell, t.line, True, t.key) for p in sp]
@@ -1023,8 +1026,13 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if "weight" not in row_roles and "score" not in row_roles and "note" not in row_roles:
         row_roles = row_roles + ("score",)     # a number column printed without its label (none
                                                # after a labelled note column: the row ends there)
-    data = [(piece, l1, l2) for t, l1, l2 in data
-            for piece in (_cut_row_run(t, row_roles) if _row_run(t) else [t])]
+    cut = []
+    for t, l1, l2 in data:
+        pieces = _cut_row_run(t, row_roles) if _row_run(t) else [t]
+        if not pieces:      # read no figure from digits no cut explains: a blank, not a guess
+            rep.unplaced.append(f"{t.text} (figures run together; no cut fits the row's arithmetic)")
+        cut.extend((p, l1, l2) for p in pieces)
+    data = cut
     items = [d[0] for d in data]
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]

@@ -233,6 +233,7 @@ def test_a_rows_figures_run_together_are_cut_by_its_arithmetic():
     assert cut("901010010") == ["90", "10", "100", "10"]          # 90 | w 10 | 100 | s 10: met, full marks
     assert cut("2810810") == ["≥", "8", "10", "8", "10"]          # a leading '2' is OCR's '≥'
     assert cut("0.4100.110") == ["0.4", "10", "0.1", "10"]        # no '0.110' (a trailing zero decimal)
+    assert cut("000000") == []                                     # no cut fits: nothing read (and reported)
     # a cut figure is a guess: a mismatch on it is a warning, never an accusation
     from normalize.schema import Form, Indicator
     from score import check_form, load_rulesets
