@@ -14,7 +14,8 @@ FACTORS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 
 
 def resolve_unit(form) -> tuple[str | None, str]:
-    """Returns (unit_used, evidence; None when no unit is printed and no money figure read) and converts the budget figures to yuan in place."""
+    """Returns (unit_used, evidence) and converts the budget figures to yuan in place;
+    unit_used is None when no unit is printed and no money figure was read."""
     declared = form.unit_declared
     figures = [v for line in form.budget_lines for v in (line.initial, line.adjusted, line.executed)
                if v is not None]

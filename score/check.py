@@ -7,7 +7,7 @@ import regex as re
 
 from normalize.schema import Form, Indicator
 from normalize.text import key
-from normalize.values import decimals, is_blank, parse_quantity
+from normalize.values import MULTIPLIERS, decimals, is_blank, parse_quantity
 
 from .rules import RuleSet
 
@@ -506,7 +506,7 @@ def in_target_unit(a, actual: str | None, target: str | None):
     m = re.search(r"\d[\d,]*(?:\.\d+)?\s*(万|千|亿)?\s*(%|百分比)?", "".join((target or "").split()))
     if not m:
         return a
-    scale = {"万": 1e4, "千": 1e3, "亿": 1e8}.get(m.group(1) or "", 1.0)
+    scale = MULTIPLIERS.get(m.group(1) or "", 1.0)
     if m.group(2):
         return replace(a, value=a.value / 100, percent=True)
     t = parse_quantity(target)
