@@ -50,9 +50,13 @@ class Tok:
 
 # ---------------------------------------------------------------- tokens
 @lru_cache(maxsize=1)
+def split_words() -> frozenset[str]:
+    return frozenset(vocabulary()["split"]["words"])
+
+
+@lru_cache(maxsize=1)
 def _split_re():
-    v = vocabulary()
-    words = sorted(set(v["split"]["words"]), key=len, reverse=True)
+    words = sorted(split_words(), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 
@@ -133,7 +137,7 @@ def _values_apart(t: Tok) -> list[Tok]:
 def _value_res():
     v = vocabulary()["values"]
     alt = lambda ws: "|".join(re.escape(w) for w in sorted(set(ws), key=len, reverse=True))
-    qty = rf"(?:{alt(v['operators'])})?\d+(?:\.\d+)?(?:(?:{alt(v['units'])})(?:/(?:{alt(v['units'])}))?)?"
+    qty = rf"(?:{alt(v['operators'])})?\d+(?:\.\d+)?(?:[万千亿]?(?:{alt(v['units'])})(?:/(?:{alt(v['units'])}))?)?"
     return re.compile(rf"{qty}|{alt(v['words'])}"), re.compile(rf"(?:{alt(v['operators'])})$")
 
 
@@ -254,13 +258,38 @@ def _operators_to_values(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+PAGE_MARK = re.compile(r"^\s*(\d{1,2})、")
+
+
+def _page_marked(doc: Document) -> bool:
+    """A document-sharing site opens each page's text with its number ('1、', '2、', '3、'):
+    rows that start with consecutive numbers from 1."""
+    nums = []
+    for block in doc.blocks:
+        for row in block.rows:
+            first = next((c.text for c in row if not c.merged and c.text.strip()), "")
+            m = PAGE_MARK.match(first)
+            if m:
+                nums.append(int(m.group(1)))
+    return len(nums) >= 2 and nums[:3] == list(range(1, min(3, len(nums)) + 1))
+
+
 def tokens_of(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
     line = 0
+    marked = _page_marked(doc)
     for block in doc.blocks:
         for row in block.rows:
             line += 1
             cells = [c for c in row if not c.merged and c.text.strip()]
+            if marked and cells and re.match(r"^\s*\d{1,2}、\d", cells[0].text):
+                # a page's number before a figure the page break cut ('3、2.512.5')
+                c0 = cells[0]
+                text = PAGE_MARK.sub("", c0.text)
+                if toks and re.fullmatch(r"[\d.%]+", toks[-1].key):
+                    text = toks.pop().text + text       # the figure the break cut: one again
+                cells[0] = Cell(text, c0.row, c0.col, c0.rowspan, c0.colspan, page=c0.page, bbox=c0.bbox,
+                                confidence=c0.confidence)
             if cells and _run_together(cells):
                 # a document-sharing site's page marker ('2、') opens each page's run of text
                 text = re.sub(r"^\s*\d{1,2}、", "", "".join(c.text for c in cells))
@@ -301,9 +330,10 @@ def _join_fragments(toks: list[Tok]) -> list[Tok]:
         t = toks[i]
         joined = None
         for n in (2, 3):
-            if i + n <= len(toks) and len(t.key) <= 6:
-                k = "".join(x.key for x in toks[i:i + n])
-                if _is_label(k) and not _is_label(t.key) and not _figure(t)[0] and len(k) <= 14:
+            k = "".join(x.key for x in toks[i:i + n])
+            if i + n <= len(toks) and (len(t.key) <= 6 or k in split_words()):
+                if (_is_label(k) and not _is_label(t.key) or k in split_words() and t.key not in split_words()) \
+                        and not _figure(t)[0] and len(k) <= 14:
                     joined = n
                     break
         if joined:
@@ -320,7 +350,7 @@ def _join_fragments(toks: list[Tok]) -> list[Tok]:
 # ---------------------------------------------------------------- forms and regions
 def _region_of(k: str) -> str | None:
     r = vocabulary()["regions"]
-    for name in ("notes", "budget", "goal", "indicators", "total"):
+    for name in ("notes", "budget", "goal", "indicators", "criteria", "total"):
         if matches(r[name], k):
             return name
     if matches(vocabulary()["indicators"]["level1"], k):
@@ -352,6 +382,8 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
     cur = "header"
     for t in toks:
         r = _region_of(t.key)
+        if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
+            r = "goal"              # the goal's column labels, printed before its own label (column order)
         if r and r != cur and not (cur == "notes"):
             if r == "goal" and cur == "indicators":
                 r = None            # 年度目标 inside the indicator block names a column or a group
@@ -492,6 +524,8 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
             s -= 0.5 * sum(1 for r in b if r in ("weight", "score"))   # sub-lines rarely carry points
         # money first: a line that prints fewer figures leaves the trailing roles empty
         s -= 0.05 * sum(chosen)
+        if "initial" in b and "executed" in b and "adjusted" in roles and "adjusted" not in b:
+            s -= 0.1        # a rate is executed / the full-year budget: the one budget printed is that
         if s > best_score:
             best, best_score, best_ok = b, s, ok
     return {r: t for r, (t, v) in best.items()}, best_score, best_ok
@@ -602,6 +636,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         f.section_weights["budget"] = float(w.group(1))
     i = 0
     lines: list[tuple[str, Tok, list]] = []
+    loose: list[tuple[int, Tok]] = []     # figures printed apart from any line's label
     # a block with no line labels ('部门预算执行情况 | 年初预算数 … | 76% | 10 | 7.6'): its
     # figures are one line, the total, named by the block's own label
     unlabelled = toks and not any(first_match(kinds, t.key) for t in toks)
@@ -620,7 +655,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             lines[0][2].append((toks[i + 1], _figure(toks[i + 1])[1], role))
             i += 2
             continue
-        if role and not kind and not lines:
+        if role and not kind and not any(vals for _, _, vals in lines):
             if role not in roles:
                 roles.append(role)
             rate_pct = rate_pct or (role == "rate" and "%" in t.key)
@@ -655,9 +690,12 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             lines.append((kind, t, vals))
             i = j
             continue
-        if not _figure(t)[0] and not re.fullmatch(r"\(?(万元|元)\)?|其中:?", t.key):
+        if _figure(t)[0] or _glued_run(t):
+            loose.append((len(lines), t))
+        elif not re.fullmatch(r"\(?(万元|元)\)?|其中:?", t.key):
             rep.unplaced.append(t.text)
         i += 1
+    lines = _loose_figures(lines, loose, roles, rate_pct, rep)
     merged: list = []
     for kind, label, vals in lines:
         prev = next((m for m in merged if m[0] == kind), None)
@@ -678,6 +716,47 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         if kind == "total" and not ref:
             ref = {r: _figure(t)[1] for r, t in bound.items() if r in ("initial", "adjusted", "executed")}
         _budget_line(f, kind, label, bound)
+
+
+def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], rate_pct: bool,
+                   rep: Mapping) -> list:
+    """Text read in column order prints the lines' labels, then the column labels, then the
+    lines' figures ('年度资金总额 | 其中:当年财政拨款 | 全年预算数 … | 65.66 | 65.07 | 10 | 99% |
+    9 | 65.66 | 65.07 | — | 99% | —'): one run of figures after the labelled lines that
+    printed none is cut into that many lines, where the lines' arithmetic fits best."""
+    empty = [n for n, (kind, label, vals) in enumerate(lines) if not vals]
+    runs = {pos for pos, _ in loose}
+    if not empty or not roles or len(runs) != 1 or runs.pop() < max(empty) + 1:
+        if loose:
+            rep.unplaced.extend(t.text for _, t in loose if not is_blank(t.key))
+        return lines
+    figs = [(t, _figure(t)[1]) for _, t in loose]
+    k, n = len(empty), len(figs)
+    best, best_s = None, -1e9
+    for cut in combinations(range(1, n), k - 1):
+        parts = [figs[a:b] for a, b in zip((0,) + cut, cut + (n,))]
+        if any(not p or len(p) > len(roles) for p in parts):
+            continue
+        score, ref = 0.0, None
+        for m, p in enumerate(parts):
+            b, sc, ok = _bind_budget(p, roles, rate_pct, lines[empty[m]][0] == "total", ref)
+            score += sc + (2 if ok else 0)
+            if m == 0:
+                ref = {r: v for r, (t, v) in zip(b, ((t, _figure(t)[1]) for t in b.values()))
+                       if r in ("initial", "adjusted", "executed")}
+        if len({len(p) for p in parts}) == 1:
+            score += 1.0        # rows of one table print as many cells each (blanks as '—')
+        if score > best_s:
+            best, best_s = parts, score
+    if best is None:
+        rep.unplaced.extend(t.text for _, t in loose if not is_blank(t.key))
+        return lines
+    out = list(lines)
+    for m, p in zip(empty, best):
+        kind, label, _ = out[m]
+        out[m] = (kind, label, p)
+    rep.unplaced.append(f"column order: {k} budget lines' figures printed after their labels, cut by their arithmetic")
+    return out
 
 
 def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
@@ -701,7 +780,8 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if w:
         f.section_weights["goal"] = float(w.group(1))
     for t in toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks:
-        if first_match(v, t.key) or is_blank(t.key) or parse_number(t.key) is not None:
+        if first_match(v, t.key) or is_blank(t.key) or parse_number(t.key) is not None or \
+                _region_of(t.key) == "goal" and len(t.key) <= 8:
             continue
         if re.fullmatch(r"[.…]+", t.key):
             continue
@@ -709,6 +789,15 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if not texts:
         return
     n = len(texts)
+    if sum(1 for t in toks if len(t.key) <= 12 and matches(v["target"], t.key)) >= 2:
+        # a target column and an adjusted-target column (年初 | 全年(调整) | 实际完成情况): three
+        # texts are read as the columns, the adjusted target the one that counts; other
+        # counts cannot be told apart (OCR interleaves the columns' lines)
+        if n != 3:
+            rep.unplaced.extend(t.text[:40] for t in texts)
+            return
+        texts = texts[1:]
+        n = 2
     done = GOAL_DONE.fullmatch(texts[0].key) if n == 1 and texts[0].glued else None
     if done:        # '…所必需的演出设备。已完成': the target, then the actual run on after it
         target, actual = [_sub(texts[0], 0, done.end(1))], [_sub(texts[0], done.end(1), len(texts[0].key))]
@@ -767,7 +856,7 @@ def _fit(role: str, t: Tok) -> float:
         return 0.5 if len(k) <= 4 and num is None else -3.0
     if role == "rate":
         return (1.0 if "%" in k else 0.5) if num is not None else -3.0
-    if role == "note":
+    if role in ("note", "method"):
         return 0.2 if num is None else -3.0
     if role == "core":
         return 1.0 if k in ("是", "否") else -3.0
@@ -959,7 +1048,156 @@ def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
         [Tok(p, p, t.cell, t.line, True, t.key) for p in sp]
 
 
+FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
+
+
+def _has_figures(b: dict) -> bool:
+    return any(parse_number(t.key) is not None or _value_res()[0].fullmatch(t.key)
+               for r in FIGURE_ROLES for t in b.get(r, ()))
+
+
+def _column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
+    """Text read in column order prints rows' figures apart from their names: a run of rows
+    with figures and no name, and a run of names with no figures.  When the two counts agree
+    they are paired in order (a row of two figures, full marks then a score, after the last
+    is the total row printed before its 总分 label); a text row right after a row of figures
+    is that row's note when that makes the counts agree.  Every paired row must keep score ≤
+    weight; otherwise nothing is paired."""
+    orphan = [i for i, b in enumerate(bindings) if not b.get("name") and _has_figures(b)]
+    if len(orphan) < 2:
+        return bindings
+    # a short word before a row's figures is its target ('提高 | 达成预期指标 | 30 | 28'), not a name
+    worded = {i: {"target": b["name"], **{r: ts for r, ts in b.items() if r != "name"}}
+              for i, b in enumerate(bindings) if b.get("name") and len(b["name"]) == 1 and not b.get("target")
+              and len(key(b["name"][0].key)) <= 4 and _has_figures(b) and i - 1 in orphan}
+    original = bindings
+    if worded:
+        bindings = [worded.get(i, b) for i, b in enumerate(bindings)]
+        orphan = sorted(set(orphan) | set(worded))
+    bare = [i for i, b in enumerate(bindings) if b.get("name") and not _has_figures(b)]
+    total = None
+    last = bindings[orphan[-1]]
+    if not last.get("target") and not last.get("actual") and last.get("weight") and last.get("score") and \
+            parse_number(last["weight"][0].key) == 100:
+        total, orphan = orphan[-1], orphan[:-1]
+    notes: list[int] = []
+    if len(orphan) != len(bare):
+        notes = [i for i in bare if i - 1 in orphan and not bindings[i - 1].get("note")
+                 and all(not _has_figures({"t": ts}) for ts in bindings[i].values())]
+        if len(orphan) != len(bare) - len(notes):
+            return original
+        bare = [i for i in bare if i not in notes]
+    if not orphan or len(orphan) != len(bare):
+        return original
+    paired = {}
+    for o, n in zip(orphan, bare):
+        figs = {r: ts for r, ts in bindings[o].items() if r != "note"}
+        name = [t for ts in bindings[n].values() for t in ts]
+        note = bindings[o].get("note") or ([t for ts in bindings[o + 1].values() for t in ts]
+                                           if o + 1 in notes else None)
+        w, sc = (parse_number(figs[r][0].key) if figs.get(r) else None for r in ("weight", "score"))
+        if w is not None and sc is not None and sc > w + 1e-9:
+            return original
+        paired[n] = {"name": name, **figs, **({"note": note} if note else {})}
+    if total is not None:
+        t = bindings[total]
+        f.declared_total = parse_number(t["score"][0].key)
+        f.texts["declared_total"] = t["score"][0].key
+        f.texts["full_marks"] = t["weight"][0].key
+        f.cells["declared_total"] = t["score"][0].cell
+        f.texts["total_row"] = "(a total row printed before its label)"
+    rep.unplaced.append(f"column order: {len(paired)} rows' figures printed apart from their names, paired in order")
+    gone = set(orphan) | set(notes) | ({total} if total is not None else set())
+    return [paired.get(i, b) for i, b in enumerate(bindings) if i not in gone]
+
+
+def _label_apart(toks: list[Tok]) -> list[Tok]:
+    """A label broken over a merged cell's lines with another cell's text read between its
+    halves ('服务对象满 | 指标1:是否满意 | (10分 | 意度指标'): the halves joined where the first
+    stood."""
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        k = out[i].key
+        if len(k) >= 3 and k not in split_words() and any(w.startswith(k) for w in split_words()):
+            for j in range(i + 2, min(i + 4, len(out))):
+                if k + out[j].key in split_words():
+                    a, b = out[i], out[j]
+                    out[i] = Tok(a.text + b.text, a.key + b.key, a.cell, a.line, a.glued)
+                    del out[j]
+                    break
+        i += 1
+    return out
+
+
+def _common_weight(data: list[tuple]) -> str | None:
+    """The one weight most rows print alone (every row's 8), if there is one."""
+    alone = [t.key for t, *_ in data if re.fullmatch(r"\d{1,2}", t.key)]
+    common = max(set(alone), key=alone.count) if alone else None
+    return common if common is not None and alone.count(common) >= max(3, len(alone) // 2) else None
+
+
+def _weight_apart(t: Tok, nxt: list[str], common: str | None) -> list[Tok]:
+    """Under a 分值 column printed before the target, text run together glues the weight to
+    its neighbours ('8550万粒 | 550万粒', '8指标2…', '合格率8采购的…').  The weight is cut off
+    where the row itself shows it: a target that is the actual beside it (``nxt``, the next
+    tokens of its group) with one or two digits more in front, or the one weight most rows
+    print alone (``common``)."""
+    atom = _value_res()[0]
+    k = t.key
+    if not t.glued:
+        return [t]
+    head = next((d for d in (1, 2) if k[:d].isdigit() and k[d:d + 1].isdigit()
+                 and k[d] != "0" and atom.fullmatch(k[d:]) and re.search(r"\D$", k)
+                 and (k[d:] in nxt or k[:d] == common and any(atom.fullmatch(x) for x in nxt))), None)
+    inside = re.search(rf"(?<=\p{{Han}}){common}(?=\p{{Han}})", k) if common else None
+    if head:
+        cuts = [head]                   # '8550万粒' before '550万粒': 8 | 550万粒
+    elif common and re.match(rf"{common}(?=指标\d)", k):
+        cuts = [len(common)]            # '8指标2群众…': the last row's weight, then the next row
+    elif inside and not re.search(rf"{common}[万千亿]?(?:{'|'.join(map(re.escape, vocabulary()['values']['units']))})", k):
+        cuts = [inside.start(), inside.end()]     # '…合格率8采购的…': name | 8 | target
+    else:
+        return [t]
+    bounds = [0, *cuts, len(k)]
+    return [_sub(t, a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _score_apart(t: Tok, prev: Tok | None) -> list[Tok]:
+    """After a row's actual value, text run together glues the score to the note after it
+    ('基本达到 | 7加强技术指导…'): score | note."""
+    m = re.fullmatch(r"(\d{1,2}(?:\.\d{1,2})?)(\p{Han}{2}.*)", t.key) if t.glued and prev is not None else None
+    if not m or not (_is_word(prev.key) or _value_res()[0].fullmatch(prev.key)) or \
+            re.match(rf"[年月日万千亿]|{'|'.join(map(re.escape, _units_longest_first()))}", m.group(2)):
+        return [t]
+    return [_sub(t, 0, m.end(1)), _sub(t, m.end(1), len(t.key))]
+
+
+def _ocr_operators(data: list[tuple], starts: set[int]) -> tuple[list[tuple], set[int]]:
+    """OCR's readings of '≥' standing alone before a value ('^ | 80%', '5= | 50%'): kept with
+    the value as printed, never read as a cell of their own."""
+    ops = set(vocabulary()["values"]["ocr_operators"])
+    atom = _value_res()[0]
+    out: list[tuple] = []
+    new_starts: set[int] = set()
+    skip = False
+    for n, (t, l1, l2) in enumerate(data):
+        if skip:
+            skip = False
+            continue
+        if n in starts:
+            new_starts.add(len(out))
+        nxt = data[n + 1][0] if n + 1 < len(data) else None
+        if t.key in ops and nxt is not None and n + 1 not in starts and atom.fullmatch(nxt.key):
+            out.append((Tok(t.text + nxt.text, t.key + nxt.key, t.cell, t.line, t.glued), l1, l2))
+            skip = True
+            continue
+        out.append((t, l1, l2))
+    return out, new_starts
+
+
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    toks = _label_apart(toks)
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
     roles: list[str] = []
@@ -999,6 +1237,13 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 data = [(t2, l1, level2 if l2 == old else l2) for t2, l1, l2 in data]
             continue
         role = first_match(iv, k, skip=("fragments",)) or (None if started else _scrambled(iv, k))
+        if role and role not in roles and len(data) < 12:
+            # a column label printed among the level labels and the first row: the header
+            # was read across its lines ('一级 | 二级指标 | 数量指标 | … | 指标值 | 8755 | 分值')
+            roles.append(role)
+            continue
+        if started and len(k) >= 3 and matches(iv["fragments"], k) or re.fullmatch(r"[(（][A-Z][)）]", k):
+            continue        # a piece of such a label ('完成值'), a column's letter ('(A)')
         if role and not started:
             if role not in roles:
                 roles.append(role)
@@ -1010,36 +1255,56 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             continue
         if not started and re.fullmatch(r"\(?\d+(?:\.\d+)?分?\)?", k) and not roles:
             continue
-        gw = re.fullmatch(r"[(]?(\d+(?:\.\d+)?)分?[)]", k)
+        gw = re.fullmatch(r"[(]?(\d+(?:\.\d+)?)分?[)]|[(](\d+(?:\.\d+)?)分", k)
         if gw:
             if level1 and prev_level1:
-                f.group_weights.setdefault(level1, float(gw.group(1)))
+                f.group_weights.setdefault(level1, float(gw.group(1) or gw.group(2)))
+            last_level1 = True      # its ')' may follow apart
+            continue
+        if k in (")", "）"):
             continue        # a group weight ('(50分)', '30分)') whose label was printed apart
         if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators" or PLACEHOLDER.fullmatch(k):
             continue        # an empty template row; the block's label repeated on a new page
         started = True
         for piece in (_unit_apart(t) if "target_unit" in roles else [t]):
             data.append((piece, level1, level2))
+    if "target" in roles and "actual" in roles and roles.index("actual") < roles.index("target"):
+        # a two-line header read up then down ('实际 | 指标值 | 完成值'): a target is always
+        # printed before its actual value
+        roles.remove("actual")
+        roles.insert(roles.index("target") + 1, "actual")
     row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
     if "name" not in row_roles:
         row_roles = ("name",) + row_roles
     if "weight" not in row_roles and "score" not in row_roles and "note" not in row_roles:
         row_roles = row_roles + ("score",)     # a number column printed without its label (none
                                                # after a labelled note column: the row ends there)
-    cut = []
-    for t, l1, l2 in data:
-        pieces = _cut_row_run(t, row_roles) if _row_run(t) else [t]
-        if not pieces:      # read no figure from digits no cut explains: a blank, not a guess
-            rep.unplaced.append(f"{t.text} (figures run together; no cut fits the row's arithmetic)")
+    weight_first = "weight" in row_roles and "target" in row_roles and \
+        row_roles.index("weight") < row_roles.index("target")
+    common = _common_weight(data) if weight_first else None
+    opening = {id(data[n][0]) for n in starts if n < len(data)}
+    cut, starts = [], set()
+    for n, (t, l1, l2) in enumerate(data):
+        nxt = [d[0].key for d in data[n + 1:n + 3] if d[1:] == (l1, l2)]     # the same group's row
+        pieces = []
+        for q in (_weight_apart(t, nxt, common) if weight_first else [t]):
+            prev = pieces[-1] if pieces else cut[-1][0] if cut else None
+            run = _cut_row_run(q, row_roles) if _row_run(q) else _score_apart(q, prev)
+            if not run:     # read no figure from digits no cut explains: a blank, not a guess
+                rep.unplaced.append(f"{q.text} (figures run together; no cut fits the row's arithmetic)")
+            pieces.extend(run)
+        if pieces and (id(t) in opening or re.match(r"指标\d{1,2}[:：、.]?\p{Han}", pieces[0].key)):
+            starts.add(len(cut))        # a level label stood before it; or a numbered name ('指标2…')
         cut.extend((p, l1, l2) for p in pieces)
-    data = cut
+    data, starts = _ocr_operators(cut, starts)
     items = [d[0] for d in data]
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
     by_lines = len(multi) >= 2
-    bindings = _same_columns(_rows(items, row_roles, by_lines, starts))
+    bindings = _column_order(_same_columns(_rows(items, row_roles, by_lines, starts)), f, rep)
     for binding in bindings:
-        first = min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
+        first = binding["name"][0] if binding.get("name") else \
+            min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
         l1, l2 = levels[id(first)]
         ind = Indicator(level1=l1, level2=l2)
         for role, ts in binding.items():
@@ -1054,11 +1319,21 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             elif role in ("name", "target", "actual", "note"):
                 setattr(ind, role, None if is_blank(text) and role != "name" else text)
         ind.target = with_operator(ind.target, ind.texts.get("target_op"), ind.texts.get("target_unit"))
-        if ind.name is None or (binding is bindings[-1] and set(binding) == {"name"}):
-            # no name; or a last row cut off after its name (the excerpt or page ends there)
+        debris = not _has_figures(binding) and ind.name is not None and \
+            (len(key(ind.name)) <= 2 or re.match(r"分|\d、|[,，。;；)）]", key(ind.name)))
+        if ind.name is None or (binding is bindings[-1] and set(binding) == {"name"}) or debris:
+            # no name; a last row cut off after its name (the excerpt or page ends there); or
+            # debris of text read in reading order ('分', '1、提供'), no figure beside it
             rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
             continue
         f.indicators.append(ind)
+    groups = {i.level1 for i in f.indicators}
+    for ind in f.indicators:
+        family = LEVEL1_OF_LEVEL2.get(key(ind.level2 or ""))
+        if ind.level1 is None and family in groups:
+            # a 一级 label printed in the middle of its merged cell, after this row (column order)
+            ind.level1 = family
+            ind.texts["level1_from"] = f"{ind.level2} belongs to {family}"
 
 
 def read_total(toks: list[Tok], f: Form, rep: Mapping) -> None:
@@ -1090,7 +1365,86 @@ def read_notes(toks: list[Tok], f: Form, rep: Mapping) -> None:
     f.notes += "\n" + "".join(t.text for t in toks)
 
 
-READERS = {"header": read_header, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
+def _dangling_names(toks: list[Tok], f: Form) -> list[Tok]:
+    """Text read in column order prints a header label with no value beside it ('实施单位 |
+    全年预算数 | …') and the value elsewhere ('… | 稷山县医疗保险服务中心 | 产出 | …'): the
+    label takes the one organisation's name the form prints apart from any label."""
+    v = vocabulary()
+    org = pattern(v["values"]["organisation"])
+    for i, t in enumerate(toks):
+        fld = first_match(v["header"], t.key)
+        if fld not in ("implementing_unit", "department") or getattr(f, fld) is not None or \
+                t.key != pattern(v["header"][fld][0]).search(t.key).group(0) or \
+                i + 1 < len(toks) and not (first_match(v["header"], toks[i + 1].key) or _is_label(toks[i + 1].key)):
+            continue
+        named = [j for j, u in enumerate(toks) if org.match(u.key) and
+                 not (j and first_match(v["header"], toks[j - 1].key))]
+        if len(named) == 1:
+            u = toks[named[0]]
+            setattr(f, fld, u.key)
+            f.cells[fld] = u.cell
+            f.texts[f"{fld}_apart"] = "printed apart from its label (text in column order)"
+            return toks[:named[0]] + toks[named[0] + 1:]
+    return toks
+
+
+def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    """A county template's 决策/管理 block read in reading order, its criteria's text
+    interleaved with the rows ('决策依据 | 2 | 2 | 有项目年度工作计划…计 | 2 | 分,没有不得分'): a
+    criterion's name takes the next two figures not followed by '分' (its points and the
+    points given); numbers followed by '分' belong to the criterion's text.  Group labels
+    ('项目管理 | 13 | 分') stand in the middle of their rows, so rows are given to groups in
+    order where their points sum to each group's."""
+    cv = vocabulary()["criteria"]
+    names = set(cv["names"])
+    groups: list[tuple[str, float]] = []
+    rows: list[list] = []           # [name token, [figure tokens]]
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        k = t.key
+        nxt = toks[i + 1].key if i + 1 < len(toks) else ""
+        if matches(cv["level1"], k):
+            m = re.fullmatch(r"(\d+(?:\.\d+)?)分?", nxt)
+            if m and (nxt.endswith("分") or (toks[i + 2].key if i + 2 < len(toks) else "").startswith("分")):
+                groups.append((k, float(m.group(1))))
+                f.group_weights[k] = float(m.group(1))
+                i += 2 if nxt.endswith("分") else 3
+                continue
+        if k in names:
+            rows.append([t, []])
+        elif rows and parse_number(k) is not None and "%" not in k and not nxt.startswith("分") and \
+                len(rows[-1][1]) < 2:
+            rows[-1][1].append(t)
+        i += 1
+    rows = [r for r in rows if len(r[1]) == 2]
+    if not rows:
+        rep.unplaced.extend(t.text for t in toks[:20])
+        return
+    # rows to groups in order, each group's rows summing to its points
+    level_of: list[str | None] = [None] * len(rows)
+    j = 0
+    for g, pts in groups:
+        acc, start = 0.0, j
+        while j < len(rows) and acc < pts - 1e-9:
+            acc += parse_number(rows[j][1][0].key)
+            j += 1
+        if abs(acc - pts) > 1e-6:
+            level_of = [None] * len(rows)       # the sums do not fit: the groups are not known
+            break
+        for n in range(start, j):
+            level_of[n] = g
+    for (name, (w, sc)), g in zip(rows, level_of):
+        wv, sv = parse_number(w.key), parse_number(sc.key)
+        if sv > wv + 1e-9:
+            w, sc, wv, sv = sc, w, sv, wv       # the points given printed before the points
+        ind = Indicator(level1=g, level2=None, name=name.key, weight=wv, score_declared=sv)
+        ind.texts.update(name=name.text, weight=w.key, score=sc.key)
+        ind.cells.update(name=name.cell, weight=w.cell, score=sc.cell)
+        f.indicators.append(ind)
+
+
+READERS = {"header": read_header, "criteria": read_criteria, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
            "total": read_total, "notes": read_notes}
 
 
@@ -1098,8 +1452,9 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     f = Form(path=doc.path, sha256=doc.sha256, format=doc.format, form_index=index, ocr=doc.ocr,
              page_transforms=doc.page_transforms)
     rep = Mapping("token-stream")
+    toks = _dangling_names(toks, f)
     regs = regions(toks)
-    for name in ("header", "budget", "goal", "indicators", "total", "notes"):
+    for name in ("header", "budget", "goal", "criteria", "indicators", "total", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)
     for t in toks:
