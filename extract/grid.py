@@ -90,6 +90,13 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def _union(a, b):
+    """The box around two boxes (x0, top, x1, bottom); None when either is unknown."""
+    if a is None or b is None:
+        return None
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def text_block(lines: list[str], page: int | None = None, start_row: int = 0,
                boxes: list | None = None) -> Block:
     """Lines of free text (titles, 填报日期 lines, notes, text pulled from a PDF): a flowing
@@ -101,8 +108,15 @@ def text_block(lines: list[str], page: int | None = None, start_row: int = 0,
         if not parts:
             continue
         line_boxes = boxes[i] if boxes is not None else [None] * len(parts)
+        pieces: list[list] = []
+        for p, b in zip(parts, line_boxes):
+            if p in ("%", "％", "‰") and pieces and pieces[-1][0][-1:].isdigit():
+                # a percent sign set apart from its figure ('100 %'): one value
+                pieces[-1] = [pieces[-1][0] + p, _union(pieces[-1][1], b)]
+            else:
+                pieces.append([p, b])
         rows.append([Cell(p, row=start_row + i, col=c, page=page, bbox=b)
-                     for c, (p, b) in enumerate(zip(parts, line_boxes))])
+                     for c, (p, b) in enumerate(pieces)])
     return Block(rows=rows, aligned=False, page=page)
 
 

@@ -625,7 +625,7 @@ def build_forms(doc: Document) -> list[Form]:
             finish_form(f)
             f.mapping = rep.to_dict()
         alt = [f for f, _ in stream]
-        if sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
+        if alt and not forms or sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
             forms = alt
     for f in forms:
         f.unit_used, f.unit_evidence = resolve_unit(f)

@@ -106,9 +106,15 @@ PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%")
 def _run_together(row: list[Cell]) -> bool:
     """A line whose cells ran together: a long piece holding several labels.  Its spaces are
     then wrapping inside cells, not cell boundaries."""
+    figures = sum(1 for c in row if parse_number(key(c.text)) is not None)
+    if figures >= 10 and figures >= 0.15 * len(row):
+        return False    # a line whose spaces set its figures apart: a whole table on one line
     if any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row):
         return True
     glued = sum(len(GLUED_VALUES.findall(key(c.text))) for c in row)
+    if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
+            _split_re().search(key(row[0].text)):
+        return True     # a line with no space left in it, labels and values run together
     return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
 
@@ -230,7 +236,11 @@ def _cut_values(t: Tok) -> list[Tok]:
     pieces: list[Tok] = []
     last = 0
     for a, b, vals in cuts:
-        if k[last:a]:
+        doubled = re.fullmatch(r"(.{2,}?)(\p{Han}{2,4})\2", k[last:a]) if re.match(r"\d", vals[0]) else None
+        if doubled:     # '电话费缴纳及时性及时及时 | 10': a name, then one word as target and actual
+            m1, m2 = last + doubled.end(1), last + doubled.end(2)
+            pieces.extend([_sub(t, last, m1), _sub(t, m1, m2), _sub(t, m2, a)])
+        elif k[last:a]:
             pieces.append(_sub(t, last, a))
         pieces.extend(Tok(v, v, t.cell, t.line, True) for v in vals)
         last = b
@@ -350,7 +360,7 @@ def _join_fragments(toks: list[Tok]) -> list[Tok]:
 # ---------------------------------------------------------------- forms and regions
 def _region_of(k: str) -> str | None:
     r = vocabulary()["regions"]
-    for name in ("notes", "budget", "goal", "indicators", "criteria", "total"):
+    for name in ("notes", "analysis", "budget", "goal", "indicators", "criteria", "total"):
         if matches(r[name], k):
             return name
     if matches(vocabulary()["indicators"]["level1"], k):
@@ -384,7 +394,9 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
         r = _region_of(t.key)
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
-        if r and r != cur and not (cur == "notes"):
+        if cur == "notes":
+            r = None                # the notes end the form: their text names other blocks
+        if r and r != cur:
             if r == "goal" and cur == "indicators":
                 r = None            # 年度目标 inside the indicator block names a column or a group
             elif r == "budget" and cur != "header":
@@ -437,9 +449,9 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
             value = t.text[idx[lab.end()]:].strip().lstrip(":：").strip() if len(idx) == len(t.key) else rest
         elif fld == "declared_total":
             # the score may stand a few cells on (a header printed as two columns)
-            nxt = next((t2 for t2 in toks[i + 1:i + 7] if parse_number(t2.key) is not None), None)
+            nxt = next((t2 for t2 in toks[i + 1:i + 7] if parse_number(t2.key.lstrip(":")) is not None), None)
             if nxt is not None:
-                value, cell = nxt.text, nxt.cell
+                value, cell = nxt.text.lstrip(":：").strip(), nxt.cell
         elif i + 1 < len(toks) and not first_match(v, toks[i + 1].key) \
                 and _region_of(toks[i + 1].key) is None:
             value, cell = toks[i + 1].text, toks[i + 1].cell
@@ -622,18 +634,29 @@ def _bind_line(plain: list[tuple[Tok, float | None]], roles: list[str], rate_pct
     return _bind_budget(rest, roles, rate_pct, total_line, ref)[0] if rest else {}
 
 
+def _block_weight(toks: list[Tok], block: str, f: Form) -> None:
+    """A block's points printed with its label ('预算执行情况 | (万 | 元) | (20分)',
+    '项目绩效总目标(20 | 分)', '绩效指标 | (60分)'): within the label's first tokens, before
+    any figure of the block's own."""
+    head = ""
+    for t in toks[:5]:
+        if _figure(t)[0] and not re.search(r"分\)?$", t.key):
+            break
+        head += t.key
+    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
+    if w and block not in f.section_weights:
+        f.section_weights[block] = float(w.group(1))
+
+
 def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()
     roles: list[str] = []
     rate_pct = False
     kinds = v["budget_kinds"]
-    head = "".join(t.key for t in toks[:3])
     m = re.search(r"\((万元|千元|亿元|元)\)|单位:(万元|元)", "".join(t.key for t in toks[:12]))
     if m:
         f.unit_declared = m.group(1) or m.group(2)
-    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
-    if w:
-        f.section_weights["budget"] = float(w.group(1))
+    _block_weight(toks, "budget", f)
     i = 0
     lines: list[tuple[str, Tok, list]] = []
     loose: list[tuple[int, Tok]] = []     # figures printed apart from any line's label
@@ -775,13 +798,17 @@ GOAL_DONE = re.compile(r"(.{8,}[。;；.])(已完成|已全部完成|全部完�
 def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()["goal"]
     texts: list[Tok] = []
-    head = "".join(t.key for t in toks[:2])
-    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
-    if w:
-        f.section_weights["goal"] = float(w.group(1))
+    _block_weight(toks, "goal", f)
+    scored = any(t.key in ("得分", "自评分") for t in toks)
     for t in toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks:
+        if scored and texts and parse_number(t.key) is not None and "%" not in t.key:
+            # the goal's own score after its texts ('… | 已完成,情况良好。 | 19')
+            f.goal.score_declared = parse_number(t.key)
+            f.goal.texts["score"], f.goal.cells["score"] = t.key, t.cell
+            continue
         if first_match(v, t.key) or is_blank(t.key) or parse_number(t.key) is not None or \
-                _region_of(t.key) == "goal" and len(t.key) <= 8:
+                _region_of(t.key) == "goal" and len(t.key) <= 8 or t.key in ("得分", "自评分") or \
+                re.fullmatch(r"[(（]?\d*分?[)）]", t.key):
             continue
         if re.fullmatch(r"[.…]+", t.key):
             continue
@@ -1198,6 +1225,7 @@ def _ocr_operators(data: list[tuple], starts: set[int]) -> tuple[list[tuple], se
 
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     toks = _label_apart(toks)
+    _block_weight(toks, "indicators", f)
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
     roles: list[str] = []
@@ -1205,9 +1233,10 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     level1 = level2 = None
     started = last_level1 = False
     starts: set = set()
-    for t in toks:
+    for n, t in enumerate(toks):
         k = t.key
         prev_level1, last_level1 = last_level1, False
+        nxt = toks[n + 1].key if n + 1 < len(toks) else ""
         if matches(lv["level1"], k) and len(k) <= 14:
             last_level1 = True
             m = pattern(lv["level1"]).match(k)
@@ -1219,7 +1248,10 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             started = True
             starts.add(len(data))
             continue
-        if matches(lv["level2"], k) and len(k) <= 14:
+        if matches(lv["level2"], k) and len(k) <= 14 and not (
+                _value_res()[0].fullmatch(nxt) and re.search(r"\D", nxt) or _is_word(nxt)):
+            # (a 二级 label followed by its row's values is the row's name: '满意度指标 |
+            # 服务对象满意度 | 85% | 84% | 9')
             m = pattern(lv["level2"]).match(k)
             level2 = _printed(t, m.start(1), m.end(1))
             family = LEVEL1_OF_LEVEL2.get(m.group(1) if m.group(1).endswith("指标") else m.group(1) + "指标")
@@ -1444,7 +1476,7 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
         f.indicators.append(ind)
 
 
-READERS = {"header": read_header, "criteria": read_criteria, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
+READERS = {"header": read_header, "criteria": read_criteria, "analysis": read_notes, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
            "total": read_total, "notes": read_notes}
 
 
@@ -1454,7 +1486,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     rep = Mapping("token-stream")
     toks = _dangling_names(toks, f)
     regs = regions(toks)
-    for name in ("header", "budget", "goal", "criteria", "indicators", "total", "notes"):
+    for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)
     for t in toks:

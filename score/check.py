@@ -461,11 +461,15 @@ class Checker:
                   and not _inapplicable(i)
                   and not ("满意度" in key((i.level1 or "") + (i.level2 or "")) and self.rules.satisfaction_optional)]
         agrees = self.compare(f.declared_total, sum(parts)) in ("ok", "rounding")
+        goal_unread = f.goal.score_declared is None and \
+            (f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")) is not None
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
-                (primary is not None and primary.score_declared is None and primary.weight is not None):
+                (primary is not None and primary.score_declared is None and primary.weight is not None) or \
+                goal_unread and not agrees:
             what = ("no indicator was read" if not f.indicators else
                     f"{len(unread)} indicator score(s) were not read ({', '.join(map(str, unread[:3]))})" if unread else
                     "the budget score was not read" if primary is not None and primary.score_declared is None
+                    else "the overall goal's score was not read" if goal_unread
                     else "the indicator table was not read to its 总分/合计 row")
             self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")
             return

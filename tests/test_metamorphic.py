@@ -1,0 +1,72 @@
+"""Metamorphic tests from the seeds: the same form written another way gives the same form
+and the same findings.  Each variant is an edit a real stack shows: a synonym for a column
+label, a percent sign set apart from its figure, the whole form flattened onto one line,
+every space removed, one cell per line."""
+import re
+
+import pytest
+from conftest import SEEDS, run
+
+S0, S4 = "000_64df670863fe3938.txt", "004_e7bc4ab4e4060ab5.txt"
+
+VARIANTS = {
+    # a synonym for each kind of column label (budget, target, actual)
+    "本年安排数": lambda t: t.replace("预算数", "本年安排数"),
+    "计划数": lambda t: t.replace("年度指标值", "计划数"),
+    "全年完成数": lambda t: t.replace("实际完成值", "全年完成数"),
+    # '100% 100%' printed as '100 % 100 %'
+    "percent_apart": lambda t: re.sub(r"(\d)%", r"\1 %", t),
+    # the structure gone in three ways
+    "one_line": lambda t: re.sub(r"\s+", " ", t),
+    "no_spaces": lambda t: re.sub(r"[ \t\u3000]+", "", t),
+    "cell_per_line": lambda t: re.sub(r"[ \t\u3000]+", "\n", t),
+}
+# Not yet read the same (said in the closing note of issue 9, strict so that a fix is noticed):
+# seed 000's long multi-line cells once its structure is gone, and seed 004 with every space
+# removed (a range target '10-15件/人/日' and tier words run into the name)
+GAPS = {(S0, "one_line"), (S0, "no_spaces"), (S0, "cell_per_line"), (S4, "no_spaces")}
+CASES = [pytest.param(seed, name, id=f"{seed[:3]}-{name}",
+                      marks=[pytest.mark.xfail(strict=True, reason="known gap")] if (seed, name) in GAPS else [])
+         for seed in (S0, S4) for name in VARIANTS
+         if VARIANTS[name]((SEEDS / seed).read_text(encoding="utf-8")) != (SEEDS / seed).read_text(encoding="utf-8")]
+
+
+def _projection(res: dict):
+    """What must not change: each form's header figures, budget lines, indicators, and the
+    findings (ROUNDING aside: a rounding remark depends on how a figure was printed)."""
+    forms = []
+    for f in res["forms"]:
+        forms.append({
+            "head": (f["year"], f["project_name"], f["declared_total"]),
+            "budget": [(b["kind"], b["adjusted"], b["executed"], b["rate_declared"], b["weight"], b["score_declared"])
+                       for b in f["budget"]["lines"]],
+            "indicators": [(i["name"], i["target"], i["actual"], i["weight"], i["score_declared"])
+                           for i in f["indicators"]],
+        })
+    findings = sorted((x["form_index"], x["code"], x["indicator"] or "", x["severity"])
+                      for x in res["findings"] if x["code"] != "ROUNDING")
+    return forms, findings
+
+
+@pytest.fixture(scope="module")
+def baselines():
+    return {seed: _projection(run(SEEDS / seed)) for seed in (S0, S4)}
+
+
+@pytest.mark.parametrize("seed,name", CASES)
+def test_a_seed_written_another_way_reads_the_same(tmp_path, baselines, seed, name):
+    text = VARIANTS[name]((SEEDS / seed).read_text(encoding="utf-8"))
+    p = tmp_path / f"{name}.txt"
+    p.write_text(text, encoding="utf-8")
+    forms, findings = _projection(run(p))
+    want_forms, want_findings = baselines[seed]
+    assert forms == want_forms
+    assert findings == want_findings
+
+
+def test_the_baselines_hold_the_seed_findings(baselines):
+    # the variants are compared with these: they must be the seeds' own findings (seed 000's
+    # one over-claim; seed 004's under-claims, warnings), so that equality means something
+    errors = [f for f in baselines[S0][1] if f[3] == "error"]
+    assert [e[1] for e in errors] == ["INDICATOR_SCORE_MISMATCH"]
+    assert len(baselines[S4][0]) == 4 and not [f for f in baselines[S4][1] if f[3] == "error"]
