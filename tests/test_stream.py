@@ -259,7 +259,6 @@ def test_scrambled_column_label_and_unit_apart():
     assert [p.key for p in _unit_apart(t)] == ["管护面积", "万亩"]
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-forms is not beside the project")
 def test_text_in_column_order_pairs_figures_with_their_labels(tmp_path):
     # text read in column order: budget lines' labels, then the column labels, then their
     # figures; the implementing unit's name away from its label; the goal's texts before its
@@ -337,6 +336,7 @@ def test_ocr_operators_stay_with_their_value_and_page_breaks_rejoin_a_figure(tmp
     assert [t.key for t, *_ in out] == ["培训满意度", "^95%", "10"] and starts == {0}
 
 
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-forms is not beside the project")
 def test_real_forms_no_false_accusation_and_accuracy_floor():
     from fixtures.evaluate import evaluate_real
     rep = evaluate_real(REAL, jobs=2)
