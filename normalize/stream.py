@@ -858,7 +858,12 @@ FIXED = ("name", "target", "actual", "weight", "score", "note")
 
 
 def _fit(role: str, t: Tok) -> float:
-    k = t.key
+    return _fit_key(role, t.key)
+
+
+@lru_cache(maxsize=65536)
+def _fit_key(role: str, k: str) -> float:
+    """How well a token's text suits a column role (it depends on the text alone)."""
     num = parse_number(k)
     blank = is_blank(k)
     if role == "name":
