@@ -302,7 +302,7 @@ def tokens_of(doc: Document) -> list[Tok]:
                                 confidence=c0.confidence)
             if cells and _run_together(cells):
                 # a document-sharing site's page marker ('2、') opens each page's run of text
-                text = re.sub(r"^\s*\d{1,2}、", "", "".join(c.text for c in cells))
+                text = PAGE_MARK.sub("", "".join(c.text for c in cells))
                 c0 = cells[0]
                 whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line, glued=True)
                 for p in _pieces(whole):
@@ -765,8 +765,7 @@ def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], 
             b, sc, ok = _bind_budget(p, roles, rate_pct, lines[empty[m]][0] == "total", ref)
             score += sc + (2 if ok else 0)
             if m == 0:
-                ref = {r: v for r, (t, v) in zip(b, ((t, _figure(t)[1]) for t in b.values()))
-                       if r in ("initial", "adjusted", "executed")}
+                ref = {r: _figure(t)[1] for r, t in b.items() if r in ("initial", "adjusted", "executed")}
         if len({len(p) for p in parts}) == 1:
             score += 1.0        # rows of one table print as many cells each (blanks as '—')
         if score > best_s:
@@ -1008,6 +1007,12 @@ def _scrambled(table: dict, k: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _unit_re():
+    """A unit ('万粒', '亩', '%') where the pattern is matched."""
+    return re.compile(rf"[万千亿]?(?:{'|'.join(map(re.escape, _units_longest_first()))})")
+
+
+@lru_cache(maxsize=1)
 def _units_longest_first() -> tuple[str, ...]:
     return tuple(sorted(vocabulary()["values"]["units"], key=len, reverse=True))
 
@@ -1187,7 +1192,7 @@ def _weight_apart(t: Tok, nxt: list[str], common: str | None) -> list[Tok]:
         cuts = [head]                   # '8550万粒' before '550万粒': 8 | 550万粒
     elif common and re.match(rf"{common}(?=指标\d)", k):
         cuts = [len(common)]            # '8指标2群众…': the last row's weight, then the next row
-    elif inside and not re.search(rf"{common}[万千亿]?(?:{'|'.join(map(re.escape, vocabulary()['values']['units']))})", k):
+    elif inside and not any(_unit_re().match(k, m.end()) for m in re.finditer(common, k)):
         cuts = [inside.start(), inside.end()]     # '…合格率8采购的…': name | 8 | target
     else:
         return [t]
@@ -1200,7 +1205,7 @@ def _score_apart(t: Tok, prev: Tok | None) -> list[Tok]:
     ('基本达到 | 7加强技术指导…'): score | note."""
     m = re.fullmatch(r"(\d{1,2}(?:\.\d{1,2})?)(\p{Han}{2}.*)", t.key) if t.glued and prev is not None else None
     if not m or not (_is_word(prev.key) or _value_res()[0].fullmatch(prev.key)) or \
-            re.match(rf"[年月日万千亿]|{'|'.join(map(re.escape, _units_longest_first()))}", m.group(2)):
+            re.match(r"[年月日万千亿]", m.group(2)) or _unit_re().match(m.group(2)):
         return [t]
     return [_sub(t, 0, m.end(1)), _sub(t, m.end(1), len(t.key))]
 
@@ -1473,8 +1478,6 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
             level_of[n] = g
     for (name, (w, sc)), g in zip(rows, level_of):
         wv, sv = parse_number(w.key), parse_number(sc.key)
-        if sv > wv + 1e-9:
-            w, sc, wv, sv = sc, w, sv, wv       # the points given printed before the points
         ind = Indicator(level1=g, level2=None, name=name.key, weight=wv, score_declared=sv)
         ind.texts.update(name=name.text, weight=w.key, score=sc.key)
         ind.cells.update(name=name.cell, weight=w.cell, score=sc.cell)
