@@ -30,6 +30,13 @@ LAYOUTS = {
 }
 
 
+def _glued(text):
+    """A token of text whose cells ran together, as the stream reader makes one."""
+    from extract.grid import Cell
+    from normalize.stream import Tok
+    return Tok(text, text, Cell(text), 1, glued=True)
+
+
 def _write(tmp_path, name, text):
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
@@ -193,11 +200,10 @@ def test_column_labels_printed_again_are_not_an_indicator(tmp_path):
 
 
 def test_a_total_run_into_the_next_cell_is_cut_from_it():
-    from normalize.stream import Tok, _full_marks_apart
-    from extract.grid import Cell
-    t = Tok("99.6偏差大或目标", "99.6偏差大或目标", Cell("99.6偏差大或目标"), 1, glued=True)
+    from normalize.stream import _full_marks_apart
+    t = _glued("99.6偏差大或目标")
     assert [p.key for p in _full_marks_apart(t)] == ["99.6", "偏差大或目标"]
-    t = Tok("10098", "10098", Cell("10098"), 1, glued=True)
+    t = _glued("10098")
     assert [p.key for p in _full_marks_apart(t)] == ["100", "98"]
 
 
@@ -226,10 +232,9 @@ def test_department_wide_form_run_together(tmp_path):
 
 
 def test_a_rows_figures_run_together_are_cut_by_its_arithmetic():
-    from extract.grid import Cell
-    from normalize.stream import Tok, _cut_row_run
+    from normalize.stream import _cut_row_run
     roles = ("name", "target_unit", "target_op", "target", "weight", "actual", "score")
-    cut = lambda run: [p.key for p in _cut_row_run(Tok(run, run, Cell(run), 1, glued=True), roles)]
+    cut = lambda run: [p.key for p in _cut_row_run(_glued(run), roles)]
     assert cut("901010010") == ["90", "10", "100", "10"]          # 90 | w 10 | 100 | s 10: met, full marks
     assert cut("2810810") == ["≥", "8", "10", "8", "10"]          # a leading '2' is OCR's '≥'
     assert cut("0.4100.110") == ["0.4", "10", "0.1", "10"]        # no '0.110' (a trailing zero decimal)
@@ -246,16 +251,15 @@ def test_a_rows_figures_run_together_are_cut_by_its_arithmetic():
 
 
 def test_scrambled_column_label_and_unit_apart():
-    from extract.grid import Cell
-    from normalize.stream import Tok, _scrambled, _unit_apart
+    from normalize.stream import _scrambled, _unit_apart
     from normalize.text import vocabulary
     iv = vocabulary()["indicators"]
     assert _scrambled(iv, "年成值全完值") == "actual"       # 全年完成值 read across two lines
     assert _scrambled(iv, "值标指年初") == "target"
     assert _scrambled(iv, "资金使用") is None
-    t = Tok("培训次数次", "培训次数次", Cell("培训次数次"), 1, glued=True)
+    t = _glued("培训次数次")
     assert [p.key for p in _unit_apart(t)] == ["培训次数", "次"]
-    t = Tok("管护面积万亩", "管护面积万亩", Cell("x"), 1, glued=True)
+    t = _glued("管护面积万亩")
     assert [p.key for p in _unit_apart(t)] == ["管护面积", "万亩"]
 
 
@@ -311,9 +315,8 @@ def test_county_criteria_block_in_reading_order(tmp_path):
 
 
 def test_a_weight_run_into_its_neighbours_is_cut_where_the_row_shows_it():
-    from extract.grid import Cell
-    from normalize.stream import Tok, _weight_apart
-    cut = lambda k, nxt=(), common=None: [p.key for p in _weight_apart(Tok(k, k, Cell(k), 1, True), list(nxt), common)]
+    from normalize.stream import _weight_apart
+    cut = lambda k, nxt=(), common=None: [p.key for p in _weight_apart(_glued(k), list(nxt), common)]
     assert cut("8550万粒", ["550万粒", "8"]) == ["8", "550万粒"]        # the actual beside it, a digit less
     assert cut("8250%", ["5=", "50%"], common="8") == ["8", "250%"]   # every row's weight is 8
     assert cut("8指标2认知度", common="8") == ["8", "指标2认知度"]
@@ -329,9 +332,8 @@ def test_ocr_operators_stay_with_their_value_and_page_breaks_rejoin_a_figure(tmp
     p = _write(tmp_path, "marks.txt", "1、项目支出绩效自评表 指标1培训人次 12\n2、0人次 ^ 95% 10 10\n")
     keys = [t.key for t in tokens_of(read(p))]
     assert "120人次" in keys                 # the page's number '2、' cut the figure 120人次
-    from normalize.stream import _ocr_operators, Tok
-    from extract.grid import Cell
-    data = [(Tok(k, k, Cell(k), 1, True), "l1", "l2") for k in ("培训满意度", "^", "95%", "10")]
+    from normalize.stream import _ocr_operators
+    data = [(_glued(k), "l1", "l2") for k in ("培训满意度", "^", "95%", "10")]
     out, starts = _ocr_operators(data, {0})
     assert [t.key for t, *_ in out] == ["培训满意度", "^95%", "10"] and starts == {0}
 
