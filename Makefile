@@ -33,7 +33,7 @@ sysdeps:
 
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary
 run: $(STAMP) sysdeps
-	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/scans fixtures/bad --out reports
+	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/bad --out reports
 
 ## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
 test: $(STAMP)

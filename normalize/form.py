@@ -68,6 +68,7 @@ class Builder(PositionedRows):
         self.roles: dict = {}         # column index (aligned) -> role, per section
         self.role_seq: list[str] = []  # roles in reading order (flowing)
         self.pending_kind: tuple[str, str, Cell] | None = None
+        self.across: list[tuple[int, BudgetLine]] = []   # a transposed budget block's lines by column
         self.pending_field: str | None = None
         self.goal_cells: list[Cell] = []
         self.level1 = self.level2 = None
@@ -290,6 +291,8 @@ class Builder(PositionedRows):
                 if w is not None and "budget" not in f.section_weights:
                     f.section_weights["budget"] = w
             return
+        if self.aligned and not self.roles and self._budget_across(row, own):
+            return
         if self.aligned:
             kind_cell = next((c for c in own if not is_figure(c.text) and L.match(L.BUDGET_KINDS, c.clean)), None)
             if kind_cell is None:
@@ -321,6 +324,31 @@ class Builder(PositionedRows):
                 mapping = dict(zip(roles[-len(values):], values))
             self._budget_line(kind, Cell(text, label_cell.row, label_cell.col, page=label_cell.page,
                                          bbox=label_cell.bbox), mapping)
+
+    def _budget_across(self, row: list[Cell], own: list[Cell]) -> bool:
+        """A transposed budget block: a row of funding-source labels (one column each), then
+        one row per figure whose first cell names its role (年初预算数, 执行数, 执行率, 分值, 得分)."""
+        if not own or is_figure(own[0].text):
+            return False
+        if not self.across:
+            kinds = [(c, L.match(L.BUDGET_KINDS, c.clean)) for c in own]
+            if all(k for _, k in kinds) and not self.data_started:
+                self.across = [(c.col, BudgetLine(kind=k, label=c.clean.rstrip(":："))) for c, k in kinds]
+                return True
+            return False
+        role = _roles_in(own[:1], L.BUDGET_ROLES).get(0)
+        if role is None:
+            return False
+        if role == "weight" and "budget" not in self.form.section_weights:
+            w = parse_weight(own[0].clean)
+            if w is not None:
+                self.form.section_weights["budget"] = w
+        self.data_started = True
+        for col, line in self.across:
+            c = row[col] if col < len(row) else None
+            if c is not None and c.clean and not is_blank(c.text):
+                line.set_figure(role, parse_number(c.text), c.clean, c, "%" in clean(c.text))
+        return True
 
     def _budget_line(self, kind: str, label: Cell, cells: dict[str, Cell]) -> None:
         f = self.form
@@ -485,6 +513,10 @@ class Builder(PositionedRows):
             self._flush_logical()
         if self.section == "goal":
             self._finish_goal()
+        if self.section == "budget" and self.across:
+            for _, line in self.across:
+                self.form.add_budget_line(line)
+            self.across = []
         if self.section == "indicators" and self.aligned:
             self.indicator_roles = dict(self.roles)
 

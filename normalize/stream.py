@@ -103,9 +103,11 @@ def _printed(t: Tok, a: int, b: int) -> str:
 PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%")
 
 
-def _run_together(row: list[Cell]) -> bool:
+def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     """A line whose cells ran together: a long piece holding several labels.  Its spaces are
-    then wrapping inside cells, not cell boundaries."""
+    then wrapping inside cells, not cell boundaries.  In a document whose lines have lost
+    their spaces (``spaceless``), a one-piece line ending in a figure ran together too,
+    labels or none ('接警平台业务覆盖率较高全5')."""
     figures = sum(1 for c in row if parse_number(key(c.text)) is not None)
     if figures >= 10 and figures >= 0.15 * len(row):
         return False    # a line whose spaces set its figures apart: a whole table on one line
@@ -113,7 +115,7 @@ def _run_together(row: list[Cell]) -> bool:
         return True
     glued = sum(len(GLUED_VALUES.findall(key(c.text))) for c in row)
     if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
-            _split_re().search(key(row[0].text)):
+            (spaceless or _split_re().search(key(row[0].text))):
         return True     # a line with no space left in it, labels and values run together
     return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
@@ -143,8 +145,20 @@ def _values_apart(t: Tok) -> list[Tok]:
 def _value_res():
     v = vocabulary()["values"]
     alt = lambda ws: "|".join(re.escape(w) for w in sorted(set(ws), key=len, reverse=True))
-    qty = rf"(?:{alt(v['operators'])})?\d+(?:\.\d+)?(?:[万千亿]?(?:{alt(v['units'])})(?:/(?:{alt(v['units'])}))?)?"
+    num = r"\d+(?:\.\d+)?"
+    unit = rf"[万千亿]?(?:{alt(v['units'])})(?:/(?:{alt(v['units'])})){{0,2}}"
+    # a figure, a range ('10-15件/人/日'; a span of years '2018-2022' is part of a name), with
+    # its unit and a bound word ('15件以上')
+    years = r"(?!(?:19|20)\d\d[-~～至](?:19|20)\d\d)"
+    qty = rf"(?:{alt(v['operators'])})?{years}{num}(?:[-~～至]{num})?(?:{unit})?(?:以上|以下|以内)?"
     return re.compile(rf"{qty}|{alt(v['words'])}"), re.compile(rf"(?:{alt(v['operators'])})$")
+
+
+@lru_cache(maxsize=1)
+def _qualitative_re():
+    v = vocabulary()["values"]
+    words = "|".join(re.escape(w) for w in sorted(v["words"], key=len, reverse=True) if len(w) >= 2)
+    return re.compile(rf"(.{{2,}}?[{''.join(v['name_ends'])}])({words})(\p{{Han}}{{1,3}})([\d.]*)")
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +203,10 @@ def _cut_values(t: Tok) -> list[Tok]:
     if PLACEHOLDER.search(k) and not PLACEHOLDER.fullmatch(k):
         bounds = sorted({0, len(k)} | {x for m in PLACEHOLDER.finditer(k) for x in (m.start(), m.end())})
         return [x for a, b in zip(bounds, bounds[1:]) for x in _cut_values(_sub(t, a, b))]
+    qual = _qualitative_re().fullmatch(k)
+    if qual:        # '接警平台业务覆盖率较高全5': a name, a value word, a short answer, the score
+        head = [_sub(t, qual.start(g), qual.end(g)) for g in (1, 2, 3)]
+        return head + (_cut_values(_sub(t, qual.start(4), len(k))) if qual.group(4) else [])
     yes_no = re.fullmatch(r"(.*是否.{2,}?)(是|否)", k)
     if yes_no:      # '公众知晓度是否明显提高是': a yes/no question, then its answer
         return [_sub(t, 0, yes_no.end(1)), _sub(t, yes_no.end(1), len(k))]
@@ -288,6 +306,8 @@ def tokens_of(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
     line = 0
     marked = _page_marked(doc)
+    lines = [[c for c in row if not c.merged and c.text.strip()] for block in doc.blocks for row in block.rows]
+    spaceless = sum(1 for cells in lines if cells and _run_together(cells)) >= 3
     for block in doc.blocks:
         for row in block.rows:
             line += 1
@@ -300,7 +320,7 @@ def tokens_of(doc: Document) -> list[Tok]:
                     text = toks.pop().text + text       # the figure the break cut: one again
                 cells[0] = Cell(text, c0.row, c0.col, c0.rowspan, c0.colspan, page=c0.page, bbox=c0.bbox,
                                 confidence=c0.confidence)
-            if cells and _run_together(cells):
+            if cells and _run_together(cells, spaceless):
                 # a document-sharing site's page marker ('2、') opens each page's run of text
                 text = PAGE_MARK.sub("", "".join(c.text for c in cells))
                 c0 = cells[0]
@@ -794,12 +814,27 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
 GOAL_DONE = re.compile(r"(.{8,}[。;；.])(已完成|已全部完成|全部完成|基本完成|未完成|部分完成|达成预期指标|部分达成预期指标)")
 
 
+GOAL_SCORE_GLUED = re.compile(r"(.{4,}[。；;.!！])(\d{1,3}(?:\.\d{1,2})?)")
+
+
+def _goal_score_apart(t: Tok, weight: float | None) -> list[Tok]:
+    """The goal's score run into the end of its text ('已完成，情况良好。20'): cut where a
+    sentence ends and a figure no larger than the goal's points follows."""
+    m = GOAL_SCORE_GLUED.fullmatch(t.key)
+    if not m or float(m.group(2)) > (weight if weight is not None else 100):
+        return [t]
+    return [_sub(t, 0, m.end(1)), _sub(t, m.end(1), len(t.key))]
+
+
 def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     v = vocabulary()["goal"]
     texts: list[Tok] = []
     _block_weight(toks, "goal", f)
     scored = any(t.key in ("得分", "自评分") for t in toks)
-    for t in toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks:
+    body = toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks
+    if scored:
+        body = [p for t in body for p in _goal_score_apart(t, f.section_weights.get("goal"))]
+    for t in body:
         if scored and texts and parse_number(t.key) is not None and "%" not in t.key:
             # the goal's own score after its texts ('… | 已完成,情况良好。 | 19')
             f.goal.score_declared = parse_number(t.key)

@@ -456,19 +456,27 @@ class Checker:
             if i.score_declared is not None:
                 parts.append(i.score_declared)
         # a row read whole with a blank score is a printed blank (MISSING_VALUE says so); a row
-        # whose weight and score were both not read was not read
-        unread = [i.name for i in f.indicators if i.score_declared is None and i.weight is None
-                  and not _inapplicable(i)
+        # whose weight and score were both not read (a weight worked out, not printed, is not
+        # read) was not read
+        unread = [i.name for i in f.indicators if i.score_declared is None
+                  and (i.weight is None or i.weight_inferred) and not _inapplicable(i)
                   and not ("满意度" in key((i.level1 or "") + (i.level2 or "")) and self.rules.satisfaction_optional)]
         agrees = self.compare(f.declared_total, sum(parts)) in ("ok", "rounding")
-        goal_unread = f.goal.score_declared is None and \
-            (f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")) is not None
+        goal_weight = f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")
+        goal_unread = f.goal.score_declared is None and goal_weight is not None
+        # the budget's score not read while it carries points: its weight printed, or the
+        # weights of the parts that were read fall short of full marks by what it would hold
+        weights = [i.weight for i in f.indicators if not _inapplicable(i)]
+        short = bool(weights) and None not in weights and \
+            sum(weights) + (goal_weight or 0) + inapplicable < self.rules.full_marks - 1e-6
+        budget_unread = (primary is None or primary.score_declared is None) and (
+            (primary is not None and primary.weight is not None) or "budget" in f.section_weights or short)
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
-                (primary is not None and primary.score_declared is None and primary.weight is not None) or \
+                budget_unread and (not agrees or primary is not None and primary.weight is not None) or \
                 goal_unread and not agrees:
             what = ("no indicator was read" if not f.indicators else
                     f"{len(unread)} indicator score(s) were not read ({', '.join(map(str, unread[:3]))})" if unread else
-                    "the budget score was not read" if primary is not None and primary.score_declared is None
+                    "the budget score was not read" if budget_unread
                     else "the overall goal's score was not read" if goal_unread
                     else "the indicator table was not read to its 总分/合计 row")
             self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")

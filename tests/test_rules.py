@@ -170,3 +170,21 @@ def test_a_scored_row_with_nothing_printed_is_a_missing_value():
     i.level1 = "项目管理"
     findings, _ = check_form(form(i), from_dict(national()))
     assert not [x for x in findings if x.code == "MISSING_VALUE" and x.indicator]
+
+
+def test_a_total_whose_budget_part_was_not_read_is_incomplete_not_wrong():
+    # indicators 45 + 45 = 90 of 100 read, scored 40 + 45 = 85; the budget block's 10 points
+    # were not read (no line, or a line with nothing in it): a declared 95 is not checked,
+    # it is said to be unchecked.  With the budget's 10 of 10 read, 95 is right; with the
+    # weights already at 100 there is nothing unread and 95 against 85 is an error.
+    def total_findings(f):
+        f.texts["total_row"] = "总分"
+        findings, _ = check_form(f, from_dict(national()))
+        return [(x.code, x.severity) for x in findings if x.code in ("TOTAL_MISMATCH", "EXTRACTION_INCOMPLETE")]
+    a, b = ind("培训人数", "10人", "10人", 45, 40), ind("覆盖率", "90%", "95%", 45, 45)
+    assert total_findings(form(a, b, total=95)) == [("EXTRACTION_INCOMPLETE", "warning")]
+    assert total_findings(form(a, b, total=95, budget=[BudgetLine(kind="total", label="年度资金总额")])) == \
+        [("EXTRACTION_INCOMPLETE", "warning")]
+    assert total_findings(form(a, b, total=95, budget=[line("total", "年度资金总额", 100, 100, 1.0, 10, 10)])) == []
+    a.weight = b.weight = 50
+    assert total_findings(form(a, b, total=95)) == [("TOTAL_MISMATCH", "error")]

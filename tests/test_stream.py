@@ -207,6 +207,20 @@ def test_a_total_run_into_the_next_cell_is_cut_from_it():
     assert [p.key for p in _full_marks_apart(t)] == ["100", "98"]
 
 
+def test_run_together_rows_keep_ranges_qualitative_pairs_and_the_goal_score():
+    from normalize.stream import _cut_values, _goal_score_apart
+    cut = lambda text: [p.key for p in _cut_values(_glued(text))]
+    # a range target with a compound unit, then an actual with its bound word, then the score
+    assert cut("人均日接警件数10-15件/人/日15件以上10") == ["人均日接警件数", "10-15件/人/日", "15件以上", "10"]
+    # a span of years belongs to the name; the percentages after it are the row's values
+    assert cut("取得2018-2022监测资料100%100%10")[:3] == ["取得2018-2022监测资料", "100%", "100%"]
+    # a name ending in 率, a value word (较高), a short answer (全), the score
+    assert cut("接警平台业务覆盖率较高全5") == ["接警平台业务覆盖率", "较高", "全", "5"]
+    # the goal's score after the end of its text, never more than the goal's points
+    assert [p.key for p in _goal_score_apart(_glued("已完成，情况良好。20"), 20)] == ["已完成，情况良好。", "20"]
+    assert [p.key for p in _goal_score_apart(_glued("已完成，情况良好。30"), 20)] == ["已完成，情况良好。30"]
+
+
 def test_department_wide_form_run_together(tmp_path):
     # a 部门整体 form (no project name) as OCR text run together, with a page marker, a
     # budget block with no line labels, a 计量单位 | 指标性质 split target, a yes/no 核心指标
