@@ -33,7 +33,9 @@ sysdeps:
 
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary
 run: $(STAMP) sysdeps
-	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/bad --out reports
+	@# fixtures/bad is unreadable on purpose: exit 3 (files unreadable) is this run's expected outcome
+	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/bad \
+	  --out reports --fail-on never; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
 ## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
 test: $(STAMP)

@@ -88,7 +88,8 @@ def read_xlsx(path: str | Path) -> Document:
     import openpyxl
     _check_xlsx_merges(path)
     try:
-        wb = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
+        with open(path, "rb") as fh:       # a file object: openpyxl then does not judge by the name (.dat)
+            wb = openpyxl.load_workbook(fh, data_only=True, read_only=False)
     except Exception as e:
         raise UnreadableError("not a readable Excel workbook: the file is damaged or not in Excel's format",
                               detail=detail_of(e))

@@ -20,12 +20,31 @@ PIPELINE_VERSION = "1"
 OWN_FILES = re.compile(r"\.(selfeval|.+\.duckdb)\.lock|\..+\.\d+\.tmp")   # our locks and half-written files
 
 
-def entries(paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
+OS_JUNK = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"}
+
+
+def _passed_over(name: str, folder: bool) -> str | None:
+    """Why a walked entry is not a document a user filed: hidden, the system's own, a lock."""
+    if OWN_FILES.fullmatch(name):
+        return "selfeval's own lock or temporary file"
+    if name.lower() in OS_JUNK:
+        return "an operating-system file, not a document"
+    if name.startswith("~$"):
+        return "an Office lock file (~$…), left by an open document"
+    if name.startswith("."):
+        return f"a hidden {'folder' if folder else 'file'}"
+    return None
+
+
+def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[tuple[Path, str | None]]:
     """Every entry under the given paths in a stable order, each with None (to be read) or
     the reason it is skipped.  A missing path or a FIFO given by name is kept so that it is
-    reported; inside a folder, links are not followed out of the walked tree and the tool's
-    own lock and temporary files are passed over, each counted in the summary."""
+    reported; inside a folder, links are not followed out of the walked tree, and the tool's
+    own files, hidden files and folders, OS junk (.DS_Store, Thumbs.db), Office lock files
+    (~$…) and the ``exclude`` folders (this run's --out) are passed over, each counted in
+    the summary."""
     out: list[tuple[Path, str | None]] = []
+    skip_dirs = {Path(e).resolve() for e in exclude}
     for p in map(Path, paths):
         if not p.is_dir():
             out.append((p, None))
@@ -34,13 +53,19 @@ def entries(paths: Iterable[str | Path]) -> list[tuple[Path, str | None]]:
         for d, dirs, names in os.walk(p):          # links to folders are not walked into
             dirs.sort()
             here = Path(d)
-            for n in dirs:
-                if (here / n).is_symlink():
+            for n in list(dirs):
+                why = "this run's output folder (--out)" if (here / n).resolve() in skip_dirs \
+                    and not (here / n).is_symlink() else _passed_over(n, True)
+                if why:
+                    out.append((here / n, why))
+                    dirs.remove(n)
+                elif (here / n).is_symlink():
                     out.append((here / n, _outside(here / n, root) or "a link to a folder (not followed)"))
             for n in sorted(names):
                 q = here / n
-                if OWN_FILES.fullmatch(n):
-                    out.append((q, "selfeval's own lock or temporary file"))
+                why = _passed_over(n, False)
+                if why:
+                    out.append((q, why))
                 elif q.is_symlink():
                     out.append((q, _outside(q, root)))
                 else:
@@ -92,10 +117,10 @@ def _preload() -> None:
 def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: Path | None = None,
               rule_dirs: list[str] = (), password: str | None = None,
               progress: Callable[[dict], None] | None = None,
-              limits: FileLimits = FileLimits()) -> list[dict]:
+              limits: FileLimits = FileLimits(), exclude: Iterable[str | Path] = ()) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
     saying why), in walk order.  Every file is read in a worker process under ``limits``."""
-    found = entries(paths)
+    found = entries(paths, exclude)
     files = [p for p, _ in found]
     jobs = jobs or os.cpu_count() or 1
     fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")

@@ -1,8 +1,15 @@
-"""selfeval command line: extract, audit, archive."""
+"""selfeval command line: extract, audit, archive.
+
+Exit codes (README): 0 clean; 1 findings at or above --fail-on (error by default); 2 usage,
+a path that does not exist, or a run refused; 3 files were unreadable (said before 1: the
+audit is incomplete)."""
 from __future__ import annotations
 
+import csv
 import json
 import sys
+from collections import Counter
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,9 +17,77 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(add_completion=False, help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).")
+# plain help (rich_markup_mode=None): the rich layout prints '<bool>' beside every flag, as if it took a value
+app = typer.Typer(help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).",
+                  context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None)
 err = Console(stderr=True, soft_wrap=True)      # a reason is one line, never cut mid-sentence
 LOCK = ".selfeval.lock"
+EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
+SEVERITIES = ("info", "warning", "error")
+
+
+class Level(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+    never = "never"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+        typer.echo(f"selfeval {version('selfeval')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version")):
+    """Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or no such path, 3 unreadable files."""
+
+
+def _quiet_opt():
+    return typer.Option(False, "-q", "--quiet", help="no progress bar and no summary; unreadable files only")
+
+
+def _verbose_opt():
+    return typer.Option(False, "-v", "--verbose", help="also list every skipped entry and why")
+
+
+def _existing(paths: List[Path]) -> None:
+    """A path that does not exist is a usage error (exit 2), before any work."""
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    for p in missing:
+        err.print(f"[red]error:[/] no such file or folder: {p}")
+    if missing:
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _reported(results: list[dict], min_severity: Level, ignore: List[str]) -> list[dict]:
+    """The results with only the findings asked for (--min-severity, --ignore CODE).  An
+    UNREADABLE finding is always kept: a file not read is never dropped without a word."""
+    floor = SEVERITIES.index(min_severity.value) if min_severity != Level.never else len(SEVERITIES)
+    drop = {c.upper() for c in ignore}
+
+    def keep(fd: dict) -> bool:
+        return fd["code"] == "UNREADABLE" or (fd["code"] not in drop and SEVERITIES.index(fd["severity"]) >= floor)
+    return [{**r, "findings": [fd for fd in r["findings"] if keep(fd)]} for r in results]
+
+
+def _exit_code(results: list[dict], fail_on: Level) -> int:
+    if any(r.get("error") for r in results):
+        return EXIT_UNREADABLE
+    if fail_on != Level.never:
+        floor = SEVERITIES.index(fail_on.value)
+        if any(SEVERITIES.index(fd["severity"]) >= floor for r in results for fd in r["findings"]):
+            return EXIT_FINDINGS
+    return 0
 
 
 def _timeout_opt():
@@ -28,63 +103,127 @@ def _limits(seconds: float, megabytes: int):
     return FileLimits(seconds=seconds, megabytes=megabytes)
 
 
+def _record_lines(r: dict, fmt: Format) -> list:
+    """One record per form, or one for a file that could not be read."""
+    if r.get("skipped"):
+        return []
+    if r.get("error"):
+        return [{"path": r["path"], "status": "UNREADABLE", "reason": r["error"]}]
+    return [{"status": "ok", **f} for f in r["forms"]] or \
+        [{"path": r["path"], "status": "NO_FORM", "reason": "no form was found in the file"}]
+
+
+CSV_COLUMNS = ["path", "form_index", "status", "reason", "year", "project_name", "department", "implementing_unit",
+               "declared_total", "indicators", "format"]
+
+
+def _csv_row(rec: dict) -> dict:
+    src = rec.get("source") or {}
+    return {"path": rec.get("path") or src.get("path"), "form_index": src.get("form_index"), "status": rec["status"],
+            "reason": rec.get("reason"), "year": rec.get("year"), "project_name": rec.get("project_name"),
+            "department": rec.get("department"), "implementing_unit": rec.get("implementing_unit"),
+            "declared_total": rec.get("declared_total"), "indicators": len(rec.get("indicators") or []) or None,
+            "format": src.get("format")}
+
+
 @app.command()
-def extract(paths: List[Path] = typer.Argument(..., help="files or folders"),
-            json_out: bool = typer.Option(False, "--json", help="print the forms as one JSON array"),
-            rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
+def extract(paths: List[Path] = typer.Argument(..., help="files or folders", metavar="PATH"),
+            fmt: Format = typer.Option(Format.table, "--format", "-f",
+                                       help="table (terminal), json (one array), jsonl (one record per form or "
+                                            "unreadable file, written as each file finishes) or csv"),
+            output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
+            json_out: bool = typer.Option(False, "--json", hidden=True, help="same as --format json"),
+            jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (0 = all cores)"),
+            rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
-            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
-    """Read the forms and print them on the contract's schema."""
-    from .batch import run_batch
-    results = run_batch(paths, jobs=1, rule_dirs=[str(r) for r in rules], password=password,
-                        limits=_limits(file_timeout, file_memory))
-    forms = [f for r in results for f in r["forms"]]
+            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(), quiet: bool = _quiet_opt()):
+    """Read the forms and print them on the contract's schema (unreadable files as records)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .batch import entries, run_batch
+    _existing(paths)
+    fmt = Format.json if json_out else fmt
+    sink = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    writer = csv.DictWriter(sink, fieldnames=CSV_COLUMNS) if fmt == Format.csv else None
+    if writer:
+        writer.writeheader()
+    try:
+        with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), console=err,
+                      disable=quiet or not err.is_terminal, transient=True) as prog:
+            task = prog.add_task("extract", total=sum(1 for _, why in entries(paths) if why is None))
+
+            def emit(r: dict) -> None:
+                prog.update(task, advance=0 if r.get("skipped") else 1)
+                for rec in _record_lines(r, fmt):
+                    if fmt == Format.jsonl:
+                        sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    elif writer:
+                        writer.writerow(_csv_row(rec))
+                sink.flush()
+
+            results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
+                                limits=_limits(file_timeout, file_memory), progress=emit)
+        records = [rec for r in results for rec in _record_lines(r, fmt)]
+        if fmt == Format.json:
+            sink.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        elif fmt == Format.table:
+            t = Table("file", "#", "year", "project", "total", "indicators")
+            for rec in records:
+                if rec["status"] != "ok":
+                    t.add_row(Path(rec["path"]).name, "—", "—", f"[yellow]{rec['status']}[/]: {rec['reason']}", "—", "—")
+                    continue
+                t.add_row(Path(rec["source"]["path"]).name, str(rec["source"]["form_index"]), str(rec["year"]),
+                          rec["project_name"] or "—", str(rec["declared_total"]), str(len(rec["indicators"])))
+            Console(file=sink).print(t)
+    finally:
+        if output:
+            sink.close()
     for r in results:
         if r.get("error"):
             err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
-        elif r.get("skipped"):
-            err.print(f"[dim]skipped[/] {r['path']}: {r['skipped']}")
-    if json_out:
-        sys.stdout.write(json.dumps(forms, ensure_ascii=False, indent=1) + "\n")
-    else:
-        t = Table("file", "#", "year", "project", "total", "indicators")
-        for f in forms:
-            t.add_row(Path(f["source"]["path"]).name, str(f["source"]["form_index"]), str(f["year"]),
-                      f["project_name"] or "—", str(f["declared_total"]), str(len(f["indicators"])))
-        Console().print(t)
+    raise typer.Exit(EXIT_UNREADABLE if any(r.get("error") for r in results) else 0)
 
 
 @app.command()
-def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked)"),
-          out: Path = typer.Option(Path("reports"), "--out", help="folder for the reports"),
-          jobs: int = typer.Option(0, "--jobs", help="worker processes (0 = all cores)"),
+def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked)", metavar="PATH"),
+          out: Path = typer.Option(Path("reports"), "--out", "-o", help="folder for the reports"),
+          jobs: int = typer.Option(0, "--jobs", "-j", help="worker processes (0 = all cores)"),
           no_cache: bool = typer.Option(False, "--no-cache", help="ignore cached results"),
-          rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
+          rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
           html: bool = typer.Option(True, "--html/--no-html", help="write report.html with evidence crops"),
           xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx"),
-          file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
+          fail_on: Level = typer.Option(Level.error, "--fail-on",
+                                        help="exit 1 when a finding at or above this severity is reported"),
+          min_severity: Level = typer.Option(Level.info, "--min-severity", help="report findings from this severity up"),
+          ignore: List[str] = typer.Option([], "--ignore", help="a finding code not to report (repeatable)", metavar="CODE"),
+          file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
+          quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
+    _existing(paths)
     try:
         with exclusive(out / LOCK):
-            _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, _limits(file_timeout, file_memory))
+            results = _audit(paths, out, jobs, no_cache, rules, password, html, xlsx,
+                             _limits(file_timeout, file_memory), {"quiet": quiet, "verbose": verbose},
+                             (min_severity, ignore))
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(_exit_code(results, fail_on))
 
 
-def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits) -> None:
+def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts, selection) -> list[dict]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .batch import entries, run_batch
     from .reports import write_core
-    files = entries(paths)
+    files = entries(paths, exclude=[out])
     counts = {"forms": 0, "findings": 0, "unreadable": 0}
     with Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("forms {task.fields[forms]} · findings {task.fields[findings]} · "
                              "unreadable {task.fields[unreadable]}"),
-                  TimeElapsedColumn(), console=err, transient=False) as prog:
+                  TimeElapsedColumn(), console=err, transient=False, disable=opts.get("quiet", False)) as prog:
         task = prog.add_task("audit", total=len(files), **counts)
 
         def tick(r: dict) -> None:
@@ -94,7 +233,9 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits) -> N
             prog.update(task, advance=1, **counts)
 
         results = run_batch(paths, jobs=jobs or None, cache_dir=None if no_cache else out / "cache",
-                            rule_dirs=[str(r) for r in rules], password=password, progress=tick, limits=limits)
+                            rule_dirs=[str(r) for r in rules], password=password, progress=tick, limits=limits,
+                            exclude=[out])
+    results = _reported(results, *selection)
     s = write_core(results, out)
     if xlsx:
         from .workbook import write_workbook
@@ -102,21 +243,27 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits) -> N
     if html:
         from .html import write_html
         write_html(results, out / "report.html")
-    print_summary(s, out)
+    if not opts.get("quiet"):
+        print_summary(s, out, opts.get("verbose", False))
+    else:
+        for u in s["unreadable"]:
+            err.print(f"[yellow]UNREADABLE[/] {u['path']}: {u['reason']}")
+    return results
 
 
 @app.command()
-def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walked)"),
+def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walked)", metavar="PATH"),
             db: Path = typer.Option(Path("selfeval.duckdb"), "--db", help="DuckDB database file"),
             parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the tables as Parquet here"),
             jobs: int = typer.Option(0, "--jobs", help="worker processes (0 = all cores)"),
-            rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files"),
+            rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
             file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
     """Load forms, budget lines, indicators and findings into DuckDB (and Parquet)."""
     from .archive import write_duckdb, write_parquet
     from .batch import run_batch
     from .files import Busy, exclusive
+    _existing(paths)
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
             results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
@@ -126,14 +273,17 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
                 write_parquet(results, parquet)
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
-        raise typer.Exit(2)
-    unread = sum(1 for r in results if r.get("error"))
-    Console().print(f"{len(results)} files ({unread} unreadable) → {db}: " +
+        raise typer.Exit(EXIT_USAGE)
+    unread = [r for r in results if r.get("error")]
+    Console().print(f"{len(results)} files ({len(unread)} unreadable) → {db}: " +
                     ", ".join(f"{k} {v}" for k, v in counts.items()) +
                     (f"; Parquet in {parquet}/" if parquet else ""))
+    for r in unread:
+        err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
+    raise typer.Exit(EXIT_UNREADABLE if unread else 0)
 
 
-def print_summary(s: dict, out: Path) -> None:
+def print_summary(s: dict, out: Path, verbose: bool = False) -> None:
     c = Console()
     t = Table(title="selfeval audit", show_header=False)
     t.add_row("files in / reported", f"{s['files_in']} / {s['files_reported']}")
@@ -141,10 +291,17 @@ def print_summary(s: dict, out: Path) -> None:
     t.add_row("unreadable files", str(s["files_unreadable"]))
     t.add_row("taken from cache", str(s["files_from_cache"]))
     t.add_row("entries skipped", str(s["files_skipped"]))
+    for why, n in Counter(x["reason"] for x in s["skipped"]).most_common():
+        t.add_row(f"  {why}", str(n))
     t.add_row("findings", f"{s['findings']} ({s['errors']} error, {s['warnings']} warning, {s['info']} info)")
     for code, n in s["by_code"].items():
         t.add_row(f"  {code}", str(n))
     c.print(t)
+    for u in s["unreadable"]:
+        c.print(f"[yellow]UNREADABLE[/] {u['path']}: {u['reason']}", soft_wrap=True)
+    if verbose:
+        for x in s["skipped"]:
+            c.print(f"[dim]skipped[/] {x['path']}: {x['reason']}", soft_wrap=True)
     c.print(f"reports written to {out}/ (findings.json, findings.csv, forms.json"
             f"{', report.xlsx' if (out / 'report.xlsx').exists() else ''}"
             f"{', report.html' if (out / 'report.html').exists() else ''})")

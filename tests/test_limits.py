@@ -33,7 +33,7 @@ def good_alone(tmp_path_factory):
     root = tmp_path_factory.mktemp("good")
     (root / "in").mkdir()
     (root / "in" / "good.txt").write_bytes(GOOD.read_bytes())
-    assert selfeval_cli("audit", root / "in", "--out", root / "out", "--no-html", "--no-xlsx").returncode == 0
+    assert selfeval_cli("audit", "--fail-on", "never", root / "in", "--out", root / "out", "--no-html", "--no-xlsx").returncode == 0
     found = findings_of(root / "out", "good.txt")
     assert any(code == "INDICATOR_SCORE_MISMATCH" for code, _, _ in found)     # the seed's real error
     return found
@@ -44,9 +44,9 @@ def test_bombs_are_refused_with_a_reason_and_the_good_form_is_complete(tmp_path,
     assert max(b.stat().st_size for b in bombs) < 200_000                 # small files ...
     (tmp_path / "in" / "good.txt").write_bytes(GOOD.read_bytes())
     t0 = time.monotonic()
-    proc = selfeval_cli("audit", tmp_path / "in", "--out", tmp_path / "out", "--file-memory", "1536",
+    proc = selfeval_cli("audit", "--fail-on", "never", tmp_path / "in", "--out", tmp_path / "out", "--file-memory", "1536",
                         "--file-timeout", "60", "--no-html")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 3, proc.stderr
     assert time.monotonic() - t0 < 60                                       # ... refused, not expanded
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     reasons = {os.path.basename(u["path"]): u["reason"] for u in s["unreadable"]}
@@ -85,9 +85,9 @@ def test_a_hanging_a_dying_and_a_greedy_file_are_stopped_and_the_batch_goes_on(t
     for name in ("hang.txt", "die.txt", "greedy.txt", "good.txt"):
         (src / name).write_bytes(GOOD.read_bytes() + name.encode())     # other bytes, other cache keys
     t0 = time.monotonic()
-    res = CliRunner().invoke(app, ["audit", str(src), "--out", str(tmp_path / "out"), "--jobs", jobs,
+    res = CliRunner().invoke(app, ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "out"), "--jobs", jobs,
                                    "--file-timeout", "4", "--file-memory", "1024", "--no-html", "--no-xlsx"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 3, res.output
     assert time.monotonic() - t0 < 40
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     reasons = {os.path.basename(u["path"]): u["reason"] for u in s["unreadable"]}
@@ -105,10 +105,13 @@ def test_extract_reads_in_a_worker_too(tmp_path, monkeypatch):
     monkeypatch.setattr(selfeval.pipeline, "read", _slow_read(selfeval.pipeline.read))
     (tmp_path / "hang.txt").write_bytes(GOOD.read_bytes())
     res = CliRunner().invoke(app, ["extract", str(tmp_path / "hang.txt"), str(GOOD), "--json", "--file-timeout", "3"])
-    assert res.exit_code == 0
+    assert res.exit_code == 3
     assert "took longer than 3 s" in res.output
-    forms = json.loads(res.stdout[res.stdout.index("["):])
+    records = json.loads(res.stdout[res.stdout.index("["):])
+    forms = [r for r in records if r["status"] == "ok"]
     assert len(forms) == 1 and forms[0]["source"]["path"] == str(GOOD)
+    assert [(r["status"], r["path"]) for r in records if r["status"] != "ok"] == \
+        [("UNREADABLE", str(tmp_path / "hang.txt"))]            # the file stopped is a record too
 
 
 def test_only_regular_files_are_read_and_links_stay_in_the_tree(tmp_path):
@@ -122,9 +125,9 @@ def test_only_regular_files_are_read_and_links_stay_in_the_tree(tmp_path):
     os.symlink(outside, src / "to_outside")
     os.symlink(outside / "secret.txt", src / "secret_link.txt")
     os.symlink(src / "good.txt", src / "inside_link.txt")
-    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", str(src), "/dev/zero", "--out",
+    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--fail-on", "never", str(src), "/dev/zero", "--out",
                            str(tmp_path / "out"), "--no-html", "--no-xlsx"], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 3, proc.stderr
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     unread = {os.path.basename(u["path"]): u["reason"] for u in s["unreadable"]}
     assert "a FIFO" in unread["pipe"] and "a device" in unread["zero"]
@@ -179,14 +182,14 @@ def _kill_midway(cmd, ready, timeout=120):
 def test_a_run_killed_midway_then_run_again_equals_an_uninterrupted_run(tmp_path):
     src = _stack(tmp_path)
     run = [sys.executable, "-m", "selfeval.cli"]
-    assert subprocess.run(run + ["audit", str(src), "--out", str(tmp_path / "a"), "--no-html"]).returncode == 0
+    assert subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "a"), "--no-html"]).returncode == 0
     assert subprocess.run(run + ["archive", str(src), "--db", str(tmp_path / "a.duckdb")],
                           capture_output=True).returncode == 0
     cache = tmp_path / "b" / "cache"
-    _kill_midway(run + ["audit", str(src), "--out", str(tmp_path / "b"), "--no-html", "--jobs", "1"],
+    _kill_midway(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html", "--jobs", "1"],
                  lambda: cache.exists() and len(list(cache.glob("*.json"))) >= 1)    # one scan read
     assert not (tmp_path / "b" / "summary.json").exists()
-    again = subprocess.run(run + ["audit", str(src), "--out", str(tmp_path / "b"), "--no-html"], capture_output=True)
+    again = subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html"], capture_output=True)
     assert again.returncode == 0, again.stderr            # not refused: the dead run's lock died with it
     for got, want in zip(_reports(tmp_path / "b"), _reports(tmp_path / "a")):
         assert got == want

@@ -40,7 +40,7 @@ def hostile_audit(tmp_path_factory):
     (stack / "hostile.txt").write_text("\n\n".join(c for r in HOSTILE for c in r), encoding="utf-8")
     shutil.copy(FIXTURES / "seeds" / "000_64df670863fe3938.txt", stack / "good.txt")
     out = root / "out"
-    proc = selfeval("audit", stack, "--out", out, "--jobs", "1")
+    proc = selfeval("audit", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
     return stack, out, proc
 
 
@@ -99,7 +99,7 @@ def test_a_number_too_long_to_be_a_figure_is_null_never_nan(tmp_path):
     p = tmp_path / "long.txt"
     p.write_text("\n\n".join(c for r in rows for c in r), encoding="utf-8")
     out = tmp_path / "out"
-    proc = selfeval("audit", p, "--out", out, "--jobs", "1", "--no-html")
+    proc = selfeval("audit", "--fail-on", "never", p, "--out", out, "--jobs", "1", "--no-html")
     assert proc.returncode == 0, proc.stderr
     for name in ("forms.json", "findings.json"):
         text = (out / name).read_text()
@@ -115,11 +115,11 @@ def test_a_number_too_long_to_be_a_figure_is_null_never_nan(tmp_path):
 def test_a_truncated_cache_entry_is_read_again(tmp_path):
     src = FIXTURES / "seeds" / "000_64df670863fe3938.txt"
     out = tmp_path / "out"
-    assert selfeval("audit", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx").returncode == 0
+    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx").returncode == 0
     first = json.loads((out / "findings.json").read_text())
     (entry,) = (out / "cache").glob("*.json")
     entry.write_bytes(entry.read_bytes()[:100])            # a run killed while writing it
-    proc = selfeval("audit", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx")
+    proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx")
     assert proc.returncode == 0, proc.stderr
     assert json.loads((out / "findings.json").read_text()) == first
     assert json.loads((out / "summary.json").read_text())["files_from_cache"] == 0
@@ -133,7 +133,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(tmp_pat
     shutil.copy(FIXTURES / "seeds" / "000_64df670863fe3938.txt", os.fsdecode(raw))
     out = tmp_path / "out"
     for _ in range(2):                                                     # and again from the cache
-        proc = selfeval("audit", stack, "--out", out, "--jobs", "1")
+        proc = selfeval("audit", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
         assert proc.returncode == 0, proc.stderr
         forms = json.loads((out / "forms.json").read_text())
         assert forms and forms[0]["source"]["path"].endswith("/\\xb1\\xa8\\xb8\\xe6.txt")
@@ -144,10 +144,10 @@ def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(tmp_pat
 def test_a_wrong_password_is_not_remembered(tmp_path):
     pdf = FIXTURES / "bad" / "encrypted.pdf"
     out = tmp_path / "out"
-    selfeval("audit", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password", "wrong")
+    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password", "wrong")
     s = json.loads((out / "summary.json").read_text())
     assert s["files_unreadable"] == 1 and s["forms"] == 0
-    selfeval("audit", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password",
+    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password",
              BAD["encrypted_password"])
     s = json.loads((out / "summary.json").read_text())
     assert s["files_unreadable"] == 0 and s["forms"] == 1 and s["files_from_cache"] == 0
@@ -158,10 +158,10 @@ def test_a_second_audit_into_the_same_folder_is_refused_before_any_work(tmp_path
     out = tmp_path / "out"
     src = FIXTURES / "seeds" / "000_64df670863fe3938.txt"
     with exclusive(out / ".selfeval.lock"):                   # a first run, still going
-        proc = selfeval("audit", src, "--out", out, "--jobs", "1")
+        proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1")
         assert proc.returncode == 2 and "another selfeval run" in proc.stderr
         assert not (out / "findings.json").exists() and not (out / "cache").exists()
-    assert selfeval("audit", src, "--out", out, "--jobs", "1", "--no-html").returncode == 0
+    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html").returncode == 0
 
 
 def test_the_archive_holds_a_form_once_when_the_same_bytes_come_under_two_names(tmp_path):
