@@ -514,8 +514,9 @@ class Builder(PositionedRows):
         if self.section == "goal":
             self._finish_goal()
         if self.section == "budget" and self.across:
-            for _, line in self.across:
-                self.form.add_budget_line(line)
+            if any(line.cells for _, line in self.across):     # a lone row of labels is no block
+                for _, line in self.across:
+                    self.form.add_budget_line(line)
             self.across = []
         if self.section == "indicators" and self.aligned:
             self.indicator_roles = dict(self.roles)
