@@ -287,9 +287,7 @@ class Builder(PositionedRows):
         if self._header_roles(own, L.BUDGET_ROLES, 1 if not self.aligned else 2):
             self.pending_kind = None
             for c in own:
-                w = parse_weight(c.clean) if re.search(r"^(分值|权重)", c.clean) else None
-                if w is not None and "budget" not in f.section_weights:
-                    f.section_weights["budget"] = w
+                self._budget_weight(c)
             return
         if self.aligned and not self.roles and self._budget_across(row, own):
             return
@@ -325,6 +323,12 @@ class Builder(PositionedRows):
             self._budget_line(kind, Cell(text, label_cell.row, label_cell.col, page=label_cell.page,
                                          bbox=label_cell.bbox), mapping)
 
+    def _budget_weight(self, c: Cell) -> None:
+        """The budget block's points printed in its 分值 label ('分值（10分）'), first one kept."""
+        w = parse_weight(c.clean) if re.search(r"^(分值|权重)", c.clean) else None
+        if w is not None and "budget" not in self.form.section_weights:
+            self.form.section_weights["budget"] = w
+
     def _budget_across(self, row: list[Cell], own: list[Cell]) -> bool:
         """A transposed budget block: a row of funding-source labels (one column each), then
         one row per figure whose first cell names its role (年初预算数, 执行数, 执行率, 分值, 得分)."""
@@ -339,10 +343,7 @@ class Builder(PositionedRows):
         role = _roles_in(own[:1], L.BUDGET_ROLES).get(0)
         if role is None:
             return False
-        if role == "weight" and "budget" not in self.form.section_weights:
-            w = parse_weight(own[0].clean)
-            if w is not None:
-                self.form.section_weights["budget"] = w
+        self._budget_weight(own[0])
         self.data_started = True
         for col, line in self.across:
             c = row[col] if col < len(row) else None

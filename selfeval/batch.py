@@ -117,10 +117,13 @@ def _preload() -> None:
 def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: Path | None = None,
               rule_dirs: list[str] = (), password: str | None = None,
               progress: Callable[[dict], None] | None = None,
-              limits: FileLimits = FileLimits(), exclude: Iterable[str | Path] = ()) -> list[dict]:
+              limits: FileLimits = FileLimits(),
+              found: list[tuple[Path, str | None]] | None = None) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
-    saying why), in walk order.  Every file is read in a worker process under ``limits``."""
-    found = entries(paths, exclude)
+    saying why), in walk order.  Every file is read in a worker process under ``limits``.
+    ``found``: the walk a caller already made (``entries``, to size its progress bar or pass
+    over its --out), used instead of walking ``paths`` again."""
+    found = entries(paths) if found is None else found
     files = [p for p, _ in found]
     jobs = jobs or os.cpu_count() or 1
     fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")

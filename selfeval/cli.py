@@ -23,7 +23,6 @@ app = typer.Typer(help="Audit 项目支出绩效自评表 (project-expenditure p
 err = Console(stderr=True, soft_wrap=True)      # a reason is one line, never cut mid-sentence
 LOCK = ".selfeval.lock"
 EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
-SEVERITIES = ("info", "warning", "error")
 
 
 class Level(str, Enum):
@@ -69,25 +68,33 @@ def _existing(paths: List[Path]) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
+def _at_least(fd: dict, level: Level) -> bool:
+    """The finding's severity is ``level`` or graver (``never``: no finding is)."""
+    from .reports import SEVERITY_ORDER
+    return level != Level.never and SEVERITY_ORDER[fd["severity"]] <= SEVERITY_ORDER[level.value]
+
+
 def _reported(results: list[dict], min_severity: Level, ignore: List[str]) -> list[dict]:
     """The results with only the findings asked for (--min-severity, --ignore CODE).  An
     UNREADABLE finding is always kept: a file not read is never dropped without a word."""
-    floor = SEVERITIES.index(min_severity.value) if min_severity != Level.never else len(SEVERITIES)
     drop = {c.upper() for c in ignore}
 
     def keep(fd: dict) -> bool:
-        return fd["code"] == "UNREADABLE" or (fd["code"] not in drop and SEVERITIES.index(fd["severity"]) >= floor)
+        return fd["code"] == "UNREADABLE" or (fd["code"] not in drop and _at_least(fd, min_severity))
     return [{**r, "findings": [fd for fd in r["findings"] if keep(fd)]} for r in results]
 
 
-def _exit_code(results: list[dict], fail_on: Level) -> int:
+def _name_unreadable(results: list[dict]) -> None:
+    for r in results:
+        if r.get("error"):
+            err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
+
+
+def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
+    """3 when a file was unreadable, else 1 when a finding is at or above ``fail_on``, else 0."""
     if any(r.get("error") for r in results):
         return EXIT_UNREADABLE
-    if fail_on != Level.never:
-        floor = SEVERITIES.index(fail_on.value)
-        if any(SEVERITIES.index(fd["severity"]) >= floor for r in results for fd in r["findings"]):
-            return EXIT_FINDINGS
-    return 0
+    return EXIT_FINDINGS if any(_at_least(fd, fail_on) for r in results for fd in r["findings"]) else 0
 
 
 def _timeout_opt():
@@ -103,7 +110,7 @@ def _limits(seconds: float, megabytes: int):
     return FileLimits(seconds=seconds, megabytes=megabytes)
 
 
-def _record_lines(r: dict, fmt: Format) -> list:
+def _record_lines(r: dict) -> list:
     """One record per form, or one for a file that could not be read."""
     if r.get("skipped"):
         return []
@@ -148,13 +155,14 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     if writer:
         writer.writeheader()
     try:
+        found = entries(paths)
         with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), console=err,
                       disable=quiet or not err.is_terminal, transient=True) as prog:
-            task = prog.add_task("extract", total=sum(1 for _, why in entries(paths) if why is None))
+            task = prog.add_task("extract", total=sum(1 for _, why in found if why is None))
 
             def emit(r: dict) -> None:
                 prog.update(task, advance=0 if r.get("skipped") else 1)
-                for rec in _record_lines(r, fmt):
+                for rec in _record_lines(r):
                     if fmt == Format.jsonl:
                         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
                     elif writer:
@@ -162,8 +170,8 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
                 sink.flush()
 
             results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
-                                limits=_limits(file_timeout, file_memory), progress=emit)
-        records = [rec for r in results for rec in _record_lines(r, fmt)]
+                                limits=_limits(file_timeout, file_memory), progress=emit, found=found)
+        records = [rec for r in results for rec in _record_lines(r)]
         if fmt == Format.json:
             sink.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         elif fmt == Format.table:
@@ -178,10 +186,11 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     finally:
         if output:
             sink.close()
+    _name_unreadable(results)
     for r in results:
-        if r.get("error"):
-            err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
-    raise typer.Exit(EXIT_UNREADABLE if any(r.get("error") for r in results) else 0)
+        if r.get("skipped"):
+            err.print(f"[dim]skipped[/] {r['path']}: {r['skipped']}")
+    raise typer.Exit(_exit_code(results))
 
 
 @app.command()
@@ -234,7 +243,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
 
         results = run_batch(paths, jobs=jobs or None, cache_dir=None if no_cache else out / "cache",
                             rule_dirs=[str(r) for r in rules], password=password, progress=tick, limits=limits,
-                            exclude=[out])
+                            found=files)
     results = _reported(results, *selection)
     s = write_core(results, out)
     if xlsx:
@@ -246,8 +255,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
     if not opts.get("quiet"):
         print_summary(s, out, opts.get("verbose", False))
     else:
-        for u in s["unreadable"]:
-            err.print(f"[yellow]UNREADABLE[/] {u['path']}: {u['reason']}")
+        _name_unreadable(results)
     return results
 
 
@@ -274,13 +282,12 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
-    unread = [r for r in results if r.get("error")]
-    Console().print(f"{len(results)} files ({len(unread)} unreadable) → {db}: " +
+    unread = sum(1 for r in results if r.get("error"))
+    Console().print(f"{len(results)} files ({unread} unreadable) → {db}: " +
                     ", ".join(f"{k} {v}" for k, v in counts.items()) +
                     (f"; Parquet in {parquet}/" if parquet else ""))
-    for r in unread:
-        err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
-    raise typer.Exit(EXIT_UNREADABLE if unread else 0)
+    _name_unreadable(results)
+    raise typer.Exit(_exit_code(results))
 
 
 def print_summary(s: dict, out: Path, verbose: bool = False) -> None:
