@@ -66,9 +66,12 @@ def _pieces(t: Tok) -> list[Tok]:
     k = t.key
     if len(k) < 8 or _is_label(k):
         return [t]
+    found = [(m.start(), m.end()) for m in _split_re().finditer(k)]
     cuts = set()
-    for m in _split_re().finditer(k):
-        cuts.update((m.start(), m.end()))
+    for a, b in found:
+        if not t.glued and not _stands_apart(k, a, b, found):
+            continue        # a label's words inside a cell's prose ('1、经济效益:…实现了项目经济效益。')
+        cuts.update((a, b))
     cuts = sorted(c for c in cuts if 0 < c < len(k))
     if not cuts:
         return [t]
@@ -80,6 +83,19 @@ def _pieces(t: Tok) -> list[Tok]:
                                                confidence=t.cell.confidence), t.line, t.glued))
         start = c
     return out
+
+
+def _stands_apart(k: str, a: int, b: int, found: list[tuple[int, int]]) -> bool:
+    """Within one cell as printed, a label at k[a:b] is a cell of its own run into its
+    neighbours only where prose does not flow through it: not after a list number ('1、'),
+    and not with Chinese text before it and Chinese or a sentence's punctuation after it
+    ('基本达成预期指标且…', '…实现了项目经济效益。') unless another label touches it
+    ('…一级指标二级指标…')."""
+    if re.search(r"(?:^|\D)\d{1,2}[、.]$", k[:a]):
+        return False
+    if any(y == a or x == b for x, y in found):
+        return True
+    return not (0 < a and b < len(k) and re.match(r"\p{Han}", k[a - 1]) and re.match(r"[\p{Han}。,，;；、]", k[b]))
 
 
 def _sub(t: Tok, a: int, b: int) -> Tok:
@@ -889,6 +905,7 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
 # ---------------------------------------------------------------- indicators
 SKIP = {"name": -4.0, "weight": -1.5, "score": -1.5, "target": -0.6, "actual": -0.6}
 FIXED = ("name", "target", "actual", "weight", "score", "note")
+NAME_PIECES = 5         # the most tokens one indicator's name is read from (a cell of five lines)
 
 
 def _fit(role: str, t: Tok) -> float:
@@ -930,12 +947,12 @@ def _fit_key(role: str, k: str) -> float:
 
 
 def _align(row: list[Tok], roles: tuple[str, ...]) -> tuple[float, dict]:
-    """The best order-keeping binding of a row's tokens to the roles (a name may take two
-    tokens, as a long name broken by the layout)."""
+    """The best order-keeping binding of a row's tokens to the roles (a name may take up to
+    NAME_PIECES tokens, as a long name broken by the layout, one piece a line)."""
     n, k = len(row), len(roles)
 
     @lru_cache(maxsize=None)
-    def go(ti: int, ri: int, name_taken: bool) -> tuple[float, tuple]:
+    def go(ti: int, ri: int, name_taken: int) -> tuple[float, tuple]:
         if ti == n:
             rest = sum(SKIP.get(r, 0.0) for r in roles[ri:])
             return rest, ()
@@ -943,21 +960,21 @@ def _align(row: list[Tok], roles: tuple[str, ...]) -> tuple[float, dict]:
             return -1e9, ()
         best = (-1e9, ())
         # skip the role
-        s, a = go(ti, ri + 1, False)
+        s, a = go(ti, ri + 1, 0)
         s += SKIP.get(roles[ri], 0.0) if not name_taken else 0.0
         best = max(best, (s, a), key=lambda x: x[0])
         # the token takes the role
-        s, a = go(ti + 1, ri + 1, False)
+        s, a = go(ti + 1, ri + 1, 0)
         s += _fit(roles[ri], row[ti])
         best = max(best, (s, ((ti, roles[ri]),) + a), key=lambda x: x[0])
         # the name goes on into the next token
-        if roles[ri] == "name" and not name_taken and ti + 1 < n:
-            s, a = go(ti + 1, ri, True)
+        if roles[ri] == "name" and name_taken < NAME_PIECES - 1 and ti + 1 < n:
+            s, a = go(ti + 1, ri, name_taken + 1)
             s += _fit("name", row[ti]) - 1.0
             best = max(best, (s, ((ti, "name"),) + a), key=lambda x: x[0])
         return best
 
-    score, assign = go(0, 0, False)
+    score, assign = go(0, 0, 0)
     out: dict[str, list[Tok]] = {}
     for ti, role in assign:
         out.setdefault(role, []).append(row[ti])
@@ -973,7 +990,7 @@ def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set 
     """Cut the stream into rows; ``starts`` are positions where a level label stood, which
     a row never spans."""
     n = len(items)
-    max_len = len(roles) + 1
+    max_len = len(roles) + NAME_PIECES - 1
     best = [(-1e18, None)] * (n + 1)
     best[0] = (0.0, None)
     cache = {}

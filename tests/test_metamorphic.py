@@ -21,11 +21,7 @@ VARIANTS = {
     "no_spaces": lambda t: re.sub(r"[ \t\u3000]+", "", t),
     "cell_per_line": lambda t: re.sub(r"[ \t\u3000]+", "\n", t),
 }
-# Not yet read the same (said in the closing note of issue 9, strict so that a fix is noticed):
-# seed 000's long multi-line cells once its structure is gone
-GAPS = {(S0, "one_line"), (S0, "no_spaces"), (S0, "cell_per_line")}
-CASES = [pytest.param(seed, name, id=f"{seed[:3]}-{name}",
-                      marks=[pytest.mark.xfail(strict=True, reason="known gap")] if (seed, name) in GAPS else [])
+CASES = [pytest.param(seed, name, id=f"{seed[:3]}-{name}")
          for seed in (S0, S4) for name in VARIANTS
          if VARIANTS[name]((SEEDS / seed).read_text(encoding="utf-8")) != (SEEDS / seed).read_text(encoding="utf-8")]
 

@@ -352,6 +352,36 @@ def test_ocr_operators_stay_with_their_value_and_page_breaks_rejoin_a_figure(tmp
     assert [t.key for t, *_ in out] == ["培训满意度", "^95%", "10"] and starts == {0}
 
 
+def test_a_cell_is_cut_at_a_label_only_where_prose_does_not_flow_through_it():
+    from extract.grid import Cell
+    from normalize.stream import Tok, _pieces
+    cell = lambda k: [p.key for p in _pieces(Tok(k, k, Cell(k), 1))]
+    # one cell as printed: a tier phrase inside a sentence, a list item naming a level, a
+    # level's name closing a sentence stay whole
+    assert cell("基本达成预期指标且效果较好效果") == ["基本达成预期指标且效果较好效果"]
+    assert cell("1、经济效益:全区配备的号码,从而间接实现了项目经济效益。") == \
+        ["1、经济效益:全区配备的号码,从而间接实现了项目经济效益。"]
+    # labels that touch each other, or a label with its value after it, are cells run together
+    assert cell("标一级指标二级指标三级指标年度") == ["标", "一级指标", "二级指标", "三级指标", "年度"]
+    assert cell("项目名称乡村道路建设养护项目") == ["项目名称", "乡村道路建设养护项目"]
+    # text that ran together with no separators left is cut at every label
+    assert [p.key for p in _pieces(_glued("交流基本达成预期指标且效果较好"))] == \
+        ["交流基本", "达成预期指标", "且效果较好"]
+
+
+def test_a_name_printed_over_five_lines_is_one_indicator(tmp_path):
+    # seed 000's 进度指标 name, one cell per line once the table's structure is gone
+    lines = ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+             "产出指标", "进度指标", "2019年1月党组会讨论预算", "2019年2月完成公开招标", "2019年3月签订合同",
+             "2019年5月支付第一笔费用", "2019年9月支付第二笔费用", "按时完成", "达到预期指标", "5", "5",
+             "成本指标", "项目预算控制912.216万元。", "912.216万元", "909.072万元", "2", "2"]
+    f = run(_write(tmp_path, "lines.txt", "项目支出绩效自评表\n项目名称 测试项目\n" + "\n".join(lines) + "\n"))["forms"][0]
+    got = [(i["name"], i["target"], i["weight"], i["score_declared"]) for i in f["indicators"]]
+    assert got == [("2019年1月党组会讨论预算2019年2月完成公开招标2019年3月签订合同2019年5月支付第一笔费用"
+                    "2019年9月支付第二笔费用", "按时完成", 5.0, 5.0),
+                   ("项目预算控制912.216万元。", "912.216万元", 2.0, 2.0)]
+
+
 @pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-forms is not beside the project")
 def test_real_forms_no_false_accusation_and_accuracy_floor():
     from fixtures.evaluate import evaluate_real
