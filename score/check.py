@@ -58,6 +58,7 @@ class Checker:
         self.flagged: set = set()
         self.sev = rules.severity
         self.low_confidence = rules.confidence["ocr_low"]
+        self.role_of = self._roles()
 
     def compare(self, declared: float, expected: float, precision: int | None = None) -> str:
         return compare(declared, expected, self.p if precision is None else precision,
@@ -65,9 +66,44 @@ class Checker:
 
     # ------------------------------------------------------------ helpers
     def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=()):
-        ev = [c.provenance() for c in cells if c is not None]
+        shown = [c for c in cells if c is not None]
+        ev = [self._evidence(c) for c in shown]
+        ev += [self._evidence(c, context=True) for c in self._context(shown) if all(c is not s for s in shown)]
         self.findings.append(Finding(code, severity, message, indicator, declared,
                                      None if expected is None else round(expected, 4), ev))
+
+    def _roles(self) -> dict:
+        """Every cell the form was read from: id → (the row it belongs to, its role)."""
+        f = self.f
+        out = {id(c): (f, role) for role, c in f.cells.items()}
+        for row in [*f.indicators, *f.budget_lines, f.goal]:
+            out.update({id(c): (row, role) for role, c in row.cells.items()})
+        return out
+
+    def _evidence(self, c, context: bool = False) -> dict:
+        """A cell's provenance with what it shows: its role and text, and whether it is only
+        context (the row's label, the weight beside a score, the column's header)."""
+        role = self.role_of.get(id(c), (None, None))[1]
+        return {**c.provenance(), "role": role, "text": c.text, **({"context": True} if context else {})}
+
+    def _context(self, cells: list) -> list:
+        """What a reader needs beside the cells a finding compares: the row's label, its weight
+        and score, and each column's header."""
+        out = []
+        for c in cells:
+            row, role = self.role_of.get(id(c), (None, None))
+            if row is None or row is self.f:
+                continue
+            section = "indicators" if isinstance(row, Indicator) else "budget" if row in self.f.budget_lines else None
+            for r in ("name", "weight", "score"):
+                if row.cells.get(r) is not None:
+                    out.append(row.cells[r])
+            for r in dict.fromkeys((role, "name", "weight", "score")) if section else ():   # in order
+                head = self.f.cells.get(f"head.{section}.{r}")
+                if head is not None:
+                    out.append(head)
+        seen = set()
+        return [c for c in out if not (id(c) in seen or seen.add(id(c)))]
 
     def judge(self, code: str, declared: float, expected: float, what: str, indicator=None, cells=(),
               precision=None, expected_alt: float | None = None, over: str | None = None) -> str:
@@ -408,14 +444,16 @@ class Checker:
                 printed = level1 in f.group_weights
                 self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight" if printed else "rule_group_weight"],
                          f"{level1} is {'labelled' if printed else f'given by rule set {self.rules.id}'} {want:g} "
-                         f"points but its indicators' weights sum to {s:g}", None, want, s)
+                         f"points but its indicators' weights sum to {s:g}", None, want, s,
+                         cells=[i.cells.get("weight") for i in inds if i.level1 == level1])
         sec = f.section_weights.get("indicators")
         if sec is not None and inds and all(i.weight is not None for i in inds) \
                 and not all(i.weight_inferred for i in inds):
             s = sum(i.weight for i in inds)
             if abs(s - sec) > 1e-6:
                 self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight"],
-                         f"the indicator block is labelled {sec:g} points but its weights sum to {s:g}", None, sec, s)
+                         f"the indicator block is labelled {sec:g} points but its weights sum to {s:g}", None, sec, s,
+                         cells=[i.cells.get("weight") for i in inds])
         primary = self.primary_budget_line()
         parts = {"budget": (primary.weight if primary and primary.weight is not None
                             else f.section_weights.get("budget")),
@@ -432,7 +470,9 @@ class Checker:
             self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
                      f"weights add up to {total:g} (budget {parts['budget']:g}"
                      f"{', goal %g' % parts['goal'] if parts['goal'] else ''}, indicators {sum(ind_w):g}) "
-                     f"instead of {full:g}", None, total, full)
+                     f"instead of {full:g}", None, total, full,
+                     cells=[primary.cells.get("weight") if primary else None, f.goal.cells.get("weight"),
+                            *(i.cells.get("weight") for i in inds)])
 
     def total(self):
         f = self.f

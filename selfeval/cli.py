@@ -202,6 +202,9 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
           html: bool = typer.Option(True, "--html/--no-html", help="write report.html with evidence crops"),
           xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx"),
+          pictures: Level = typer.Option(Level.warning, "--pictures",
+                                         help="save evidence pictures for findings from this severity up "
+                                              "(info: every finding; never: none)"),
           fail_on: Level = typer.Option(Level.error, "--fail-on",
                                         help="exit 1 when a finding at or above this severity is reported"),
           min_severity: Level = typer.Option(Level.info, "--min-severity", help="report findings from this severity up"),
@@ -214,8 +217,8 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
     try:
         with exclusive(out / LOCK):
             results = _audit(paths, out, jobs, no_cache, rules, password, html, xlsx,
-                             _limits(file_timeout, file_memory), {"quiet": quiet, "verbose": verbose},
-                             (min_severity, ignore))
+                             _limits(file_timeout, file_memory),
+                             {"quiet": quiet, "verbose": verbose, "pictures": pictures}, (min_severity, ignore))
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
@@ -246,12 +249,18 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
                             found=files)
     results = _reported(results, *selection)
     s = write_core(results, out)
+    pics = {}
+    if xlsx or html:
+        from .evidence import save_pictures
+        level = opts.get("pictures", Level.warning)
+        from .reports import SEVERITY_ORDER
+        pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)))
     if xlsx:
         from .workbook import write_workbook
-        write_workbook(results, out / "report.xlsx")
+        write_workbook(results, out / "report.xlsx", pics)
     if html:
         from .html import write_html
-        write_html(results, out / "report.html")
+        write_html(results, out / "report.html", pics)
     if not opts.get("quiet"):
         print_summary(s, out, opts.get("verbose", False))
     else:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 PAD = 30          # points of context around the evidence
 SCALE = 2.0       # render scale for PDF pages (144 dpi)
+MAX_WIDTH = 900   # pixels: a scan's picture wider than this is halved
 FONT_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
@@ -33,6 +34,32 @@ def _png(img) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+RED, GREY, BLUE = (220, 0, 0), (150, 150, 150), (120, 120, 220)
+GRAYS = 8               # grey levels a page picture keeps: enough to read, small to embed
+
+
+@lru_cache(maxsize=1)
+def _palette():
+    """A fixed palette: GRAYS levels of grey for the page, and the outline colours kept exact."""
+    from PIL import Image
+    colours = [(v, v, v) for v in (round(i * 255 / (GRAYS - 1)) for i in range(GRAYS))] + [RED, GREY, BLUE]
+    pal = Image.new("P", (1, 1))
+    pal.putpalette([x for c in colours for x in c] + [255] * 3 * (256 - len(colours)))
+    return pal
+
+
+def _page_png(img) -> bytes:
+    """A page picture on the fixed palette (scan noise flattened, outlines exact)."""
+    from PIL import Image
+    return _png(img.convert("RGB").quantize(palette=_palette(), dither=Image.Dither.NONE))
+
+
+def _flat(region):
+    """A page region in GRAYS levels of grey, near-white as white (a scan's paper noise)."""
+    step = 255 / (GRAYS - 1)
+    return region.convert("L").point(lambda v: 255 if v > 200 else round(round(v / step) * step)).convert("RGB")
 
 
 @lru_cache(maxsize=16)
@@ -54,34 +81,76 @@ def _ocr_page(path: str, fmt: str, page: int, transform: tuple, password: str | 
     return Image.fromarray(scan.normalized(img, dict(transform)))
 
 
+def _bands(boxed: list[dict], gap: float) -> list[tuple[int, float, float]]:
+    """The evidence boxes grouped into horizontal bands, page by page: boxes whose rows lie
+    within ``gap`` of each other share a band (a row and the header far above it do not)."""
+    out: list[tuple[int, float, float]] = []
+    for page in sorted({e["page"] for e in boxed}):
+        ys = sorted((e["bbox"][1], e["bbox"][3]) for e in boxed if e["page"] == page)
+        y0, y1 = ys[0]
+        for a, b in ys[1:]:
+            if a > y1 + gap:
+                out.append((page, y0, y1))
+                y0, y1 = a, b
+            else:
+                y1 = max(y1, b)
+        out.append((page, y0, y1))
+    return out
+
+
 def crop(path: str, fmt: str, evidence: list[dict], password: str | None = None,
          transforms: dict | None = None) -> bytes | None:
-    """A crop of the source page around the evidence boxes, or None without geometry.
-    ``transforms`` (page → turn/angle/scale) marks pages read by OCR: their boxes are
-    pixels of the cleaned page."""
-    from PIL import ImageDraw
+    """A picture of the source page(s) around the evidence: the cells a finding compares
+    outlined in red, and in grey their context (the row's label, the weight beside a score,
+    each column's header), a header far above its row cut in as a band of its own.  None
+    without geometry.  ``transforms`` (page → turn/angle/scale) marks pages read by OCR:
+    their boxes are pixels of the cleaned page."""
+    from PIL import Image, ImageDraw
     boxed = [e for e in evidence if e.get("bbox") and e.get("page")]
-    if not boxed:
+    main = next((e["page"] for e in boxed if not e.get("context")), None)
+    if main is None:
         return None
-    page = boxed[0]["page"]
-    boxes = [e["bbox"] for e in boxed if e["page"] == page]
-    transform = (transforms or {}).get(str(page)) or (transforms or {}).get(page)
-    if transform is not None:
-        img, scale = _ocr_page(path, fmt, page, tuple(sorted(transform.items())), password), 1.0
-    else:
-        img, scale = _pdf_page(path, page, password), SCALE
-    x0, y0, x1, y1 = _union(boxes)
-    pad = PAD if transform is None else PAD * 3
-    left, top = max(0, (x0 - pad) * scale), max(0, (y0 - pad) * scale)
-    right, bottom = min(img.width, (x1 + pad) * scale), min(img.height, (y1 + pad) * scale)
-    if right - left < 4 or bottom - top < 4:
+    # context from the compared cells' page, or a header on an earlier page
+    boxed = [e for e in boxed if e["page"] == main or (e.get("context") and e["page"] < main
+                                                       and str(e.get("role", "")).startswith("head."))]
+    ocr = transforms is not None and any(str(p) in transforms or p in transforms for p in {e["page"] for e in boxed})
+    pad = PAD * 3 if ocr else PAD
+    x0, _, x1, _ = _union([e["bbox"] for e in boxed])
+    pieces = []
+    for page, y0, y1 in _bands(boxed, gap=pad * 2):
+        transform = (transforms or {}).get(str(page)) or (transforms or {}).get(page)
+        if transform is not None:
+            img, scale = _ocr_page(path, fmt, page, tuple(sorted(transform.items())), password), 1.0
+        else:
+            img, scale = _pdf_page(path, page, password), SCALE
+        left, top = max(0, (x0 - pad) * scale), max(0, (y0 - pad / 2) * scale)
+        right, bottom = min(img.width, (x1 + pad) * scale), min(img.height, (y1 + pad / 2) * scale)
+        if right - left < 4 or bottom - top < 4:
+            continue
+        region = _flat(img.crop((int(left), int(top), int(right), int(bottom))))
+        draw = ImageDraw.Draw(region)
+        for e in boxed:
+            b = e["bbox"]
+            if e["page"] != page or b[3] < y0 or b[1] > y1:
+                continue
+            context = bool(e.get("context"))
+            draw.rectangle([b[0] * scale - left, b[1] * scale - top, b[2] * scale - left, b[3] * scale - top],
+                           outline=GREY if context else RED, width=1 if context else 3)
+        pieces.append(region)
+    if not pieces:
         return None
-    region = img.crop((int(left), int(top), int(right), int(bottom))).convert("RGB")
-    draw = ImageDraw.Draw(region)
-    for b in boxes:
-        draw.rectangle([b[0] * scale - left, b[1] * scale - top, b[2] * scale - left, b[3] * scale - top],
-                       outline=(220, 0, 0), width=3)
-    return _png(region)
+    width = max(p.width for p in pieces)
+    sheet = Image.new("RGB", (width, sum(p.height for p in pieces) + 9 * (len(pieces) - 1)), "white")
+    y = 0
+    for i, p in enumerate(pieces):
+        if i:
+            ImageDraw.Draw(sheet).line([0, y + 4, width, y + 4], fill=BLUE, width=1)
+            y += 9
+        sheet.paste(p, (0, y))
+        y += p.height
+    if ocr and sheet.width > MAX_WIDTH:       # a scan at 200-300 dpi: half is still legible
+        sheet = sheet.resize((sheet.width // 2, sheet.height // 2))
+    return _page_png(sheet)
 
 
 @lru_cache(maxsize=32)
@@ -124,7 +193,8 @@ def rendered_crop(path: str, sha: str, evidence: list[dict], render_dir: str) ->
         except IndexError:
             continue
         if want.clean and want.clean == got.clean and got.bbox is not None:
-            mapped.append({"page": got.page, "bbox": list(got.bbox)})
+            mapped.append({"page": got.page, "bbox": list(got.bbox), "role": e.get("role"),
+                           **({"context": True} if e.get("context") else {})})
     return crop(pdf, "pdf", mapped) if mapped else None
 
 
@@ -151,29 +221,30 @@ def _font():
     return ImageFont.load_default(), False
 
 
-def redraw(headers: list[str], values: list[str], highlight: set[int], caption: str) -> bytes:
-    """A picture of extracted cells: one header row, one value row, highlighted columns."""
+def redraw(headers: list[str], rows: list[list[str]], marked: set[tuple[int, int]], caption: str) -> bytes:
+    """A picture of extracted cells: a header row, the value rows, the compared cells
+    (row, column) outlined in red."""
     from PIL import Image, ImageDraw
     font, cjk = _font()
     if not cjk:   # without a CJK font, draw what can be drawn legibly
-        headers = [h.encode("ascii", "replace").decode() for h in headers]
-        values = [v.encode("ascii", "replace").decode() for v in values]
-        caption = caption.encode("ascii", "replace").decode()
-    widths = [int(min(360, max(50, font.getlength(h) + 16, font.getlength(v) + 16))) for h, v in zip(headers, values)]
-    w, h = sum(widths) + 2, 3 * 34 + 8
+        ascii_ = lambda t: t.encode("ascii", "replace").decode()
+        headers, rows, caption = [ascii_(h) for h in headers], [[ascii_(v) for v in r] for r in rows], ascii_(caption)
+    widths = [int(min(360, max(50, font.getlength(h) + 16, *(font.getlength(r[i]) + 16 for r in rows))))
+              for i, h in enumerate(headers)]
+    w, h = int(max(sum(widths) + 2, font.getlength(caption) + 10)), (len(rows) + 2) * 34 + 8
     img = Image.new("RGB", (w, h), "white")
     d = ImageDraw.Draw(img)
-    x = 1
-    for i, (hd, val, cw) in enumerate(zip(headers, values, widths)):
-        fill = (255, 226, 226) if i in highlight else (255, 255, 255)
-        d.rectangle([x, 1, x + cw, 35], outline=(0, 0, 0), fill=(238, 238, 238))
-        d.rectangle([x, 35, x + cw, 69], outline=(220, 0, 0) if i in highlight else (0, 0, 0), fill=fill,
-                    width=3 if i in highlight else 1)
-        d.text((x + 6, 8), _fit(hd, cw, font), fill=(0, 0, 0), font=font)
-        d.text((x + 6, 42), _fit(val, cw, font), fill=(0, 0, 0), font=font)
-        x += cw
-    d.text((4, 76), caption, fill=(90, 90, 90), font=font)
-    return _png(img)
+    for ri, values in enumerate([headers, *rows]):
+        x, top = 1, 1 + ri * 34
+        for ci, (val, cw) in enumerate(zip(values, widths)):
+            hit = ri > 0 and (ri - 1, ci) in marked
+            d.rectangle([x, top, x + cw, top + 34], outline=(220, 0, 0) if hit else (0, 0, 0),
+                        fill=(238, 238, 238) if ri == 0 else (255, 226, 226) if hit else (255, 255, 255),
+                        width=3 if hit else 1)
+            d.text((x + 6, top + 7), _fit(val, cw, font), fill=(0, 0, 0), font=font)
+            x += cw
+    d.text((4, h - 30), caption, fill=(90, 90, 90), font=font)
+    return _page_png(img)
 
 
 def _fit(text: str, width: int, font) -> str:
@@ -182,3 +253,123 @@ def _fit(text: str, width: int, font) -> str:
     while text and font.getlength(text + "…") > width - 12:
         text = text[:-1]
     return text + "…"
+
+
+# ---------------------------------------------------------------- a finding's picture
+WEIGHT_SUMS = ("WEIGHT_TOTAL_MISMATCH", "GROUP_WEIGHT_MISMATCH")
+INDICATOR_HEADS = {"name": "指标名称", "target": "目标值", "actual": "实际值", "weight": "分值", "score": "得分"}
+
+
+def number(v, percent: bool = False) -> str:
+    """A figure as a reader wants it: rates as percentages, no float noise, '—' for unread."""
+    if v is None:
+        return "—"
+    if percent and isinstance(v, (int, float)):
+        return f"{v * 100:.2f}%"
+    if isinstance(v, float):
+        return f"{v:,.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def _clean(text) -> str:
+    return "".join(str(text or "").split())
+
+
+def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None) -> tuple[bytes | None, str]:
+    """The evidence picture of a finding and a note on what it shows: the compared cells with
+    their row's label, the weight beside a score and the columns' headers."""
+    ev = fd.get("evidence") or []
+    if fd["code"] in WEIGHT_SUMS and form is not None:
+        return _weights(fd, form, ev), "redrawn from the extracted cells: the weights summed"
+    if fmt in ("docx", "doc") and render_dir and ev and form is not None:
+        png = rendered_crop(fd["path"], form["source"]["sha256"], ev, render_dir)
+        if png:
+            return png, f"crop of {Path(fd['path']).name} as LibreOffice renders it, page {_page_of(ev)}"
+    if fmt in ("pdf", "image") and any(e.get("bbox") for e in ev):
+        try:
+            png = crop(fd["path"], fmt, ev, transforms=(form or {}).get("source", {}).get("page_transforms"))
+            if png:
+                return png, f"crop of {Path(fd['path']).name}, page {_page_of(ev)}"
+        except Exception as e:   # a page that will not render: say so, keep the report
+            return None, f"page could not be rendered ({type(e).__name__})"
+    if form is None:
+        return None, "no form"
+    ind = next((i for i in form["indicators"] if i["name"] == fd["indicator"]), None) if fd.get("indicator") else None
+    if ind:
+        heads = {r: h for r, h in INDICATOR_HEADS.items()}
+        heads.update({e["role"].rsplit(".", 1)[1]: _clean(e.get("text")) for e in ev
+                      if str(e.get("role", "")).startswith("head.indicators.")
+                      and e["role"].rsplit(".", 1)[1] in INDICATOR_HEADS})
+        roles = list(INDICATOR_HEADS)
+        compared = {e.get("role") for e in ev if not e.get("context")}
+        vals = [ind["name"] or "", ind["target"] or "", ind["actual"] or "", number(ind["weight"]),
+                number(ind["score_declared"]), number(fd.get("expected"))]
+        marked = {(0, i) for i, r in enumerate(roles) if r in compared and r in ("weight", "score")} | {(0, 5)}
+        return redraw([heads[r] for r in roles] + ["复算"], [vals], marked, _where(ev, fmt)), \
+            "redrawn from the extracted cells (no page geometry)"
+    if fd["code"].startswith("BUDGET") or fd["code"] == "UNIT_INCONSISTENT":
+        lines = form["budget"]["lines"]
+        b = lines[0] if lines else None
+        if b:
+            heads = [f"资金（{form['budget']['unit_declared'] or '?'}）", "预算数", "执行数", "执行率", "分值", "得分"]
+            vals = [b.get("label") or b["kind"], number(b["adjusted"]), number(b["executed"]),
+                    number(b["rate_declared"], percent=True), number(b["weight"]), number(b["score_declared"])]
+            return redraw(heads, [vals], {(0, 1), (0, 2), (0, 3), (0, 5)}, _where(ev, fmt)), \
+                "redrawn from the extracted cells"
+    heads = ["项目", "自评得分", "复算"]
+    vals = [form.get("project_name") or "", number(form.get("declared_total")), number(fd.get("expected"))]
+    return redraw(heads, [vals], {(0, 1), (0, 2)}, _where(ev, fmt)), "redrawn from the extracted cells"
+
+
+def _weights(fd: dict, form: dict, ev: list[dict]) -> bytes:
+    """The weights a sum finding adds up, one row each, and their sum against the printed one."""
+    inds = form["indicators"]
+    if fd["code"] == "GROUP_WEIGHT_MISMATCH":
+        group = next((g for g in form.get("group_weights") or {} if g in fd["message"]), None)
+        inds = [i for i in inds if i["level1"] == group] if group else inds
+    rows = [[i["level1"] or "", i["name"] or "", number(i["weight"])] for i in inds]
+    if fd["code"] == "WEIGHT_TOTAL_MISMATCH":
+        b = next((x for x in form["budget"]["lines"] if x["kind"] == "total"), (form["budget"]["lines"] or [None])[0])
+        rows = [["预算执行", "预算执行率", number((b or {}).get("weight") or form["budget"].get("weight"))],
+                ["总体目标", "总体目标", number(form["goal"]["weight"])], *rows]
+    rows.append(["", "合计", number(fd.get("declared"))])
+    rows.append(["", "应为", number(fd.get("expected"))])
+    n = len(rows)
+    return redraw(["一级指标", "指标", "分值"], rows, {(n - 2, 2), (n - 1, 2)}, f"{fd['code']}: the weights summed")
+
+
+def _page_of(ev: list[dict]):
+    return next((e.get("page") for e in ev if e.get("page") and not e.get("context")), 1)
+
+
+def _where(ev: list[dict], fmt) -> str:
+    e = next((e for e in ev if not e.get("context")), None)
+    if e is None:
+        return f"{fmt}"
+    return f"{fmt} · {'sheet' if fmt in ('xlsx', 'xls') else 'page'} {e.get('page') or 1} · row {e.get('row', 0) + 1}, col {e.get('col', 0) + 1}"
+
+
+def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -> dict:
+    """The evidence picture of every finding of the given severities, saved beside the report
+    as evidence/<sha>-<n>.png.  Returns (sha256, finding index in its file) → (file relative to
+    ``out``, PNG bytes or None, note)."""
+    from .files import atomic
+    folder = out / "evidence"
+    render_dir = str(out / "renders")
+    pictures = {}
+    for r in results:
+        forms = {f["source"]["form_index"]: f for f in r["forms"]}
+        for n, fd in enumerate(r["findings"]):
+            if fd["severity"] not in severities or fd["code"] == "UNREADABLE":
+                continue
+            form = forms.get(fd["form_index"])
+            png, note = picture(fd, form, (form or {}).get("source", {}).get("format"), render_dir)
+            sha = fd.get("sha256") or r.get("sha256") or "nosha"
+            rel = None
+            if png:
+                folder.mkdir(parents=True, exist_ok=True)
+                rel = f"evidence/{sha[:12]}-{n}.png"
+                with atomic(out / rel) as tmp:
+                    Path(tmp).write_bytes(png)
+            pictures[(sha, n)] = (rel, png, note)
+    return pictures

@@ -49,37 +49,108 @@ def test_mixed_folder_every_file_accounted_for(mixed):
     assert f"{len(files)} / {len(files)}" in proc.stdout
 
 
-def test_workbook_has_four_sheets_sorted_and_linked(mixed):
+def _target(link) -> str:
+    return link.target if link is not None else ""
+
+
+def test_workbook_findings_first_formatted_linked_relative_and_printable(mixed):
     import openpyxl
+    from urllib.parse import unquote
     _, _, out, _ = mixed
     wb = openpyxl.load_workbook(out / "report.xlsx")
-    assert wb.sheetnames == ["forms", "budget_lines", "indicators", "findings"]
+    assert wb.sheetnames == ["findings", "forms", "budget_lines", "indicators"]
     ws = wb["findings"]
     head = [c.value for c in ws[1]]
+    assert head[:3] == ["file", "form_index", "project_name"] and head[-1] == "sha256"
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(len(head))].hidden
     sev = [r[head.index("severity")].value for r in ws.iter_rows(min_row=2)]
     order = {"error": 0, "warning": 1, "info": 2}
     assert sev == sorted(sev, key=order.get) and "error" in sev and "info" in sev
     assert len(ws.conditional_formatting) >= 1
-    links = [r[head.index("source")].hyperlink for r in ws.iter_rows(min_row=2)]
-    assert all(link is not None and link.target.startswith("file://") for link in links)
-    assert any("#page=" in link.target for link in links)
-    assert wb["forms"].max_row - 1 == len(json.loads((out / "forms.json").read_text()))
+    # links are relative to the report's folder and resolve, to the source (a PDF's page) and
+    # to the evidence picture saved beside the report
+    sources = [_target(r[head.index("source")].hyperlink) for r in ws.iter_rows(min_row=2)]
+    pictures = [_target(r[head.index("evidence")].hyperlink) for r in ws.iter_rows(min_row=2)
+                if r[head.index("severity")].value != "info" and r[head.index("code")].value != "UNREADABLE"]
+    assert sources and pictures and any("#page=" in t for t in sources)
+    for t in sources + pictures:
+        assert t and not t.startswith(("/", "file:")), t
+        assert (out / unquote(t.split("#")[0])).is_file(), t
+    # number formats: rates as percentages, money with thousands separators, scores 0.00
+    b = wb["budget_lines"]
+    bh = [c.value for c in b[1]]
+    row = next(r for r in b.iter_rows(min_row=2) if r[bh.index("rate_declared")].value is not None)
+    assert row[bh.index("rate_declared")].number_format == "0.00%"
+    assert row[bh.index("adjusted")].number_format == "#,##0.00"
+    assert row[bh.index("score_declared")].number_format == "0.00"
+    forms = wb["forms"]
+    fh = [c.value for c in forms[1]]
+    pages = [r[fh.index("pages")].value for r in forms.iter_rows(min_row=2)]
+    assert "1, 2" in pages and not any(str(p).startswith("[") for p in pages)      # not '[1, 2]'
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    msg = head.index("message") + 1
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(msg)].width >= 40
+    assert ws.cell(2, msg).alignment.wrap_text
+    assert forms.max_row - 1 == len(json.loads((out / "forms.json").read_text()))
 
 
-def test_html_shows_a_picture_per_finding(mixed):
+def test_html_overview_filters_and_pictures_in_context(mixed):
+    from lxml import html as lh
     _, _, out, _ = mixed
-    html = (out / "report.html").read_text()
+    text = (out / "report.html").read_text()
+    page = lh.fromstring(text)
     findings = [f for f in json.loads((out / "findings.json").read_text()) if f["code"] != "UNREADABLE"]
-    blocks = re.findall(r"<div class='finding (?:error|warning|info)'>(.*?)</div></div>", html, re.S)
+    forms = json.loads((out / "forms.json").read_text())
+    # the overview: one row per form, each linking to the form's section
+    links = page.xpath("//table[@id='overview']//a/@href")
+    assert len(links) == len(forms)
+    assert all(page.xpath(f"//section[@id='{h[1:]}']") for h in links)
+    # findings: every one is there, errors and warnings with an embedded picture, ROUNDING
+    # hidden until the box is ticked (the script reads the unticked box), a search box
+    blocks = page.xpath("//div[contains(@class, 'finding')]")
     assert len(blocks) == len(findings)
+    assert page.xpath("//input[@id='rounding']") and not page.xpath("//input[@id='rounding']/@checked")
+    assert page.xpath("//input[@id='q']") and "f.dataset.code!=='ROUNDING'" in text
     for b in blocks:
-        m = re.search(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', b)
-        assert m, b[:200]
-        png = base64.b64decode(m.group(1))
-        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 500
-    assert html.count("crop of form00_national2020.pdf") >= 1
+        if b.get("data-sev") in ("error", "warning"):
+            src = b.xpath(".//img/@src")
+            assert src and src[0].startswith("data:image/png;base64,"), lh.tostring(b)[:300]
+            assert base64.b64decode(src[0].split(",", 1)[1])[:4] == b"\x89PNG"
+    assert re.search(r"crop of \S+ (as LibreOffice renders it, )?page \d", text) or re.search(r"crop of \S+, page \d", text)
+    # rates as percentages, not fractions
+    assert re.search(r"<td class='num'>\d{1,3}\.\d\d%</td>", text)
     for name in BAD["reasons"]:
-        assert name in html
+        assert name in text
+    # each score mismatch's picture shows its row's label and the column headers
+    inferred = {(f["source"]["path"], f["source"]["form_index"], i["name"]) for f in forms for i in f["indicators"]
+                if i["weight_inferred"]}
+    checked = 0
+    for fd in findings:
+        if fd["code"] == "INDICATOR_SCORE_MISMATCH":
+            roles = {e.get("role") for e in fd["evidence"]}
+            assert {"name", "score", "head.indicators.score"} <= roles, fd
+            printed = (fd["path"], fd["form_index"], fd["indicator"]) not in inferred
+            assert "weight" in roles or not printed, fd        # the weight beside the score, where printed
+            checked += 1
+    assert checked
+    assert len(text.encode()) <= 5_000 * len(findings) + 200_000      # about 5 KB a finding
+
+
+@pytest.mark.skipif(not shutil.which("chromium") and not shutil.which("chromium-browser"),
+                    reason="Debian's chromium is not installed")
+def test_html_report_in_headless_chromium(mixed):
+    _, _, out, _ = mixed
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          (out / "report.html").as_uri()], capture_output=True, text=True, timeout=120).stdout
+    from lxml import html as lh
+    page = lh.fromstring(dom)
+    rounding = page.xpath("//div[@data-code='ROUNDING']")
+    assert rounding and all("hidden" in d.get("class") for d in rounding)      # hidden by the script
+    shown = page.xpath("//div[@data-code='INDICATOR_SCORE_MISMATCH']")
+    assert shown and not any("hidden" in d.get("class") for d in shown)
 
 
 def test_rerun_uses_cache_and_processes_only_new_files(mixed, tmp_path):
@@ -162,7 +233,7 @@ def test_docx_evidence_is_cropped_from_its_rendering_or_redrawn(tmp_path, monkey
     import shutil as sh
 
     import extract.convert
-    from selfeval.html import picture
+    from selfeval.evidence import picture
     res = run(FIXTURES / "corpus" / "docx" / "form01_county2021.docx")
     form = res["forms"][0]
     fd = next(f for f in res["findings"] if f["code"] == "INDICATOR_SCORE_MISMATCH")
