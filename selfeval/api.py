@@ -9,3 +9,16 @@ def load(path, jobs: int | None = 1, password: str | None = None, rules=()):
     from .batch import run_batch
     paths = path if isinstance(path, (list, tuple)) else [path]
     return frames(run_batch(paths, jobs=jobs, password=password, rule_dirs=[str(r) for r in rules]))
+
+
+def is_archive(path) -> bool:
+    """A DuckDB file (by its magic bytes) or a Parquet mirror (a forms/ folder of .parquet)."""
+    from pathlib import Path
+    if isinstance(path, (list, tuple)):
+        return False
+    p = Path(path)
+    if p.is_file():
+        with open(p, "rb") as f:
+            head = f.read(16)
+        return head[8:12] == b"DUCK"
+    return p.is_dir() and (p / "forms").is_dir() and any((p / "forms").rglob("*.parquet"))

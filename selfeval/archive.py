@@ -47,40 +47,121 @@ def sql_type(col: str) -> str:
     return "BIGINT" if col in INTEGER else "BOOLEAN" if col in BOOLEAN else "DOUBLE" if col in DOUBLE else "VARCHAR"
 
 
-def write_duckdb(results: list[dict], db: Path) -> dict[str, int]:
-    """Load results into DB; rows of files already archived (same sha256) are replaced."""
+def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
+    """Load results into DB.  A file already archived (same sha256) is left as it is when its
+    result came from the cache unchanged, else its rows are replaced, never duplicated.
+    Returns, per table, the rows added, replaced and left unchanged, and the total held."""
     import duckdb
-    dfs = frames(results)
-    shas = sorted({r["sha256"] for r in results if r.get("sha256")})     # replaced, never duplicated
+    results = once(results)
     con = duckdb.connect(str(db))
     try:
         con.execute("BEGIN")
+        exists = lambda name: con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                          [name]).fetchall()[0][0]
+        held = set()
+        if exists("forms"):
+            held = {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM forms").fetchall()}
+            held |= {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM findings").fetchall()} if exists("findings") else set()
+        unchanged = {r["sha256"] for r in results if r.get("sha256") in held and r.get("cached")}
+        todo = [r for r in results if r.get("sha256") not in unchanged]
+        replaced_shas = sorted({r["sha256"] for r in todo if r.get("sha256") in held})
+        dfs = frames(todo)
+        counts = {}
         for name, df in dfs.items():
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                                 [name]).fetchone()[0]
-            if not exists:
+            if not exists(name):
                 cols = ", ".join(f'"{c}" {sql_type(c)}' for c in df.columns)
                 con.execute(f"CREATE TABLE {name} ({cols})")
             have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()}
             for col in df.columns:
                 if col not in have:
                     con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {sql_type(col)}')
-            if shas:
-                con.execute(f"DELETE FROM {name} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+            same = con.execute(f"SELECT count(*) FROM {name} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                               [sorted(unchanged)]).fetchall()[0][0] if unchanged else 0
+            gone = 0
+            if replaced_shas:
+                gone = con.execute(f"SELECT count(*) FROM {name} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                                   [replaced_shas]).fetchall()[0][0]
+                con.execute(f"DELETE FROM {name} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [replaced_shas]).fetchall()
             if len(df):
                 con.register("incoming", df.astype(object).where(df.notna(), None))
                 cols = ", ".join(f'"{c}"' for c in df.columns)
                 casts = ", ".join(f'CAST("{c}" AS {sql_type(c)})' for c in df.columns)
                 con.execute(f"INSERT INTO {name} ({cols}) SELECT {casts} FROM incoming")
                 con.unregister("incoming")
+            new = sum(1 for sha in df["sha256"] if sha not in held) if len(df) else 0
+            counts[name] = {"added": new, "replaced": gone, "unchanged": same}
+        _flag_duplicates(con)
         con.execute("COMMIT")
-        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLES}
+        for name in TABLES:
+            counts[name]["rows"] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+        counts["forms"]["duplicates"] = con.execute("SELECT count(*) FROM forms WHERE duplicate_of IS NOT NULL").fetchall()[0][0]
+        counts["forms"]["missing_year"] = con.execute("SELECT count(*) FROM forms WHERE year IS NULL").fetchall()[0][0]
+        return counts
     finally:
         con.close()
 
 
-def write_parquet(results: list[dict], folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, df in frames(results).items():
-        with atomic(folder / f"{name}.parquet") as tmp:
-            df.to_parquet(tmp, index=False)
+def _flag_duplicates(con) -> None:
+    """The same project filed twice (a Word file and its scan, or the same form sent again
+    under another name): every copy after the first, by path, names the first in
+    ``duplicate_of``.  Same project name (spaces aside) and year; the bytes differ."""
+    con.execute("UPDATE forms SET duplicate_of = NULL")
+    con.execute("""
+        UPDATE forms SET duplicate_of = d.first FROM (
+            SELECT sha256, form_index, path,
+                   first_value(path) OVER (PARTITION BY regexp_replace(project_name, '\\s', '', 'g'), year
+                                           ORDER BY path, form_index) AS first
+            FROM forms WHERE project_name IS NOT NULL AND year IS NOT NULL) d
+        WHERE forms.sha256 = d.sha256 AND forms.form_index = d.form_index AND d.path <> d.first""")
+
+
+def write_parquet(db: Path, folder: Path) -> None:
+    """The whole archive mirrored as a Parquet dataset: one folder per table, partitioned by
+    year (hive style, year=2021/…; a form whose year was not read in the default
+    partition), the column types of the DuckDB tables.  Written beside and swapped in."""
+    import shutil
+
+    import duckdb
+    folder = Path(folder)
+    tmp = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for name in TABLES:
+            con.execute(f"COPY {name} TO '{tmp / name}' (FORMAT PARQUET, PARTITION_BY (year), "
+                        f"OVERWRITE_OR_IGNORE)")
+            if not any((tmp / name).rglob("*.parquet")):     # an empty table: its columns still written
+                con.execute(f"COPY (SELECT * FROM {name}) TO '{tmp / name / 'empty.parquet'}' (FORMAT PARQUET)")
+    finally:
+        con.close()
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_archive(path) -> dict:
+    """An archive read back as pandas DataFrames, typed as stored: a DuckDB file, or a
+    Parquet mirror written by ``write_parquet``."""
+    import duckdb
+    path = Path(path)
+    if path.is_file():
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+        finally:
+            con.close()
+    con = duckdb.connect()
+    out = {}
+    for name in TABLES:
+        files = sorted((path / name).rglob("*.parquet"))
+        if not files:
+            raise FileNotFoundError(f"{path / name}: no Parquet files (not an archive written by selfeval)")
+        rel = con.execute(f"SELECT * FROM read_parquet('{path / name}/**/*.parquet', hive_partitioning=true, "
+                          f"hive_types={{'year': BIGINT}}, union_by_name=true)")
+        df = rel.df()
+        out[name] = df
+    return out

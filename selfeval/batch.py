@@ -63,7 +63,7 @@ def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
                     out.append((here / n, _outside(here / n, root) or "a link to a folder (not followed)"))
             for n in sorted(names):
                 q = here / n
-                why = _passed_over(n, False)
+                why = "this run's own output (--out, --db)" if q.resolve() in skip_dirs else _passed_over(n, False)
                 if why:
                     out.append((q, why))
                 elif q.is_symlink():

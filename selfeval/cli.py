@@ -225,18 +225,18 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
     raise typer.Exit(_exit_code(results, fail_on))
 
 
-def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts, selection) -> list[dict]:
+def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, quiet: bool) -> list[dict]:
+    """run_batch over the walked files with a progress bar on stderr (forms, findings and
+    unreadable files counted as they come)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .batch import entries, run_batch
-    from .reports import write_core
-    files = entries(paths, exclude=[out])
+    from .batch import run_batch
     counts = {"forms": 0, "findings": 0, "unreadable": 0}
-    with Progress(TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(),
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("forms {task.fields[forms]} · findings {task.fields[findings]} · "
                              "unreadable {task.fields[unreadable]}"),
-                  TimeElapsedColumn(), console=err, transient=False, disable=opts.get("quiet", False)) as prog:
-        task = prog.add_task("audit", total=len(files), **counts)
+                  TimeElapsedColumn(), console=err, transient=False, disable=quiet) as prog:
+        task = prog.add_task(label, total=len(files), **counts)
 
         def tick(r: dict) -> None:
             counts["forms"] += len(r["forms"])
@@ -244,9 +244,15 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
             counts["unreadable"] += 1 if r.get("error") else 0
             prog.update(task, advance=1, **counts)
 
-        results = run_batch(paths, jobs=jobs or None, cache_dir=None if no_cache else out / "cache",
-                            rule_dirs=[str(r) for r in rules], password=password, progress=tick, limits=limits,
-                            found=files)
+        return run_batch(paths, jobs=jobs or None, cache_dir=cache_dir, rule_dirs=[str(r) for r in rules],
+                         password=password, progress=tick, limits=limits, found=files)
+
+
+def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts, selection) -> list[dict]:
+    from .batch import entries
+    from .reports import write_core
+    results = _batch(paths, entries(paths, exclude=[out]), "auditing", None if no_cache else out / "cache",
+                     jobs, rules, password, limits, opts.get("quiet", False))
     results = _reported(results, *selection)
     s = write_core(results, out)
     pics = {}
@@ -271,30 +277,45 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
 @app.command()
 def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walked)", metavar="PATH"),
             db: Path = typer.Option(Path("selfeval.duckdb"), "--db", help="DuckDB database file"),
-            parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write the tables as Parquet here"),
-            jobs: int = typer.Option(0, "--jobs", help="worker processes (0 = all cores)"),
+            parquet: Optional[Path] = typer.Option(None, "--parquet",
+                                                   help="mirror the whole archive here as Parquet, by year"),
+            cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR",
+                                                 help="results cache (an audit's OUT/cache is reused; default: "
+                                                      "DB.cache beside the database)"),
+            jobs: int = typer.Option(0, "--jobs", "-j", help="worker processes (0 = all cores)"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
-            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt()):
-    """Load forms, budget lines, indicators and findings into DuckDB (and Parquet)."""
+            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
+            quiet: bool = _quiet_opt()):
+    """Load forms, budget lines, indicators and findings into DuckDB (and a Parquet mirror)."""
     from .archive import write_duckdb, write_parquet
-    from .batch import run_batch
+    from .batch import entries
     from .files import Busy, exclusive
     _existing(paths)
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
-            results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
-                                limits=_limits(file_timeout, file_memory))
+            files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal"),
+                                                          db.with_name(db.name + ".cache")) if p is not None])
+            results = _batch(paths, files, "archiving", cache or db.with_name(db.name + ".cache"), jobs, rules,
+                             password, _limits(file_timeout, file_memory), quiet)
             counts = write_duckdb(results, db)
             if parquet is not None:
-                write_parquet(results, parquet)
+                write_parquet(db, parquet)
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
     unread = sum(1 for r in results if r.get("error"))
-    Console().print(f"{len(results)} files ({unread} unreadable) → {db}: " +
-                    ", ".join(f"{k} {v}" for k, v in counts.items()) +
-                    (f"; Parquet in {parquet}/" if parquet else ""))
+    c = Console()
+    c.print(f"{len(results)} files ({unread} unreadable, {sum(1 for r in results if r.get('cached'))} from cache) → {db}")
+    for name, n in counts.items():
+        c.print(f"  {name}: {n['added']} rows added, {n['replaced']} replaced, {n['unchanged']} unchanged; "
+                f"{n['rows']} in all")
+    f = counts["forms"]
+    if f["duplicates"] or f["missing_year"]:
+        c.print(f"  flagged: {f['duplicates']} forms filed twice (forms.duplicate_of), "
+                f"{f['missing_year']} without a year read (forms.missing)")
+    if parquet is not None:
+        c.print(f"  Parquet mirror of the whole archive in {parquet}/ (by year)")
     _name_unreadable(results)
     raise typer.Exit(_exit_code(results))
 

@@ -41,12 +41,16 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
                 "rule_set": (f.get("rule_set") or {}).get("id"), "goal_target": f["goal"]["target"],
                 "goal_actual": f["goal"]["actual"], "goal_weight": f["goal"]["weight"],
                 "goal_score": f["goal"]["score_declared"], "indicators": len(f["indicators"]),
-                "errors": sevs.count("error"), "warnings": sevs.count("warning"), "infos": sevs.count("info")})
+                "errors": sevs.count("error"), "warnings": sevs.count("warning"), "infos": sevs.count("info"),
+                # what an archive of years of forms must not hold silently: a form without its
+                # year or project (set by the archive: the same project filed twice)
+                "missing": ", ".join(k for k in ("year", "project_name") if f[k] is None) or None,
+                "duplicate_of": None})
             rb = rec.get("budget") or []
             for i, b in enumerate(f["budget"]["lines"]):
                 rr = rb[i] if i < len(rb) else {}
                 out["budget_lines"].append({
-                    **key, "line_index": i, "kind": b["kind"], "label": b.get("label"), "initial": b["initial"],
+                    **key, "year": f["year"], "line_index": i, "kind": b["kind"], "label": b.get("label"), "initial": b["initial"],
                     "adjusted": b["adjusted"], "executed": b["executed"], "rate_declared": b["rate_declared"],
                     "rate_recomputed": rr.get("rate"), "weight": b["weight"], "score_declared": b["score_declared"],
                     "score_recomputed": rr.get("score"), "page": _page(b.get("provenance")),
@@ -55,7 +59,7 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
             for i, ind in enumerate(f["indicators"]):
                 rr = ri[i] if i < len(ri) else {}
                 out["indicators"].append({
-                    **key, "indicator_index": i, "level1": ind["level1"], "level2": ind["level2"],
+                    **key, "year": f["year"], "indicator_index": i, "level1": ind["level1"], "level2": ind["level2"],
                     "name": ind["name"], "target": ind["target"], "actual": ind["actual"], "weight": ind["weight"],
                     "weight_inferred": ind.get("weight_inferred", False), "score_declared": ind["score_declared"],
                     "score_recomputed": rr.get("expected"), "kind": rr.get("kind"), "tier": rr.get("tier"),

@@ -1,5 +1,6 @@
 """The auditor's run: a mixed folder with bad files, reports, cache, archive, API, fuzz."""
 import base64
+from pathlib import Path
 import json
 import re
 import shutil
@@ -190,8 +191,49 @@ def test_archive_twice_holds_one_row_per_form(tmp_path):
     assert dup == 0
     over = con.execute("select count(*) from findings where severity='error' and code like '%MISMATCH'").fetchone()[0]
     assert over > 0
-    pq = con.execute(f"select count(*) from '{tmp_path / 'pq' / 'forms.parquet'}'").fetchone()[0]
+    pq = con.execute(f"select count(*) from read_parquet('{tmp_path / 'pq' / 'forms'}/**/*.parquet')").fetchone()[0]
     assert pq == expected
+
+
+def test_archive_grows_with_its_parquet_mirror_and_reads_back(tmp_path):
+    import duckdb
+
+    import selfeval as api
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in [*(FIXTURES / "seeds").glob("*.txt"), FIXTURES / "corpus" / "xlsx" / "form01_county2021.xlsx"]:
+        shutil.copy(p, src / p.name)
+    # the same project filed twice: seed 000 as text and as its Word rendering
+    shutil.copy(FIXTURES / "corpus" / "seeds" / "000_64df670863fe3938.docx", src / "again.docx")
+    db, pq = tmp_path / "a.duckdb", tmp_path / "pq"
+    first = selfeval("archive", src, "--db", db, "--parquet", pq, "--jobs", "2", "-q")
+    assert first.returncode == 0, first.stderr
+    assert "forms: 7 rows added, 0 replaced, 0 unchanged; 7 in all" in first.stdout
+    shutil.copy(FIXTURES / "corpus" / "docx" / "form04_fengtai2019.docx", src / "new.docx")
+    second = selfeval("archive", src, "--db", db, "--parquet", pq, "--jobs", "2", "-q")
+    assert second.returncode == 0, second.stderr
+    # only the new file is read (the rest from the archive's cache) and added
+    assert "forms: 1 rows added, 0 replaced, 7 unchanged; 8 in all" in second.stdout, second.stdout
+    assert "4 from cache" in second.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    for table in ("forms", "budget_lines", "indicators", "findings"):
+        want = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall())
+        got = dict((r[0], r[1]) for r in con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet('{pq / table}/**/*.parquet', hive_partitioning=true, "
+            f"hive_types={{'year': BIGINT}})").fetchall())
+        assert got == want, table                                # the same columns, the same types
+        n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert n == con.execute(f"SELECT count(*) FROM read_parquet('{pq / table}/**/*.parquet')").fetchone()[0]
+    assert (pq / "forms" / "year=2019").is_dir()                 # partitioned by year
+    dup = con.execute("SELECT path, duplicate_of FROM forms WHERE duplicate_of IS NOT NULL").fetchall()
+    assert len(dup) == 1 and {Path(dup[0][0]).name, Path(dup[0][1]).name} == {"again.docx", "000_64df670863fe3938.txt"}
+    con.close()
+    a, b = api.load_archive(db), api.load_archive(pq)
+    for table in a:
+        assert len(a[table]) == len(b[table]) > 0
+        assert {c: str(t) for c, t in a[table].dtypes.items()} == {c: str(t) for c, t in b[table].dtypes.items()}
+    assert str(a["forms"]["year"].dtype) in ("Int64", "int64") and str(a["forms"]["declared_total"].dtype) == "float64"
+    assert len(api.load(db)["forms"]) == 8                  # the database read back, not audited as a file
 
 
 def test_python_api_returns_dataframes():
