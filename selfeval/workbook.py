@@ -27,12 +27,13 @@ FORMATS = {**{c: "#,##0.00" for c in MONEY}, **{c: "0.00%" for c in RATES}, **{c
 DIGITS = {"#,##0.00": 2, "0.00%": 4, "0.00": 2, "0.000": 3}
 RATE_FINDINGS = {"BUDGET_RATE_MISMATCH"}            # their declared/expected are rates
 WRAP = {"message", "name", "project_name", "goal_target", "goal_actual", "target", "actual"}
+WIDTH_SAMPLE = 2000      # rows a column's width is fitted to
 SEVERITY_FILL = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 
 
 def _width(v) -> int:
     """Display width of a value: CJK characters take two columns."""
-    s = "" if v is None else str(v)
+    s = "" if v is None else str(v)[:70]          # no column is wider than 60
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
@@ -80,7 +81,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
         recs = data[name]
         cols = _columns(recs, name)
         widths = {c: _width(c) for c in cols}
-        for rec in recs:
+        for rec in recs[:WIDTH_SAMPLE]:
             for c in cols:
                 widths[c] = max(widths[c], _width(_shown(rec, c)))
         for i, c in enumerate(cols, start=1):
