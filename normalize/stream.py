@@ -991,11 +991,18 @@ def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set 
     a row never spans."""
     n = len(items)
     max_len = len(roles) + NAME_PIECES - 1
+    # a row longer than its roles and one more token only where its name runs on over
+    # several name-like tokens: how many follow each position
+    run = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        run[i] = run[i + 1] + 1 if _fit_key("name", items[i].key) > 0 else 0
     best = [(-1e18, None)] * (n + 1)
     best[0] = (0.0, None)
     cache = {}
     for j in range(1, n + 1):
         for i in range(max(0, j - max_len), j):
+            if j - i > len(roles) + 1 + max(0, min(run[i], NAME_PIECES) - 2):
+                continue
             if best[i][0] <= -1e17 or any(i < b < j for b in starts):
                 continue
             if (i, j) not in cache:
