@@ -129,10 +129,10 @@ def write_parquet(db: Path, folder: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
         for name in TABLES:
-            con.execute(f"COPY {name} TO '{tmp / name}' (FORMAT PARQUET, PARTITION_BY (year), "
+            con.execute(f"COPY {name} TO {_literal(tmp / name)} (FORMAT PARQUET, PARTITION_BY (year), "
                         f"OVERWRITE_OR_IGNORE)")
             if not any((tmp / name).rglob("*.parquet")):     # an empty table: its columns still written
-                con.execute(f"COPY (SELECT * FROM {name}) TO '{tmp / name / 'empty.parquet'}' (FORMAT PARQUET)")
+                con.execute(f"COPY (SELECT * FROM {name}) TO {_literal(tmp / name / 'empty.parquet')} (FORMAT PARQUET)")
     finally:
         con.close()
     old = folder.with_name(f".{folder.name}.old")
@@ -141,6 +141,11 @@ def write_parquet(db: Path, folder: Path) -> None:
         folder.rename(old)
     tmp.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _literal(path) -> str:
+    """A path as an SQL string literal (a quote in a folder's name is doubled, not obeyed)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def load_archive(path) -> dict:
@@ -160,8 +165,8 @@ def load_archive(path) -> dict:
         files = sorted((path / name).rglob("*.parquet"))
         if not files:
             raise FileNotFoundError(f"{path / name}: no Parquet files (not an archive written by selfeval)")
-        rel = con.execute(f"SELECT * FROM read_parquet('{path / name}/**/*.parquet', hive_partitioning=true, "
-                          f"hive_types={{'year': BIGINT}}, union_by_name=true)")
+        rel = con.execute(f"SELECT * FROM read_parquet({_literal(f'{path / name}/**/*.parquet')}, "
+                          f"hive_partitioning=true, hive_types={{'year': BIGINT}}, union_by_name=true)")
         df = rel.df()
         out[name] = df
     return out
