@@ -258,9 +258,9 @@ class Builder(PositionedRows):
                                           if not re.search(r"分", c.clean)):
             return False
         section = "indicators" if table is L.INDICATOR_ROLES else "budget" if table is L.BUDGET_ROLES else None
-        for i, role in found.items():
-            if section:         # the column's label, shown beside a finding's cell as its header
-                self.form.cells.setdefault(f"head.{section}.{role}", own[i])
+        for i, role in found.items() if section else ():
+            # the column's label, shown beside a finding's cell as its header
+            self.form.cells.setdefault(f"head.{section}.{role}", own[i])
         if self.aligned:
             for i, role in found.items():
                 self.roles[own[i].col] = role

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 
 import regex as re
 
-from normalize.schema import Form, Indicator
+from normalize.schema import BudgetLine, Form, Indicator
 from normalize.text import key
 from normalize.values import MULTIPLIERS, decimals, is_blank, parse_quantity
 
@@ -94,7 +94,7 @@ class Checker:
             row, role = self.role_of.get(id(c), (None, None))
             if row is None or row is self.f:
                 continue
-            section = "indicators" if isinstance(row, Indicator) else "budget" if row in self.f.budget_lines else None
+            section = "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
             for r in ("name", "weight", "score"):
                 if row.cells.get(r) is not None:
                     out.append(row.cells[r])

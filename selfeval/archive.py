@@ -6,10 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .files import atomic
-from .tables import TABLES, rows
-
-KEYS = {"forms": ("sha256", "form_index"), "budget_lines": ("sha256", "form_index", "line_index"),
-        "indicators": ("sha256", "form_index", "indicator_index"), "findings": ("sha256", "form_index", "finding_index")}
+from .tables import TABLES, columns, rows
 
 
 def once(results: list[dict]) -> list[dict]:
@@ -29,8 +26,8 @@ def frames(results: list[dict]):
     out = {}
     for name in TABLES:
         df = pd.DataFrame(data[name])
-        if df.empty:
-            df = pd.DataFrame(columns=list(KEYS[name]))
+        if df.empty:            # no rows: still every column, so that a first archive of
+            df = pd.DataFrame(columns=columns()[name])      # unreadable files has its tables whole
         out[name] = df
     return out
 
@@ -105,6 +102,7 @@ def _flag_duplicates(con) -> None:
     """The same project filed twice (a Word file and its scan, or the same form sent again
     under another name): every copy after the first, by path, names the first in
     ``duplicate_of``.  Same project name (spaces aside) and year; the bytes differ."""
+    con.execute("ALTER TABLE forms ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR")
     con.execute("UPDATE forms SET duplicate_of = NULL")
     con.execute("""
         UPDATE forms SET duplicate_of = d.first FROM (
@@ -162,11 +160,8 @@ def load_archive(path) -> dict:
     con = duckdb.connect()
     out = {}
     for name in TABLES:
-        files = sorted((path / name).rglob("*.parquet"))
-        if not files:
+        if not any((path / name).rglob("*.parquet")):
             raise FileNotFoundError(f"{path / name}: no Parquet files (not an archive written by selfeval)")
-        rel = con.execute(f"SELECT * FROM read_parquet({_literal(f'{path / name}/**/*.parquet')}, "
-                          f"hive_partitioning=true, hive_types={{'year': BIGINT}}, union_by_name=true)")
-        df = rel.df()
-        out[name] = df
+        out[name] = con.execute(f"SELECT * FROM read_parquet({_literal(f'{path / name}/**/*.parquet')}, "
+                                f"hive_partitioning=true, hive_types={{'year': BIGINT}}, union_by_name=true)").df()
     return out

@@ -292,12 +292,12 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     from .batch import entries
     from .files import Busy, exclusive
     _existing(paths)
+    cache = cache or db.with_name(db.name + ".cache")
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
-            files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal"),
-                                                          db.with_name(db.name + ".cache")) if p is not None])
-            results = _batch(paths, files, "archiving", cache or db.with_name(db.name + ".cache"), jobs, rules,
-                             password, _limits(file_timeout, file_memory), quiet)
+            files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal")) if p is not None])
+            results = _batch(paths, files, "archiving", cache, jobs, rules, password,
+                             _limits(file_timeout, file_memory), quiet)
             counts = write_duckdb(results, db)
             if parquet is not None:
                 write_parquet(db, parquet)

@@ -296,7 +296,7 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
         return None, "no form"
     ind = next((i for i in form["indicators"] if i["name"] == fd["indicator"]), None) if fd.get("indicator") else None
     if ind:
-        heads = {r: h for r, h in INDICATOR_HEADS.items()}
+        heads = dict(INDICATOR_HEADS)
         heads.update({e["role"].rsplit(".", 1)[1]: _clean(e.get("text")) for e in ev
                       if str(e.get("role", "")).startswith("head.indicators.")
                       and e["role"].rsplit(".", 1)[1] in INDICATOR_HEADS})
@@ -354,7 +354,7 @@ def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -
     as evidence/<sha>-<n>.png.  Returns (sha256, finding index in its file) → (file relative to
     ``out``, PNG bytes or None, note)."""
     from .files import atomic
-    folder = out / "evidence"
+    from .tables import finding_key
     render_dir = str(out / "renders")
     pictures = {}
     for r in results:
@@ -364,12 +364,11 @@ def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -
                 continue
             form = forms.get(fd["form_index"])
             png, note = picture(fd, form, (form or {}).get("source", {}).get("format"), render_dir)
-            sha = fd.get("sha256") or r.get("sha256") or "nosha"
+            sha, _ = key = finding_key(r, fd, n)
             rel = None
             if png:
-                folder.mkdir(parents=True, exist_ok=True)
-                rel = f"evidence/{sha[:12]}-{n}.png"
+                rel = f"evidence/{(sha or 'nosha')[:12]}-{n}.png"
                 with atomic(out / rel) as tmp:
                     Path(tmp).write_bytes(png)
-            pictures[(sha, n)] = (rel, png, note)
+            pictures[key] = (rel, png, note)
     return pictures

@@ -14,6 +14,7 @@ from pathlib import Path
 from .evidence import number
 from .files import write_text
 from .reports import SEVERITY_ORDER, summary
+from .tables import finding_key
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
@@ -141,9 +142,8 @@ def _form(k: int, r: dict, f: dict, fds: list[tuple[int, dict]], pictures: dict)
          f"<p>Declared total <b>{_n(f['declared_total'])}</b>; declared parts sum to {_n(rec.get('total_of_parts'))}; "
          f"under the rules the form scores <b>{_n(rec.get('total_by_rules'))}</b>.</p>",
          f"<h3>Findings ({len(fds)})</h3>"]
-    sha = src.get("sha256") or r.get("sha256")
     for n, fd in fds:
-        pic = pictures.get((fd.get("sha256") or sha, n))
+        pic = pictures.get(finding_key(r, fd, n))
         h.append(f"<div class='finding {fd['severity']}' data-sev='{fd['severity']}' data-code='{_e(fd['code'])}'>"
                  f"<b>{_e(fd['code'])}</b> · {_e(fd['severity'])}"
                  f"{' · ' + _e(fd['indicator']) if fd['indicator'] else ''}<br>{_e(fd['message'])}"

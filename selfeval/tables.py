@@ -4,6 +4,7 @@ archive and ``selfeval.load`` all read these rows."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 TABLES = ("forms", "budget_lines", "indicators", "findings")
 
@@ -18,6 +19,25 @@ def _page(prov: dict) -> int | None:
 def _conf(prov: dict) -> float | None:
     cs = [v["confidence"] for v in (prov or {}).values() if isinstance(v, dict) and v.get("confidence") is not None]
     return min(cs) if cs else None
+
+
+@lru_cache(maxsize=1)
+def columns() -> dict[str, list[str]]:
+    """Every table's columns, as ``rows`` makes them from one empty form and one finding."""
+    from normalize.output import form_to_dict
+    from normalize.schema import BudgetLine, Form, Indicator
+    f = Form(path="", sha256="", format="", budget_lines=[BudgetLine(kind="total", label="")],
+             indicators=[Indicator()])
+    fd = {"path": "", "form_index": 0, "project_name": None, "code": "", "severity": "info", "indicator": None,
+          "declared": None, "expected": None, "message": "", "evidence": []}
+    data = rows([{"sha256": "", "forms": [form_to_dict(f)], "findings": [fd]}])
+    return {t: list(data[t][0]) for t in TABLES}
+
+
+def finding_key(r: dict, fd: dict, n: int) -> tuple[str | None, int]:
+    """A finding's key: its file's sha256 and its index among the file's findings (the
+    findings table's (sha256, finding_index); its evidence picture's name)."""
+    return fd.get("sha256") or r.get("sha256"), n
 
 
 def rows(results: list[dict]) -> dict[str, list[dict]]:
@@ -43,9 +63,8 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
                 "goal_score": f["goal"]["score_declared"], "indicators": len(f["indicators"]),
                 "errors": sevs.count("error"), "warnings": sevs.count("warning"), "infos": sevs.count("info"),
                 # what an archive of years of forms must not hold silently: a form without its
-                # year or project (set by the archive: the same project filed twice)
-                "missing": ", ".join(k for k in ("year", "project_name") if f[k] is None) or None,
-                "duplicate_of": None})
+                # year or project (the archive adds duplicate_of: the same project filed twice)
+                "missing": ", ".join(k for k in ("year", "project_name") if f[k] is None) or None})
             rb = rec.get("budget") or []
             for i, b in enumerate(f["budget"]["lines"]):
                 rr = rb[i] if i < len(rb) else {}
@@ -70,7 +89,7 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
             f = forms_by_index.get(fd["form_index"], {})
             page = next((e.get("page") for e in fd.get("evidence", []) if e.get("page")), None)
             out["findings"].append({
-                "sha256": fd.get("sha256") or r.get("sha256"), "form_index": fd["form_index"], "finding_index": n,
+                "sha256": finding_key(r, fd, n)[0], "form_index": fd["form_index"], "finding_index": n,
                 "path": fd["path"], "project_name": fd["project_name"], "department": f.get("department"),
                 "year": f.get("year"), "code": fd["code"], "severity": fd["severity"], "indicator": fd["indicator"],
                 "declared": fd["declared"], "expected": fd["expected"], "message": fd["message"], "page": page})

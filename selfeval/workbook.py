@@ -7,6 +7,7 @@ saved beside the report; each sheet prints landscape, fit to the page's width, w
 header row repeated."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -71,7 +72,6 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
             if "project_name" not in rec:
                 rec["project_name"] = (forms.get((rec.get("sha256"), rec.get("form_index"))) or {}).get("project_name")
             if rec.get("pages"):
-                import json
                 rec["pages"] = ", ".join(str(p) for p in json.loads(rec["pages"]))
     wb = openpyxl.Workbook(write_only=True)          # streaming: fast on thousands of rows
     bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")

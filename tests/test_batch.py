@@ -236,6 +236,12 @@ def test_archive_grows_with_its_parquet_mirror_and_reads_back(tmp_path):
     assert len(api.load(db)["forms"]) == 8                  # the database read back, not audited as a file
 
 
+def test_an_archive_of_unreadable_files_only_reports_them(tmp_path):
+    proc = selfeval("archive", FIXTURES / "bad", "--db", tmp_path / "b.duckdb", "--parquet", tmp_path / "pq", "-q")
+    assert proc.returncode == 3, proc.stderr                     # unreadable, not a crash
+    assert "forms: 0 rows added" in proc.stdout and "UNREADABLE" in proc.stderr
+
+
 def test_python_api_returns_dataframes():
     import selfeval
     dfs = selfeval.load(FIXTURES / "seeds")
