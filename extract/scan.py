@@ -5,25 +5,28 @@ Per page image:
 1. clean-up: the red channel as grey (a red seal turns white, black and blue ink stay
    dark, so digits under a seal survive), contrast stretched;
 2. deskew: the angle (±5°) that makes the ruling lines most horizontal (row-profile
-   sharpness on a small copy); 90°/180°/270° turns are caught after OCR: text boxes
-   taller than wide, or low confidence, are retried turned and the best reading kept;
+   sharpness on a small copy); a page on its side or upside down is found from the
+   detected lines' shape and the direction classifier (``extract.ocr.orientation``),
+   turned, and detected once more;
 3. table grid: ruling lines by morphology (long thin openings), cells as the regions
    the lines enclose (merged cells are simply larger regions), one table per connected
    ruling;
-4. OCR: RapidOCR (PP-OCRv4 Chinese models shipped inside ``rapidocr-onnxruntime``; no
-   download) on the whole page once; each text box goes to the cell containing its
-   centre and carries its recognition confidence.
+4. OCR (``extract.ocr``): text lines detected once on a reduced copy, recognised in
+   batches; each line goes to the cell containing its centre and carries its recognition
+   confidence; cells with ink but no line get a second look.
 Coordinates are pixels of the cleaned page; ``Document.page_transforms`` records how to
 rebuild that page (turn, angle, dpi) for evidence crops.
 """
 from __future__ import annotations
 
 import time
-from functools import lru_cache
+
+import regex as re
 from pathlib import Path
 
 import numpy as np
 
+from . import ocr
 from .grid import Document, UnreadableError, detail_of, sha256_of
 from .limits import LIMITS, refuse
 from .layout import assemble, page_items
@@ -31,13 +34,6 @@ from .layout import assemble, page_items
 DPI = 200
 LINE = 3.0                # half a ruling line's thickness in pixels, after dilation
 GRID_TOL = 8.0            # pixels within which cell edges are one grid line
-STATS: dict = {}          # pages and OCR seconds, read by the benchmark
-
-
-@lru_cache(maxsize=1)
-def engine():
-    from rapidocr_onnxruntime import RapidOCR
-    return RapidOCR()
 
 
 # ---------------------------------------------------------------- clean-up
@@ -140,78 +136,96 @@ def table_cells(gray: np.ndarray) -> list[tuple[tuple, list[tuple]]]:
 
 
 # ---------------------------------------------------------------- OCR
-def recognise(img: np.ndarray, **kw):
-    """The OCR engine on one image.  onnxruntime reports running out of memory as a runtime
-    error ('std::bad_alloc'); it is a MemoryError here, so that it counts against the
-    per-file memory limit, not as a fault of the reader."""
-    try:
-        return engine()(img, **kw)
-    except Exception as e:
-        if "bad_alloc" in str(e) or "Failed to allocate" in str(e):
-            raise MemoryError(str(e)[-200:]) from None
-        raise
-
-
-def ocr_words(gray: np.ndarray) -> list[dict]:
-    t0 = time.perf_counter()
-    result, _ = recognise(gray, use_cls=False)
-    STATS["ocr_seconds"] = STATS.get("ocr_seconds", 0.0) + time.perf_counter() - t0
-    words = []
-    for box, text, conf in result or []:
-        xs, ys = [p[0] for p in box], [p[1] for p in box]
-        w = {"x0": float(min(xs)), "top": float(min(ys)), "x1": float(max(xs)), "bottom": float(max(ys)),
-             "text": text, "conf": float(conf)}
-        words.append(dash_shape(w))
-    return words
-
-
 DASH_READS = {"1", "l", "I", "|", "-", "_", "一", "二", "—", "－", "="}
 
 
 def dash_shape(w: dict) -> dict:
     """A lone stroke much wider than tall is a dash (a blank cell's '—'), whatever the
     recogniser guessed ('1', '一')."""
-    if w["text"].strip() in DASH_READS and (w["x1"] - w["x0"]) > 1.6 * (w["bottom"] - w["top"]):
+    if w["text"].strip() in DASH_READS and (w["x1"] - w["x0"]) > ocr.SETTINGS.dash_ratio * (w["bottom"] - w["top"]):
         w["text"] = "—"
     return w
 
 
+def _inside(w: dict, cell: tuple) -> bool:
+    x0, y0, x1, y1 = cell
+    return x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and y0 <= (w["top"] + w["bottom"]) / 2 <= y1
+
+
+def _ink_box(gray: np.ndarray, cell: tuple) -> tuple[int, int, int, int] | None:
+    """The inked part of a cell's inside (page pixels), or None for a blank cell."""
+    x0, y0, x1, y1 = cell
+    m = int(LINE) + 5
+    inner = gray[int(y0) + m:int(y1) - m, int(x0) + m:int(x1) - m]
+    if inner.size == 0 or inner.shape[0] < 8 or inner.shape[1] < 8:
+        return None
+    ink = inner < 128
+    if ink.mean() < 0.004:
+        return None
+    ys, xs = np.nonzero(ink)
+    return int(x0) + m + int(xs.min()), int(y0) + m + int(ys.min()), int(x0) + m + int(xs.max()), int(y0) + m + int(ys.max())
+
+
+def _padded(gray: np.ndarray, box: tuple, pad: int = 6) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return gray[max(0, y0 - pad):y1 + pad + 1, max(0, x0 - pad):x1 + pad + 1]
+
+
+def _right_neighbour(cell: tuple, cells: list[tuple]) -> tuple | None:
+    x0, y0, x1, y1 = cell
+    row = [c for c in cells if abs(c[0] - x1) <= GRID_TOL and abs(c[1] - y0) <= GRID_TOL and abs(c[3] - y1) <= GRID_TOL]
+    return row[0] if row else None
+
+
+def _lone_glyph(text: str) -> bool:
+    """One character that is neither a digit, nor a Chinese character, nor a dash: a '≥'
+    alone is read as 'V', '=' or '>' as often as not."""
+    return len(text) == 1 and not text.isdigit() and not re.match(r"\p{Han}", text) and text != "—"
+
+
 def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[dict]:
-    """Cells with ink but no detected text (a lone '≥', '—', a digit the detector
-    missed): recognise the cell's inside as one line."""
+    """Cells with ink but no detected text (a lone '≥', '—', a digit the detector missed)
+    get their inside read as one line; a lone glyph the recogniser is unsure of, or any
+    lone sign, is read again together with the cell to its right, whose known text then
+    tells where the glyph's reading ends.  Returns the words found in empty cells (the
+    page's words are corrected in place)."""
+    s = ocr.SETTINGS
+    todo, lone = [], []
+    for cell in cells:
+        inside = [w for w in words if _inside(w, cell)]
+        if len(inside) == 1 and _lone_glyph(inside[0]["text"].strip()):
+            lone.append((cell, inside[0]))
+        elif not inside:
+            box = _ink_box(gray, cell)
+            if box is not None:
+                todo.append((cell, box))
+    for cell, w in lone:
+        box = (int(w["x0"]), int(w["top"]), int(w["x1"]), int(w["bottom"]))
+        better = _with_neighbour(gray, cell, cells, words, box)
+        if better and better[0] != w["text"].strip():
+            w["text"], w["conf"] = better
     found = []
-    for x0, y0, x1, y1 in cells:
-        if any(x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and y0 <= (w["top"] + w["bottom"]) / 2 <= y1 for w in words):
-            continue
-        m = int(LINE) + 5
-        inner = gray[int(y0) + m:int(y1) - m, int(x0) + m:int(x1) - m]
-        if inner.size == 0 or inner.shape[0] < 8 or inner.shape[1] < 8:
-            continue
-        ink = inner < 128
-        if ink.mean() < 0.004:
-            continue
-        ys, xs = np.nonzero(ink)
-        crop = inner[max(0, ys.min() - 6):ys.max() + 7, max(0, xs.min() - 6):xs.max() + 7]
-        t0 = time.perf_counter()
-        res, _ = recognise(crop, use_det=False, use_cls=False)
-        STATS["ocr_seconds"] = STATS.get("ocr_seconds", 0.0) + time.perf_counter() - t0
-        text, conf = (res[0][0].strip(), float(res[0][1])) if res else ("", 0.0)
-        if text and conf >= 0.5:          # below that, a lone glyph is a guess (a '≥' read as '=')
-            found.append(dash_shape({"x0": x0 + m + xs.min(), "top": y0 + m + ys.min(), "x1": x0 + m + xs.max(),
-                                     "bottom": y0 + m + ys.max(), "text": text, "conf": conf}))
+    for (cell, box), (text, conf) in zip(todo, ocr.read([_padded(gray, b) for _, b in todo])):
+        text = text.strip()
+        if text and (conf < s.lone_conf or _lone_glyph(text)):
+            text, conf = _with_neighbour(gray, cell, cells, words, box) or (text, conf)
+        if text and conf >= s.lone_conf:
+            found.append(dash_shape({"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3],
+                                     "text": text, "conf": conf}))
     return found
 
 
-def _quality(words: list[dict]) -> float:
-    if not words:
-        return 0.0
-    chars = sum(len(w["text"]) for w in words)
-    return sum(w["conf"] * len(w["text"]) for w in words) / max(1, chars) * min(1.0, chars / 200)
-
-
-def _vertical(words: list[dict]) -> bool:
-    tall = sum(1 for w in words if (w["bottom"] - w["top"]) > 1.5 * (w["x1"] - w["x0"]) and len(w["text"]) > 1)
-    return bool(words) and tall > 0.5 * len(words)
+def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float] | None:
+    nb = _right_neighbour(cell, cells)
+    theirs = sorted((w for w in words if _inside(w, nb)), key=lambda w: w["x0"]) if nb else []
+    if not theirs:
+        return None
+    text, conf = ocr.read([_padded(gray, (box[0], min(box[1], int(theirs[0]["top"])), int(theirs[-1]["x1"]),
+                                          max(box[3], int(theirs[-1]["bottom"]))))])[0]
+    text, known = "".join(text.split()), "".join("".join(w["text"] for w in theirs).split())
+    if text.endswith(known) and len(text) > len(known):
+        return text[:-len(known)], conf
+    return None
 
 
 MAX_SIDE = 2400          # a larger scan (300 dpi A4 is 3508) is brought to about 200 dpi
@@ -226,28 +240,92 @@ def fit(img: np.ndarray) -> tuple[np.ndarray, float]:
     return cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), k
 
 
-TURNS = (0, 1, 3, 2)      # upright first; the other turns only if the reading is poor
+def _cleaned(img: np.ndarray, quarter: int) -> tuple[np.ndarray, float]:
+    gray = to_gray(turn(img, quarter))
+    angle = skew_angle(gray)
+    return rotate(gray, angle), angle
+
+
+FIGURE = re.compile(r"[≥≤<>＞＜]?\d[\d.,%]*")
+
+
+def _figure_like(text: str) -> bool:
+    """A figure, or a figure with its unit or sign ('≥320人次', '95.45', a lone '%')."""
+    t = "".join(text.split())
+    return (bool(re.search(r"\d", t)) and len(t) <= 12) or t == "%"
+
+
+def _variants(gray: np.ndarray, box: tuple) -> list[np.ndarray]:
+    """The same line another two ways: larger, and binarised (a seal's grey and the
+    paper's stains fall to white, the ink to black)."""
+    import cv2
+    c = _padded(gray, tuple(int(v) for v in box), pad=8)
+    k = ocr.SETTINGS.recheck_scale
+    big = cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+    _, bw = cv2.threshold(c, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return [big, bw]
+
+
+def recheck_figures(gray: np.ndarray, words: list[dict]) -> list[dict]:
+    """Figures read unsure (below ``recheck_conf``) or with stray marks ('96.98%6') are
+    read twice more.  Readings that agree make the figure surer; readings that all differ
+    leave it doubtful (its confidence below any check's threshold), never silently picked."""
+    s = ocr.SETTINGS
+    todo = [w for w in words if _figure_like(w["text"])
+            and (w["conf"] < s.recheck_conf or not FIGURE.fullmatch("".join(w["text"].split())))]
+    if not todo:
+        return words
+    crops = [v for w in todo for v in _variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]))]
+    again = ocr.read(crops)
+    for n, w in enumerate(todo):
+        readings = [(w["text"].strip(), w["conf"]), *((t.strip(), c) for t, c in again[2 * n:2 * n + 2] if t.strip())]
+        w.update(_agreed(readings))
+    return words
+
+
+def _agreed(readings: list[tuple[str, float]]) -> dict:
+    key = lambda t: "".join(t.split())  # noqa: E731
+    groups: dict[str, list[float]] = {}
+    for t, c in readings:
+        groups.setdefault(key(t), []).append(c)
+    best = max(groups, key=lambda k: (len(groups[k]), max(groups[k])))
+    cs = sorted(groups[best], reverse=True)
+    text = next(t for t, _ in readings if key(t) == best)
+    if len(cs) >= 2:
+        return {"text": text, "conf": min(0.999, 1 - (1 - cs[0]) * (1 - cs[1])), "readings": len(readings)}
+    doubt = min(cs[0], ocr.SETTINGS.disagreed_conf)
+    return {"text": text, "conf": doubt, "readings": len(readings),
+            "alternatives": [t for t, _ in readings if key(t) != best]}
 
 
 def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
-    """One page image → (page items, the transform that cleaned it)."""
+    """One page image → (page items, the transform that cleaned it).  Text is detected
+    once; a page found lying on its side or upside down is turned and detected again."""
     img, scale = fit(img)
-    best = None
-    for quarter in TURNS:
-        gray0 = to_gray(turn(img, quarter))
-        angle = skew_angle(gray0)
-        gray = rotate(gray0, angle)
-        words = ocr_words(gray)
-        q = _quality(words)
-        if best is None or q > best[0]:
-            best = (q, quarter, angle, gray, words)
-        if q > 0.6 and not _vertical(words):
-            break
-    q, quarter, angle, gray, words = best
-    STATS["pages"] = STATS.get("pages", 0) + 1
+    t0 = time.perf_counter()
+    gray, angle = _cleaned(img, 0)
+    _stage("clean", t0)
+    boxes = ocr.detect(gray)
+    quarter = ocr.orientation(gray, boxes)
+    if quarter:
+        t0 = time.perf_counter()
+        gray, angle = _cleaned(img, quarter)
+        _stage("clean", t0)
+        boxes = ocr.detect(gray)
+    words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
+    t0 = time.perf_counter()
     tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
+    _stage("grid", t0)
+    t0 = time.perf_counter()
     words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
+    words = recheck_figures(gray, words)
+    _stage("second look", t0)
+    ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {"turn": quarter, "angle": angle, "scale": scale}
+
+
+def _stage(name: str, t0: float) -> None:
+    ocr.STATS[name] = ocr.STATS.get(name, 0.0) + time.perf_counter() - t0
 
 
 def _finish(doc: Document, pages: dict[int, tuple]) -> None:

@@ -142,8 +142,10 @@ class Checker:
 
     def doubtful(self, what, cells, indicator=None) -> bool:
         """Figures read by OCR with low confidence are flagged for review (LOW_CONFIDENCE)
-        and the check that needs them is not run: neither trusted nor zeroed."""
-        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < self.low_confidence]
+        and the check that needs them is not run: neither trusted nor zeroed.  A blank or
+        dash cell has no figure to doubt."""
+        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < self.low_confidence
+               and not is_blank(c.text)]
         if not low:
             return False
         for c in low:
@@ -151,9 +153,17 @@ class Checker:
                 continue
             self.flagged.add(id(c))
             self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                     f"{what}: OCR read {c.clean!r} with confidence {c.confidence:.2f} (< {self.low_confidence}); "
-                     f"check this figure by eye", indicator, cells=[c])
+                     f"{what}: {self.place(c)}: OCR read {c.clean!r} with confidence {c.confidence:.2f} "
+                     f"(< {self.low_confidence}); check this figure by eye", indicator, cells=[c])
         return True
+
+    def place(self, c) -> str:
+        """Where a cell sits, in the form's own words: its column's header and page, row, column."""
+        row, role = self.role_of.get(id(c), (None, None))
+        section = "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
+        head = self.f.cells.get(f"head.{section}.{role}") if section else None
+        column = f"column {head.clean!r}" if head is not None and head.clean else f"the {role} cell" if role else "a cell"
+        return f"{column} (page {c.page}, row {c.row + 1}, column {c.col + 1})"
 
     # ------------------------------------------------------------ checks
     def run(self) -> list[Finding]:

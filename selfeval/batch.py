@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
+from extract import ocr
 from extract.grid import sha256_of
 
 from .files import write_text
@@ -102,7 +103,8 @@ def _rulesets(rule_dirs: tuple):
 
 
 def _work(args) -> dict:
-    path, rule_dirs, password = args
+    path, rule_dirs, password, threads = args
+    ocr.use_threads(threads)
     return process_file(path, _rulesets(tuple(rule_dirs)), password).to_dict()
 
 
@@ -118,11 +120,13 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
               rule_dirs: list[str] = (), password: str | None = None,
               progress: Callable[[dict], None] | None = None,
               limits: FileLimits = FileLimits(),
-              found: list[tuple[Path, str | None]] | None = None) -> list[dict]:
+              found: list[tuple[Path, str | None]] | None = None,
+              ocr_threads: int | None = None) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
     saying why), in walk order.  Every file is read in a worker process under ``limits``.
     ``found``: the walk a caller already made (``entries``, to size its progress bar or pass
-    over its --out), used instead of walking ``paths`` again."""
+    over its --out), used instead of walking ``paths`` again.  ``ocr_threads``: onnxruntime
+    threads per worker, by default the cores shared out among the ``jobs`` workers."""
     found = entries(paths) if found is None else found
     files = [p for p, _ in found]
     jobs = jobs or os.cpu_count() or 1
@@ -161,7 +165,8 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
 
     _preload()
     order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
-    run_limited([(i, (str(files[i]), list(rule_dirs), password)) for i in order], _work, jobs, limits, done)
+    threads = ocr_threads or ocr.default_threads(jobs)
+    run_limited([(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order], _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from extract import read
 from extract.grid import UnreadableError, detail_of, sha256_of
 from normalize import build_forms, form_to_dict
-from score import check_form, load_rulesets, select
+from score import audit_form, load_rulesets, select
 
 from .safe import clean
 
@@ -96,11 +96,11 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
         res.findings.append(unreadable(path, sha, res.error))
     for form in forms:
         rules = select(form, rulesets)
-        findings, recomputed = check_form(form, rules)
-        d = form_to_dict(form)
+        a = audit_form(form, rules)
+        d = form_to_dict(a.form)
         d["rule_set"] = rules.to_dict()
-        d["recomputed"] = recomputed
+        d["recomputed"] = a.recomputed
         res.forms.append(d)
-        res.findings.extend(fd.to_dict(form) for fd in findings)
+        res.findings.extend(fd.to_dict(a.form) for fd in a.findings)
     res.seconds = time.perf_counter() - t0
     return res

@@ -1,0 +1,178 @@
+"""A scanned form's own arithmetic as a check on its OCR.
+
+On an OCR'd form a failing sum may be the reader's fault, not the form's: one digit read
+as its look-alike (``3.6`` as ``3.0`` under a seal, ``8`` as ``6``).  Before any finding
+accuses the form:
+
+1. every single look-alike substitution in an OCR'd figure that a failing check compares
+   is tried, and the checks are run again on the form so changed (the checker itself is
+   the arithmetic: no second copy of the rules);
+2. a substitution that clears failing checks, and breaks none that held, and is the only
+   one that clears that many, is taken: the figure is corrected and reported as
+   ``OCR_CORRECTED`` (info) with both readings;
+3. what still fails and compares an OCR'd figure read below ``ocr_high`` confidence is
+   not reported against the form: it becomes ``LOW_CONFIDENCE`` on that figure.
+
+So an error on a scanned form rests only on figures read with high confidence and
+consistent with the rest of the form.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from normalize.schema import BudgetLine, Form
+from normalize.values import parse_number
+
+from .check import Checker, Finding
+from .rules import RuleSet
+
+ARITHMETIC = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_MISMATCH",
+              "QUALITATIVE_BAND_MISMATCH", "SCORE_EXCEEDS_WEIGHT", "GROUP_WEIGHT_MISMATCH",
+              "WEIGHT_TOTAL_MISMATCH", "TOTAL_MISMATCH", "OVER_TARGET_DEDUCTION_MISSING"}
+ROLES = ("weight", "score", "adjusted", "executed", "initial", "rate")
+
+
+@dataclass
+class Audit:
+    form: Form
+    findings: list[Finding]
+    recomputed: dict
+    corrections: list = field(default_factory=list)
+
+
+def audit_form(form: Form, rules: RuleSet) -> Audit:
+    """The checks on one form; on an OCR'd form, its arithmetic reconciled with its OCR first."""
+    c = Checker(form, rules)
+    a = Audit(form, c.run(), c.recomputed)
+    if not form.ocr:
+        return a
+    for _ in range(int(rules.confidence.get("max_corrections", 2))):
+        better = _best_substitution(a, rules)
+        if better is None:
+            break
+        a = better
+    return _doubt(a, rules)
+
+
+def _accusing(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.code in ARITHMETIC and f.severity in ("error", "warning")]
+
+
+def _keys(findings: list[Finding]) -> set:
+    return {(f.code, f.indicator, f.message) for f in _accusing(findings)}
+
+
+def _figures(form: Form):
+    """Every OCR'd figure a check reads: (where, role, cell, text)."""
+    for i, ind in enumerate(form.indicators):
+        for role in ("weight", "score"):
+            yield ("indicators", i), role, ind.cells.get(role), ind.texts.get(role)
+    for j, b in enumerate(form.budget_lines):
+        for role in ROLES:
+            yield ("budget_lines", j), role, b.cells.get(role), b.texts.get(role)
+    for role in ("weight", "score"):
+        yield ("goal",), role, form.goal.cells.get(role), form.goal.texts.get(role)
+    yield ("form",), "declared_total", form.cells.get("declared_total"), form.texts.get("declared_total")
+
+
+def _compared(findings: list[Finding]) -> set:
+    """(page, bbox) of the cells the failing checks compare (not their context)."""
+    return {(e.get("page"), tuple(e["bbox"])) for f in _accusing(findings) for e in f.evidence
+            if e.get("bbox") and not e.get("context")}
+
+
+def _spot(cell) -> tuple:
+    return cell.page, tuple(round(v, 1) for v in cell.bbox)
+
+
+def _lookalikes(rules: RuleSet) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for pair in rules.confidence.get("lookalike_digits", ["06", "08", "09", "17", "36", "38", "68", "89", "14", "35", "56"]):
+        a, b = pair
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
+def _variants(text: str, swaps: dict[str, set[str]]):
+    for k, ch in enumerate(text):
+        for other in sorted(swaps.get(ch, ())):
+            yield text[:k] + other + text[k + 1:]
+
+
+def _substituted(form: Form, where: tuple, role: str, text: str) -> Form | None:
+    value = parse_number(text)
+    if value is None:
+        return None
+    f = copy.deepcopy(form)
+    if where[0] == "form":
+        f.declared_total, f.texts[role] = value, text
+        return f
+    row = f.goal if where[0] == "goal" else getattr(f, where[0])[where[1]]
+    if isinstance(row, BudgetLine):
+        row.set_figure(role, value, text, row.cells.get(role), "%" in text)
+    else:
+        setattr(row, "score_declared" if role == "score" else role, value)
+        row.texts[role] = text
+    return f
+
+
+def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
+    failing = _accusing(a.findings)
+    if not failing:
+        return None
+    spots = _compared(a.findings)
+    before = _keys(a.findings)
+    swaps = _lookalikes(rules)
+    tried = []
+    for where, role, cell, text in _figures(a.form):
+        if cell is None or cell.confidence is None or not cell.bbox or not text or _spot(cell) not in spots:
+            continue
+        for new in _variants(text, swaps):
+            f = _substituted(a.form, where, role, new)
+            if f is None:
+                continue
+            c = Checker(f, rules)
+            findings = c.run()
+            after = _keys(findings)
+            if after - before or len(after) >= len(before):
+                continue            # it breaks a check that held, or clears none
+            tried.append((len(before) - len(after), cell, text, new, Audit(f, findings, c.recomputed, a.corrections)))
+    if not tried:
+        return None
+    tried.sort(key=lambda t: -t[0])
+    if len(tried) > 1 and tried[1][0] == tried[0][0]:
+        return None                 # two readings fit as well: not the arithmetic's to choose
+    _, cell, old, new, out = tried[0]
+    note = Finding("OCR_CORRECTED", "info",
+                   f"OCR read {old!r} (confidence {cell.confidence:.2f}); the form's arithmetic holds only "
+                   f"with {new!r}, one look-alike digit apart, so {new!r} is used",
+                   declared=parse_number(old), expected=parse_number(new),
+                   evidence=[{**cell.provenance(), "text": old, "corrected": new}])
+    out.corrections = [*a.corrections, note]
+    return out
+
+
+def _doubt(a: Audit, rules: RuleSet) -> Audit:
+    """A failing check that compares a figure OCR read below ``ocr_high`` accuses no one:
+    it becomes LOW_CONFIDENCE on that figure."""
+    high = float(rules.confidence.get("ocr_high", 0.98))
+    out, flagged = [], set()
+    for f in a.findings:
+        doubtful = [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
+                    and e["confidence"] < high] if f in _accusing(a.findings) else []
+        if not doubtful:
+            out.append(f)
+            continue
+        for e in doubtful:
+            key = (e.get("page"), tuple(e.get("bbox") or ()))
+            if key in flagged:
+                continue
+            flagged.add(key)
+            out.append(Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
+                               f"{f.code} not reported: it rests on {e.get('text')!r}, which OCR read with confidence "
+                               f"{e['confidence']:.2f} (< {high}); check this figure by eye ({f.message})",
+                               f.indicator, evidence=[e]))
+    a.findings = [*a.corrections, *out]
+    return a
