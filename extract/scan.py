@@ -180,7 +180,40 @@ def _right_neighbour(cell: tuple, cells: list[tuple]) -> tuple | None:
 def _lone_glyph(text: str) -> bool:
     """One character that is neither a digit, nor a Chinese character, nor a dash: a '≥'
     alone is read as 'V', '=' or '>' as often as not."""
-    return len(text) == 1 and not text.isdigit() and not re.match(r"\p{Han}", text) and text != "—"
+    return len(text) == 1 and not text.isdigit() and not re.match(r"\p{Han}", text) and text not in "—%‰"
+
+
+def sign_shape(glyph: np.ndarray) -> str | None:
+    """'=', '≥' or '≤' told apart by their strokes (the recogniser confuses them alone):
+    two full-width bars are '='; otherwise a chevron in the upper part pointing right is
+    '≥', pointing left '≤' (whether the bar under it is flat or slanted).  None for
+    anything else."""
+    import cv2
+    if glyph.size == 0 or min(glyph.shape) < 6:
+        return None
+    _, ink = cv2.threshold(glyph, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = np.nonzero(ink.sum(axis=1))[0]
+    cols = np.nonzero(ink.sum(axis=0))[0]
+    if len(rows) < 4 or len(cols) < 4:
+        return None
+    width, height = cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1)
+    bars = [r for r in runs if len(r) <= 0.35 * height
+            and np.ptp(np.nonzero(ink[r].sum(axis=0))[0]) + 1 >= 0.75 * width]
+    if len(runs) == 2 and len(bars) == 2:
+        return "="
+    # the chevron: above a separate bar, or the upper half where a slanted bar touches it
+    upper = np.concatenate(runs[:-1]) if len(runs) >= 2 else rows[:max(3, len(rows) // 2)]
+    if len(upper) < 3:
+        return None
+    right = np.array([np.nonzero(ink[y])[0].max() for y in upper])
+    left = np.array([np.nonzero(ink[y])[0].min() for y in upper])
+    k, j = int(right.argmax()), int(left.argmin())
+    if 0 < k < len(upper) - 1 and right[k] - right[0] > 0.4 * width and right[k] > right[-1]:
+        return "≥"
+    if 0 < j < len(upper) - 1 and left[0] - left[j] > 0.4 * width and left[j] < left[-1]:
+        return "≤"
+    return None
 
 
 def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[dict]:
@@ -204,28 +237,49 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         better = _with_neighbour(gray, cell, cells, words, box)
         if better and better[0] != w["text"].strip():
             w["text"], w["conf"] = better
+        _signed(gray, cell, w)
     found = []
     for (cell, box), (text, conf) in zip(todo, ocr.read([_padded(gray, b) for _, b in todo])):
         text = text.strip()
         if text and (conf < s.lone_conf or _lone_glyph(text)):
             text, conf = _with_neighbour(gray, cell, cells, words, box) or (text, conf)
         if text and conf >= s.lone_conf:
-            found.append(dash_shape({"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3],
-                                     "text": text, "conf": conf}))
+            w = dash_shape({"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf})
+            found.append(_signed(gray, cell, w))
     return found
 
 
+def _signed(gray: np.ndarray, cell: tuple, w: dict) -> dict:
+    """A lone sign's reading checked against its strokes: where they disagree, the
+    strokes' sign is kept and marked doubtful (below every check's threshold)."""
+    if w["text"] not in ("=", "≥", "≤", ">", "<", "V", "v"):
+        return w
+    box = _ink_box(gray, cell)
+    shape = sign_shape(_padded(gray, box, pad=2)) if box else None
+    if shape and shape != w["text"]:
+        w["alternatives"] = [w["text"]]
+        w["text"], w["conf"] = shape, min(w["conf"], ocr.SETTINGS.disagreed_conf)
+    return w
+
+
 def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float] | None:
+    """A lone glyph's reading, made from the glyph read together with the text of the cell
+    to its right (three ways: as is, larger, binarised; the readings vote)."""
     nb = _right_neighbour(cell, cells)
     theirs = sorted((w for w in words if _inside(w, nb)), key=lambda w: w["x0"]) if nb else []
     if not theirs:
         return None
-    text, conf = ocr.read([_padded(gray, (box[0], min(box[1], int(theirs[0]["top"])), int(theirs[-1]["x1"]),
-                                          max(box[3], int(theirs[-1]["bottom"]))))])[0]
-    text, known = "".join(text.split()), "".join("".join(w["text"] for w in theirs).split())
-    if text.endswith(known) and len(text) > len(known):
-        return text[:-len(known)], conf
-    return None
+    span = (box[0], min(box[1], int(theirs[0]["top"])), int(theirs[-1]["x1"]), max(box[3], int(theirs[-1]["bottom"])))
+    known = "".join("".join(w["text"] for w in theirs).split())
+    readings = []
+    for text, conf in ocr.read([_padded(gray, span), *_variants(gray, span)]):
+        text = "".join(text.split())
+        if text.endswith(known) and len(text) > len(known):
+            readings.append((text[:-len(known)], conf))
+    if not readings:
+        return None
+    agreed = _agreed(readings)
+    return agreed["text"], agreed["conf"]
 
 
 MAX_SIDE = 2400          # a larger scan (300 dpi A4 is 3508) is brought to about 200 dpi

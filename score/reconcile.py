@@ -7,8 +7,8 @@ accuses the form:
 1. every single look-alike substitution in an OCR'd figure that a failing check compares
    is tried, and the checks are run again on the form so changed (the checker itself is
    the arithmetic: no second copy of the rules);
-2. a substitution that clears failing checks, and breaks none that held, and is the only
-   one that clears that many, is taken: the figure is corrected and reported as
+2. a substitution that clears failing checks, and breaks none that held elsewhere on the
+   form, and is the only one that clears that many, is taken: the figure is corrected and reported as
    ``OCR_CORRECTED`` (info) with both readings;
 3. what still fails and compares an OCR'd figure read below ``ocr_high`` confidence is
    not reported against the form: it becomes ``LOW_CONFIDENCE`` on that figure.
@@ -60,7 +60,7 @@ def _accusing(findings: list[Finding]) -> list[Finding]:
 
 
 def _keys(findings: list[Finding]) -> set:
-    return {(f.code, f.indicator, f.message) for f in _accusing(findings)}
+    return {(f.code, f.indicator) for f in _accusing(findings)}
 
 
 def _figures(form: Form):
@@ -136,8 +136,11 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
             c = Checker(f, rules)
             findings = c.run()
             after = _keys(findings)
-            if after - before or len(after) >= len(before):
-                continue            # it breaks a check that held, or clears none
+            row = getattr(getattr(f, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
+            if len(after) >= len(before) or any(k[1] is None or k[1] != row for k in after - before):
+                continue            # it clears nothing, or breaks a check elsewhere that held
+            # (on its own row a check the failing one pre-empted may now speak: score ≤ weight
+            # held, the indicator's own score is judged)
             tried.append((len(before) - len(after), cell, text, new, Audit(f, findings, c.recomputed, a.corrections)))
     if not tried:
         return None

@@ -114,6 +114,7 @@ def write_html(results: list[dict], out: Path, pictures: dict | None = None) -> 
                      f"<td class='num'>{_n(rec.get('total_of_parts'))}</td><td class='num'>{_n(rec.get('total_by_rules'))}</td>"
                      f"<td class='num'>{errors}</td><td class='num'>{warnings}</td></tr>")
     parts.append("</table>")
+    parts += _check_by_eye(forms)
     bad = [r for r in results if r.get("error")]
     if bad:
         parts.append("<h2>Files not read</h2><table><tr><th>file</th><th>reason</th></tr>")
@@ -127,6 +128,28 @@ def write_html(results: list[dict], out: Path, pictures: dict | None = None) -> 
         parts.append(_form(k, r, f, fds, pictures))
     parts.append(f"<script>{SCRIPT}</script></body></html>")
     write_text(out, "\n".join(parts))
+
+
+REVIEW = ("LOW_CONFIDENCE", "OCR_CORRECTED")
+
+
+def _check_by_eye(forms: list) -> list[str]:
+    """OCR readings a person should look at: the doubtful ones (LOW_CONFIDENCE) and the
+    ones the form's arithmetic corrected (OCR_CORRECTED), each linked to its finding."""
+    rows = [(k, n, f, fd) for k, (r, f, fds) in enumerate(forms) for n, fd in fds
+            if fd["code"] in REVIEW and fd.get("evidence")]
+    if not rows:
+        return []
+    out = [f"<h2 id='by-eye'>Check these {len(rows)} figures by eye</h2><table><tr><th>file</th><th>project</th>"
+           "<th>what</th><th>read</th><th>page</th><th>confidence</th><th></th></tr>"]
+    for k, n, f, fd in rows:
+        e = fd["evidence"][0]
+        read = e.get("text") if fd["code"] == "LOW_CONFIDENCE" else f"{e.get('text')} → {e.get('corrected')}"
+        out.append(f"<tr><td>{_e(Path(f['source']['path']).name)}</td><td>{_e(f['project_name'])}</td>"
+                   f"<td>{_e(fd['indicator'] or fd['message'].split(':')[0])}</td><td>{_e(read)}</td>"
+                   f"<td class='num'>{_e(e.get('page'))}</td><td class='num'>{_n(e.get('confidence'))}</td>"
+                   f"<td><a href='#f{k}-{n}'>{_e(fd['code'])}</a></td></tr>")
+    return [*out, "</table>"]
 
 
 def _form(k: int, r: dict, f: dict, fds: list[tuple[int, dict]], pictures: dict) -> str:
@@ -144,7 +167,7 @@ def _form(k: int, r: dict, f: dict, fds: list[tuple[int, dict]], pictures: dict)
          f"<h3>Findings ({len(fds)})</h3>"]
     for n, fd in fds:
         pic = pictures.get(finding_key(r, fd, n))
-        h.append(f"<div class='finding {fd['severity']}' data-sev='{fd['severity']}' data-code='{_e(fd['code'])}'>"
+        h.append(f"<div class='finding {fd['severity']}' id='f{k}-{n}' data-sev='{fd['severity']}' data-code='{_e(fd['code'])}'>"
                  f"<b>{_e(fd['code'])}</b> · {_e(fd['severity'])}"
                  f"{' · ' + _e(fd['indicator']) if fd['indicator'] else ''}<br>{_e(fd['message'])}"
                  f"{_img(pic)}</div>")

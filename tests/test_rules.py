@@ -4,6 +4,8 @@ import tomllib
 
 import pytest
 
+from conftest import SEEDS
+
 from normalize.schema import BudgetLine, Form, Indicator
 from score import check_form, load_rulesets, select
 from score.rules import RULESET_DIR, from_dict, parse_printed
@@ -188,3 +190,69 @@ def test_a_total_whose_budget_part_was_not_read_is_incomplete_not_wrong():
     assert total_findings(form(a, b, total=95, budget=[line("total", "年度资金总额", 100, 100, 1.0, 10, 10)])) == []
     a.weight = b.weight = 50
     assert total_findings(form(a, b, total=95)) == [("TOTAL_MISMATCH", "error")]
+
+
+def _ocr_form():
+    """Seed 000 as if scanned: every figure OCR'd at high confidence."""
+    from extract import read
+    from normalize import build_forms
+    (form,) = build_forms(read(SEEDS / "000_64df670863fe3938.txt"))
+    form.ocr = True
+    for row in [*form.indicators, *form.budget_lines, form.goal]:
+        for c in row.cells.values():
+            c.confidence, c.page, c.bbox = 0.999, 1, (float(c.row), float(c.col), c.row + 1.0, c.col + 1.0)
+    c = form.cells["declared_total"]
+    c.confidence, c.page, c.bbox = 0.999, 1, (99.0, 99.0, 100.0, 100.0)
+    return form
+
+
+def test_one_lookalike_digit_that_makes_the_arithmetic_hold_is_an_ocr_correction():
+    """Seed 000's indicator '5、支持21个街乡镇…' is scored 5 (weight 5); the total 93.42 is
+    its parts summed.  Read that '5' as '6' (a look-alike): score 6 > weight 5 and the
+    parts sum to 94.42.  Swapping 6 -> 5 clears both; 6 -> 0 and 6 -> 8 clear neither
+    (0: parts 88.42; 8: 8 > 5 and 96.42).  So the reading is corrected (OCR_CORRECTED,
+    info, both readings) and the form gets exactly the findings its true figures give."""
+    from score import audit_form, load_rulesets, select
+    truth = audit_form(_ocr_form(), select(_ocr_form(), load_rulesets()))
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    assert ind.score_declared == 5 and ind.weight == 5 and form.declared_total == 93.42
+    ind.score_declared, ind.texts["score"] = 6.0, "6"
+    a = audit_form(form, select(form, load_rulesets()))
+    assert next(i for i in a.form.indicators if i.name == ind.name).score_declared == 5.0
+    notes = [f for f in a.findings if f.code == "OCR_CORRECTED"]
+    assert len(notes) == 1 and notes[0].severity == "info" and (notes[0].declared, notes[0].expected) == (6.0, 5.0)
+    assert "'6'" in notes[0].message and "'5'" in notes[0].message
+    rest = [(f.code, f.severity, f.indicator, f.message) for f in a.findings if f.code != "OCR_CORRECTED"]
+    assert rest == [(f.code, f.severity, f.indicator, f.message) for f in truth.findings]
+
+
+def test_a_failing_check_on_a_doubtful_reading_is_low_confidence_not_an_error():
+    """The same misread with no look-alike to explain it ('5' read as '7.5' at confidence
+    0.93, below ocr_high 0.95): the score is above its weight, but the figure is doubtful,
+    so the finding is LOW_CONFIDENCE on it, not SCORE_EXCEEDS_WEIGHT against the form."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    ind.score_declared, ind.texts["score"] = 7.5, "7.5"
+    ind.cells["score"].confidence = 0.93
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.severity == "error"], [f.message for f in a.findings]
+    low = [f for f in a.findings if f.code == "LOW_CONFIDENCE" and f.indicator == ind.name]
+    assert low and "SCORE_EXCEEDS_WEIGHT" in low[0].message and "7.5" in low[0].message
+    # the same figures on a text layer (not OCR'd) are the form's error
+    form.ocr = False
+    assert any(f.code == "SCORE_EXCEEDS_WEIGHT" and f.severity == "error"
+               for f in audit_form(form, select(form, load_rulesets())).findings)
+
+
+def test_low_confidence_is_not_raised_on_a_dash_and_names_the_column():
+    from score import check_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    ind.cells["score"].confidence = 0.42
+    ind.cells["weight"].text, ind.cells["weight"].confidence = "—", 0.30
+    findings, _ = check_form(form, select(form, load_rulesets()))
+    low = [f for f in findings if f.code == "LOW_CONFIDENCE"]
+    assert len(low) == 1 and "'5'" in low[0].message
+    assert "column" in low[0].message and "row" in low[0].message

@@ -25,9 +25,17 @@ def test_scanned_fixtures_cover_the_issue():
 
 
 def test_field_accuracy_on_scans(report):
-    assert report["overall"] >= 0.97, report["wrong"][:20]
+    assert report["overall"] >= 0.99, report["wrong"][:20]
     assert report["per_field"]["weight"] >= 0.995
     assert report["per_field"]["score_declared"] >= 0.995
+
+
+def test_scans_accuse_no_one_falsely_and_flag_what_they_misread(report):
+    """Issue 10's three counts: no error finding the truth does not list, and at most one
+    figure read wrong with no LOW_CONFIDENCE/OCR_CORRECTED flag on it (a '≤' whose strokes
+    the shape test does not yet tell)."""
+    assert report["false_accusations"] == []
+    assert len(report["unflagged"]) <= 1, report["unflagged"]
 
 
 def test_planted_findings_survive_scanning_and_ocr_adds_none(report):
@@ -92,3 +100,51 @@ def test_rules_printed_on_scanned_forms_are_read_as_printed():
                          SCANS / "scan_form11_county2021.jpg"], jobs=2)
     got = [f["rule_set"]["id"] for r in results for f in r["forms"]]
     assert got == ["national-2020", "fengtai-2019", "county-2021"]
+
+
+def _glyph(rows: list[str]):
+    import numpy as np
+    return np.array([[0 if ch == "#" else 255 for ch in r] for r in rows], dtype=np.uint8)
+
+
+def test_sign_shapes_tell_equals_from_greater_or_equal():
+    """A lone sign in its own cell: the recogniser reads '≥' as '=' or 'V'; its strokes
+    decide (a slanted-bar '≥' as Noto prints it, a flat '=' and a mirrored '≤')."""
+    from extract.scan import sign_shape
+    ge = ["..........", ".##.......", "...###....", ".....###..", ".......##.", ".....###..", "...###....",
+          ".##.......", "..........", ".########.", ".........."]
+    eq = ["..........", ".########.", ".########.", "..........", "..........", ".########.", ".########.", ".........."]
+    assert sign_shape(_glyph(ge)) == "≥"
+    assert sign_shape(_glyph([r[::-1] for r in ge])) == "≤"
+    assert sign_shape(_glyph(eq)) == "="
+
+
+def test_a_page_on_its_side_is_turned_from_one_detection():
+    """The turn comes from the detected lines' shape and the direction classifier: the
+    page is detected once more after turning, never recognised at every turn."""
+    from extract import ocr, scan
+    img = scan.load_image_pages(SCANS / "scan_form16_county2021.png")[0]
+    for quarter in (1, 3):
+        sideways = scan.turn(img, quarter)
+        gray, _ = scan._cleaned(scan.fit(sideways)[0], 0)
+        assert ocr.orientation(gray, ocr.detect(gray)) == (4 - quarter) % 4
+
+
+def test_html_lists_the_figures_to_check_by_eye(tmp_path):
+    """A scanned form with a doubtful figure (form 00's 执行率 under a seal reads
+    '96.98%6' / '96.989' / ...: the readings disagree): the audit's report.html lists it
+    under "Check these N figures by eye", N being the LOW_CONFIDENCE and OCR_CORRECTED
+    findings of findings.json, each row linked to its finding; the message names the column."""
+    from test_batch import selfeval
+    out = tmp_path / "out"
+    selfeval("audit", "--fail-on", "never", "--pictures", "never", SCANS / "scan_form00_national2020.pdf", "--out", out)
+    findings = json.loads((out / "findings.json").read_text())
+    review = [f for f in findings if f["code"] in ("LOW_CONFIDENCE", "OCR_CORRECTED")]
+    assert review, [f["code"] for f in findings]
+    rate = next(f for f in review if "执行率" in f["message"])
+    assert "column '执行率'" in rate["message"] and "row" in rate["message"]
+    html = (out / "report.html").read_text()
+    assert f"Check these {len(review)} figures by eye" in html
+    for n, f in enumerate(findings):
+        if f in review:
+            assert f"href='#f0-{n}'" in html and f"id='f0-{n}'" in html
