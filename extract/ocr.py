@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +30,7 @@ class OCRSettings:
     #                                (160 was faster and lost '≥', '（' and recall: 97.6% -> 96.5%)
     orient_sample: int = 15        # boxes the direction classifier votes with
     tall: float = 1.5              # a box this many times taller than wide is vertical text
+    tall_min: float = 24.0         # ... and at least this many pixels tall (two characters)
     dash_ratio: float = 1.6        # a lone stroke this many times wider than tall is a dash
     text_score: float = 0.5        # readings below this are dropped (RapidOCR's own cut)
     lone_conf: float = 0.5         # below this, a second-look reading of a lone glyph is a guess
@@ -51,7 +53,7 @@ def use_threads(n: int | None) -> None:
 def _engine(threads: int | None):
     from rapidocr_onnxruntime import RapidOCR
     kw = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads else {}
-    return RapidOCR(rec_img_shape=[3, 48, SETTINGS.rec_width], **kw)
+    return RapidOCR(rec_img_shape=[3, 48, SETTINGS.rec_width], rec_batch_num=SETTINGS.rec_batch, **kw)
 
 
 def engine():
@@ -62,14 +64,21 @@ def default_threads(jobs: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, jobs))
 
 
-def timed(stage: str):
+@contextmanager
+def stage(name: str):
+    """Seconds spent in one stage of reading a scan, added up in STATS."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        STATS[name] = STATS.get(name, 0.0) + time.perf_counter() - t0
+
+
+def timed(name: str):
     def wrap(f):
         def run(*a, **kw):
-            t0 = time.perf_counter()
-            try:
+            with stage(name):
                 return _guard(f, *a, **kw)
-            finally:
-                STATS[stage] = STATS.get(stage, 0.0) + time.perf_counter() - t0
         return run
     return wrap
 
@@ -110,7 +119,7 @@ def crop(gray: np.ndarray, box: np.ndarray) -> np.ndarray:
 def _is_tall(box: np.ndarray, s: OCRSettings) -> bool:
     w = np.linalg.norm(box[0] - box[1])
     h = np.linalg.norm(box[0] - box[3])
-    return h > s.tall * w and h > 2 * 12
+    return h > s.tall * w and h > s.tall_min
 
 
 @timed("orientation")
@@ -136,13 +145,11 @@ def orientation(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETT
 
 
 @timed("recognise")
-def read(crops: list[np.ndarray], s: OCRSettings = SETTINGS) -> list[tuple[str, float]]:
+def read(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Recognised text and confidence per crop."""
     if not crops:
         return []
-    rec = engine().text_rec
-    rec.rec_batch_num = s.rec_batch
-    out, _ = rec([_bgr(c) for c in crops])
+    out, _ = engine().text_rec([_bgr(c) for c in crops])
     return [(t, float(p)) for t, p in out]
 
 

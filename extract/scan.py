@@ -11,20 +11,18 @@ Per page image:
 3. table grid: ruling lines by morphology (long thin openings), cells as the regions
    the lines enclose (merged cells are simply larger regions), one table per connected
    ruling;
-4. OCR (``extract.ocr``): text lines detected once on a reduced copy, recognised in
-   batches; each line goes to the cell containing its centre and carries its recognition
-   confidence; cells with ink but no line get a second look.
+4. OCR (``extract.ocr``): text lines detected once on a reduced copy and recognised; each
+   line goes to the cell containing its centre and carries its recognition confidence;
+   cells with ink but no line, lone signs and unsure figures get a second look.
 Coordinates are pixels of the cleaned page; ``Document.page_transforms`` records how to
 rebuild that page (turn, angle, dpi) for evidence crops.
 """
 from __future__ import annotations
 
-import time
-
-import regex as re
 from pathlib import Path
 
 import numpy as np
+import regex as re
 
 from . import ocr
 from .grid import Document, UnreadableError, detail_of, sha256_of
@@ -237,7 +235,7 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         better = _with_neighbour(gray, cell, cells, words, box)
         if better and better[0] != w["text"].strip():
             w["text"], w["conf"] = better
-        _signed(gray, cell, w)
+        _signed(gray, _ink_box(gray, cell), w)
     found = []
     for (cell, box), (text, conf) in zip(todo, ocr.read([_padded(gray, b) for _, b in todo])):
         text = text.strip()
@@ -245,19 +243,18 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
             text, conf = _with_neighbour(gray, cell, cells, words, box) or (text, conf)
         if text and conf >= s.lone_conf:
             w = dash_shape({"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf})
-            found.append(_signed(gray, cell, w))
+            found.append(_signed(gray, box, w))
     return found
 
 
-def _signed(gray: np.ndarray, cell: tuple, w: dict) -> dict:
-    """A lone sign's reading checked against its strokes: where they disagree, the
-    strokes' sign is kept and marked doubtful (below every check's threshold)."""
+def _signed(gray: np.ndarray, box: tuple | None, w: dict) -> dict:
+    """A lone sign's reading checked against its strokes (``box``: the ink of its cell):
+    where they disagree, the strokes' sign is kept and marked doubtful (below every
+    check's threshold)."""
     if w["text"] not in ("=", "≥", "≤", ">", "<", "V", "v"):
         return w
-    box = _ink_box(gray, cell)
     shape = sign_shape(_padded(gray, box, pad=2)) if box else None
     if shape and shape != w["text"]:
-        w["alternatives"] = [w["text"]]
         w["text"], w["conf"] = shape, min(w["conf"], ocr.SETTINGS.disagreed_conf)
     return w
 
@@ -276,10 +273,7 @@ def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float] | None:
         text = "".join(text.split())
         if text.endswith(known) and len(text) > len(known):
             readings.append((text[:-len(known)], conf))
-    if not readings:
-        return None
-    agreed = _agreed(readings)
-    return agreed["text"], agreed["conf"]
+    return _agreed(readings) if readings else None
 
 
 MAX_SIDE = 2400          # a larger scan (300 dpi A4 is 3508) is brought to about 200 dpi
@@ -333,11 +327,13 @@ def recheck_figures(gray: np.ndarray, words: list[dict]) -> list[dict]:
     again = ocr.read(crops)
     for n, w in enumerate(todo):
         readings = [(w["text"].strip(), w["conf"]), *((t.strip(), c) for t, c in again[2 * n:2 * n + 2] if t.strip())]
-        w.update(_agreed(readings))
+        w["text"], w["conf"] = _agreed(readings)
     return words
 
 
-def _agreed(readings: list[tuple[str, float]]) -> dict:
+def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float]:
+    """The readings' vote: the text most of them give (spaces aside), surer when two agree
+    (1 − the chance both are wrong), at most ``disagreed_conf`` when none does."""
     key = lambda t: "".join(t.split())  # noqa: E731
     groups: dict[str, list[float]] = {}
     for t, c in readings:
@@ -346,40 +342,30 @@ def _agreed(readings: list[tuple[str, float]]) -> dict:
     cs = sorted(groups[best], reverse=True)
     text = next(t for t, _ in readings if key(t) == best)
     if len(cs) >= 2:
-        return {"text": text, "conf": min(0.999, 1 - (1 - cs[0]) * (1 - cs[1])), "readings": len(readings)}
-    doubt = min(cs[0], ocr.SETTINGS.disagreed_conf)
-    return {"text": text, "conf": doubt, "readings": len(readings),
-            "alternatives": [t for t, _ in readings if key(t) != best]}
+        return text, min(0.999, 1 - (1 - cs[0]) * (1 - cs[1]))
+    return text, min(cs[0], ocr.SETTINGS.disagreed_conf)
 
 
 def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
     """One page image → (page items, the transform that cleaned it).  Text is detected
     once; a page found lying on its side or upside down is turned and detected again."""
     img, scale = fit(img)
-    t0 = time.perf_counter()
-    gray, angle = _cleaned(img, 0)
-    _stage("clean", t0)
+    with ocr.stage("clean"):
+        gray, angle = _cleaned(img, 0)
     boxes = ocr.detect(gray)
     quarter = ocr.orientation(gray, boxes)
     if quarter:
-        t0 = time.perf_counter()
-        gray, angle = _cleaned(img, quarter)
-        _stage("clean", t0)
+        with ocr.stage("clean"):
+            gray, angle = _cleaned(img, quarter)
         boxes = ocr.detect(gray)
     words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
-    t0 = time.perf_counter()
-    tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
-    _stage("grid", t0)
-    t0 = time.perf_counter()
-    words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
-    words = recheck_figures(gray, words)
-    _stage("second look", t0)
+    with ocr.stage("grid"):
+        tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
+    with ocr.stage("second look"):
+        words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
+        words = recheck_figures(gray, words)
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {"turn": quarter, "angle": angle, "scale": scale}
-
-
-def _stage(name: str, t0: float) -> None:
-    ocr.STATS[name] = ocr.STATS.get(name, 0.0) + time.perf_counter() - t0
 
 
 def _finish(doc: Document, pages: dict[int, tuple]) -> None:

@@ -94,7 +94,7 @@ class Checker:
             row, role = self.role_of.get(id(c), (None, None))
             if row is None or row is self.f:
                 continue
-            section = "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
+            section = _section(row)
             for r in ("name", "weight", "score"):
                 if row.cells.get(r) is not None:
                     out.append(row.cells[r])
@@ -160,7 +160,7 @@ class Checker:
     def place(self, c) -> str:
         """Where a cell sits, in the form's own words: its column's header and page, row, column."""
         row, role = self.role_of.get(id(c), (None, None))
-        section = "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
+        section = _section(row)
         head = self.f.cells.get(f"head.{section}.{role}") if section else None
         column = f"column {head.clean!r}" if head is not None and head.clean else f"the {role} cell" if role else "a cell"
         return f"{column} (page {c.page}, row {c.row + 1}, column {c.col + 1})"
@@ -579,6 +579,11 @@ def in_target_unit(a, actual: str | None, target: str | None):
         return replace(a, value=a.value / 100, percent=True)
     t = parse_quantity(target)
     return replace(a, value=a.value * scale, unit=t.unit if t else None)
+
+
+def _section(row) -> str | None:
+    """The table section a row was read in, as the header cells are keyed (head.<section>.<role>)."""
+    return "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
 
 
 def _inapplicable(ind: Indicator) -> bool:

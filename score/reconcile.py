@@ -19,7 +19,7 @@ consistent with the rest of the form.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from normalize.schema import BudgetLine, Form
 from normalize.values import parse_number
@@ -31,6 +31,7 @@ ARITHMETIC = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_
               "QUALITATIVE_BAND_MISMATCH", "SCORE_EXCEEDS_WEIGHT", "GROUP_WEIGHT_MISMATCH",
               "WEIGHT_TOTAL_MISMATCH", "TOTAL_MISMATCH", "OVER_TARGET_DEDUCTION_MISSING"}
 ROLES = ("weight", "score", "adjusted", "executed", "initial", "rate")
+REVIEW = ("LOW_CONFIDENCE", "OCR_CORRECTED")      # the codes that ask a person to look at a reading
 
 
 @dataclass
@@ -38,7 +39,6 @@ class Audit:
     form: Form
     findings: list[Finding]
     recomputed: dict
-    corrections: list = field(default_factory=list)
 
 
 def audit_form(form: Form, rules: RuleSet) -> Audit:
@@ -47,7 +47,7 @@ def audit_form(form: Form, rules: RuleSet) -> Audit:
     a = Audit(form, c.run(), c.recomputed)
     if not form.ocr:
         return a
-    for _ in range(int(rules.confidence.get("max_corrections", 2))):
+    for _ in range(int(rules.confidence["max_corrections"])):
         better = _best_substitution(a, rules)
         if better is None:
             break
@@ -55,8 +55,12 @@ def audit_form(form: Form, rules: RuleSet) -> Audit:
     return _doubt(a, rules)
 
 
+def _is_accusing(f: Finding) -> bool:
+    return f.code in ARITHMETIC and f.severity in ("error", "warning")
+
+
 def _accusing(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.code in ARITHMETIC and f.severity in ("error", "warning")]
+    return [f for f in findings if _is_accusing(f)]
 
 
 def _keys(findings: list[Finding]) -> set:
@@ -88,7 +92,7 @@ def _spot(cell) -> tuple:
 
 def _lookalikes(rules: RuleSet) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for pair in rules.confidence.get("lookalike_digits", ["06", "08", "09", "17", "36", "38", "68", "89", "14", "35", "56"]):
+    for pair in rules.confidence["lookalike_digits"]:
         a, b = pair
         out.setdefault(a, set()).add(b)
         out.setdefault(b, set()).add(a)
@@ -119,11 +123,10 @@ def _substituted(form: Form, where: tuple, role: str, text: str) -> Form | None:
 
 
 def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
-    failing = _accusing(a.findings)
-    if not failing:
+    before = _keys(a.findings)
+    if not before:
         return None
     spots = _compared(a.findings)
-    before = _keys(a.findings)
     swaps = _lookalikes(rules)
     tried = []
     for where, role, cell, text in _figures(a.form):
@@ -136,12 +139,12 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
             c = Checker(f, rules)
             findings = c.run()
             after = _keys(findings)
+            # it must clear something and break nothing elsewhere; on its own row a check the
+            # failing one pre-empted may now speak (score ≤ weight holds, the score is judged)
             row = getattr(getattr(f, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
             if len(after) >= len(before) or any(k[1] is None or k[1] != row for k in after - before):
-                continue            # it clears nothing, or breaks a check elsewhere that held
-            # (on its own row a check the failing one pre-empted may now speak: score ≤ weight
-            # held, the indicator's own score is judged)
-            tried.append((len(before) - len(after), cell, text, new, Audit(f, findings, c.recomputed, a.corrections)))
+                continue
+            tried.append((len(before) - len(after), cell, text, new, Audit(f, findings, c.recomputed)))
     if not tried:
         return None
     tried.sort(key=lambda t: -t[0])
@@ -153,18 +156,18 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
                    f"with {new!r}, one look-alike digit apart, so {new!r} is used",
                    declared=parse_number(old), expected=parse_number(new),
                    evidence=[{**cell.provenance(), "text": old, "corrected": new}])
-    out.corrections = [*a.corrections, note]
+    out.findings = [*(f for f in a.findings if f.code == "OCR_CORRECTED"), note, *out.findings]
     return out
 
 
 def _doubt(a: Audit, rules: RuleSet) -> Audit:
     """A failing check that compares a figure OCR read below ``ocr_high`` accuses no one:
     it becomes LOW_CONFIDENCE on that figure."""
-    high = float(rules.confidence.get("ocr_high", 0.98))
+    high = float(rules.confidence["ocr_high"])
     out, flagged = [], set()
     for f in a.findings:
         doubtful = [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
-                    and e["confidence"] < high] if f in _accusing(a.findings) else []
+                    and e["confidence"] < high] if _is_accusing(f) else []
         if not doubtful:
             out.append(f)
             continue
@@ -177,5 +180,5 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
                                f"{f.code} not reported: it rests on {e.get('text')!r}, which OCR read with confidence "
                                f"{e['confidence']:.2f} (< {high}); check this figure by eye ({f.message})",
                                f.indicator, evidence=[e]))
-    a.findings = [*a.corrections, *out]
+    a.findings = out
     return a

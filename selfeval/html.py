@@ -11,6 +11,8 @@ import base64
 import html
 from pathlib import Path
 
+from score import REVIEW
+
 from .evidence import number
 from .files import write_text
 from .reports import SEVERITY_ORDER, summary
@@ -128,9 +130,6 @@ def write_html(results: list[dict], out: Path, pictures: dict | None = None) -> 
         parts.append(_form(k, r, f, fds, pictures))
     parts.append(f"<script>{SCRIPT}</script></body></html>")
     write_text(out, "\n".join(parts))
-
-
-REVIEW = ("LOW_CONFIDENCE", "OCR_CORRECTED")
 
 
 def _check_by_eye(forms: list) -> list[str]:
