@@ -57,6 +57,7 @@ fuzz: $(STAMP)
 ## make fixtures: re-render the corpus (needs LibreOffice, fonts-noto-cjk, poppler-utils)
 fixtures: $(STAMP)
 	$(PY) -m fixtures.generate
+	$(PY) -m fixtures.scans
 
 clean:
 	rm -rf $(VENV) reports .sysdeps.log

@@ -107,7 +107,7 @@ def text_block(lines: list[str], page: int | None = None, start_row: int = 0,
         parts = line.split()
         if not parts:
             continue
-        line_boxes = boxes[i] if boxes is not None else [None] * len(parts)
+        line_boxes = boxes[i] if boxes is not None and len(boxes[i]) == len(parts) else [None] * len(parts)
         pieces: list[list] = []
         for p, b in zip(parts, line_boxes):
             if p in ("%", "％", "‰") and pieces and pieces[-1][0][-1:].isdigit():
@@ -148,12 +148,16 @@ def grid_from_spans(spans: list[tuple[int, int, int, int, str, dict]], page: int
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[float] = []
+    """Grid lines from box edges: edges that follow one another within ``tol`` are one line
+    (a chain, so a line that bows a little across a photographed page stays one), placed at
+    the middle of its edges."""
+    groups: list[list[float]] = []
     for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [g[len(g) // 2] for g in groups]
 
 
 def grid_from_boxes(boxes: list[tuple[tuple[float, float, float, float], str, float | None]],

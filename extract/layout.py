@@ -29,8 +29,23 @@ def lines_of(words: list[dict]) -> tuple[list[str], list[list]]:
     texts, boxes = [], []
     for ln in _grouped(words):
         texts.append(" ".join(w["text"] for w in ln))
-        boxes.append([(w["x0"], w["top"], w["x1"], w["bottom"]) for w in ln])
+        boxes.append([b for w in ln for b in _piece_boxes(w)])
     return texts, boxes
+
+
+def _piece_boxes(w: dict) -> list[tuple]:
+    """One box per whitespace-separated piece of a word (an OCR line holds several:
+    '项目支出绩效自评表 （2023年度）'), its width shared by the characters."""
+    parts = w["text"].split()
+    if len(parts) <= 1:
+        return [(w["x0"], w["top"], w["x1"], w["bottom"])]
+    per = (w["x1"] - w["x0"]) / max(1, len(w["text"]))
+    out, at = [], 0
+    for p in parts:
+        at = w["text"].index(p, at)
+        out.append((w["x0"] + at * per, w["top"], w["x0"] + (at + len(p)) * per, w["bottom"]))
+        at += len(p)
+    return out
 
 
 def cell_text_of(words: list[dict]) -> str:
@@ -113,7 +128,7 @@ def assemble(doc: Document, items: list[tuple]) -> None:
             flush()
             texts, boxes = lines_of(payload)
             block = text_block(texts, page=page_no, boxes=boxes)
-            confs = [[w.get("conf") for w in ln] for ln in _grouped(payload)]
+            confs = [[w.get("conf") for w in ln for _ in _piece_boxes(w)] for ln in _grouped(payload)]
             for row, cs in zip(block.rows, confs):
                 if len(row) == len(cs):
                     for cell, c in zip(row, cs):

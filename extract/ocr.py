@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import regex as re
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class OCRSettings:
     dash_ratio: float = 1.6        # a lone stroke this many times wider than tall is a dash
     text_score: float = 0.5        # readings below this are dropped (RapidOCR's own cut)
     lone_conf: float = 0.5         # below this, a second-look reading of a lone glyph is a guess
-    recheck_conf: float = 0.95     # numeric cells read below this get a second look
+    recheck_conf: float = 0.97     # numeric cells read below this get a second look
     recheck_scale: float = 1.5     # the second look's upscaling
     disagreed_conf: float = 0.5    # a figure whose readings all differ is this sure at most
 
@@ -144,13 +145,34 @@ def orientation(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETT
     return 2 if upside_down else 0
 
 
+# The recogniser gives ASCII punctuation whatever the print's width; beside a Chinese
+# character the print's is the full-width form (Chinese typesetting).
+_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
+_PAIR = re.compile(r"\(([^()]*)\)")
+_BY_HAN = re.compile(r"(?<=\p{Han})[(),:;]|[()](?=\p{Han})")
+
+
+def typeset(text: str) -> str:
+    """ASCII brackets, commas, colons and semicolons beside Chinese text as the full-width
+    marks Chinese print uses ('项目(2020年)' → '项目（2020年）'; a pair of brackets goes
+    together, '(2022 年度)' → '（2022 年度）')."""
+    text = _PAIR.sub(lambda m: f"（{m.group(1)}）" if re.search(r"\p{Han}", m.group(0)) or _touches_han(text, m) else m.group(0), text)
+    return _BY_HAN.sub(lambda m: _FULL[m.group()], text)
+
+
+def _touches_han(text: str, m) -> bool:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    return bool(re.match(r"\p{Han}", before + " ")) or bool(re.match(r"\p{Han}", after + " "))
+
+
 @timed("recognise")
 def read(crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Recognised text and confidence per crop."""
     if not crops:
         return []
     out, _ = engine().text_rec([_bgr(c) for c in crops])
-    return [(t, float(p)) for t, p in out]
+    return [(typeset(t), float(p)) for t, p in out]
 
 
 def read_page_text(gray: np.ndarray, boxes: list[np.ndarray]) -> list[dict]:

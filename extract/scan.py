@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import regex as re
 
-from . import ocr
+from . import ocr, photo
 from .grid import Document, UnreadableError, detail_of, sha256_of
 from .limits import LIMITS, refuse
 from .layout import assemble, page_items
@@ -35,16 +35,18 @@ GRID_TOL = 8.0            # pixels within which cell edges are one grid line
 
 
 # ---------------------------------------------------------------- clean-up
+SEAL_RED = 1.2            # seal ink's red channel is about 0.8 of the paper's under it
 def to_gray(img: np.ndarray) -> np.ndarray:
     """Grey page with red seal ink removed, contrast stretched to 2–98 %.
 
-    A pixel whose red clearly exceeds its green and blue is seal ink and becomes paper;
-    black or blue ink under the seal is dark in every channel and stays."""
+    A pixel whose red clearly exceeds its green and blue is seal ink; it takes its red
+    channel's value, which red ink barely darkens: the paper's own brightness where the
+    seal is on paper (in shadow too), dark where black or blue ink lies under it."""
     if img.ndim == 3:
         b, gch, r = (img[:, :, k].astype(np.int16) for k in range(3))   # OpenCV images are BGR
         g = (0.299 * r + 0.587 * gch + 0.114 * b).astype(np.float32)
-        red = (r - np.maximum(gch, b) > 35) & (r > 140)     # dark pixels are ink, whatever their tint
-        g[red] = 255.0
+        red = r - np.maximum(gch, b) > 35
+        g[red] = np.minimum(255.0, r[red] * SEAL_RED)
     else:
         g = img.astype(np.float32)
     lo, hi = np.percentile(g, 2), np.percentile(g, 98)
@@ -87,13 +89,25 @@ def turn(img: np.ndarray, quarter_turns: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, quarter_turns % 4))
 
 
+def is_grey(img: np.ndarray) -> bool:
+    """A grey page (a seal on it is grey too), whether stored as one channel or three."""
+    if img.ndim == 2:
+        return True
+    sample = img[::8, ::8].astype(np.int16)
+    return float(np.percentile(np.abs(sample[:, :, 2] - sample[:, :, 1]), 99)) < 25
+
+
 def normalized(img: np.ndarray, transform: dict) -> np.ndarray:
-    """The cleaned page that OCR coordinates refer to, rebuilt from its recipe."""
+    """The cleaned page that OCR coordinates refer to, rebuilt from its recipe (a grey
+    seal is left on it: evidence shows the page as it is)."""
     import cv2
     k = transform.get("scale", 1.0)
     if k != 1.0:
         img = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    return rotate(to_gray(turn(img, transform.get("turn", 0))), transform.get("angle", 0.0))
+    gray = photo.even_light(to_gray(turn(img, transform.get("turn", 0))))
+    if transform.get("warp"):
+        gray = photo.warp(gray, transform["warp"])
+    return rotate(gray, transform.get("angle", 0.0))
 
 
 # ---------------------------------------------------------------- table grid
@@ -219,7 +233,8 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
     get their inside read as one line; a lone glyph the recogniser is unsure of, or any
     lone sign, is read again together with the cell to its right, whose known text then
     tells where the glyph's reading ends.  Returns the words found in empty cells (the
-    page's words are corrected in place)."""
+    page's words are corrected in place); an inked cell that still reads as nothing gets
+    an empty word of confidence 0, so that it is told from a printed blank."""
     s = ocr.SETTINGS
     todo, lone = [], []
     for cell in cells:
@@ -241,21 +256,29 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         text = text.strip()
         if text and (conf < s.lone_conf or _lone_glyph(text)):
             text, conf = _with_neighbour(gray, cell, cells, words, box) or (text, conf)
-        if text and conf >= s.lone_conf:
-            w = dash_shape({"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf})
-            found.append(_signed(gray, box, w))
+        w = _signed(gray, box, {"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf})
+        if w["text"] and w["conf"] >= s.lone_conf:
+            found.append(dash_shape(w))
+        else:       # inked but unread (under a seal, a smudge): not a printed blank
+            found.append({**w, "text": "", "conf": 0.0})
     return found
+
+
+SIGN_READS = ("=", "≥", "≤", ">", "<", "V", "v")
 
 
 def _signed(gray: np.ndarray, box: tuple | None, w: dict) -> dict:
     """A lone sign's reading checked against its strokes (``box``: the ink of its cell):
     where they disagree, the strokes' sign is kept and marked doubtful (below every
-    check's threshold)."""
-    if w["text"] not in ("=", "≥", "≤", ">", "<", "V", "v"):
+    check's threshold); where they agree, an unsure reading is kept as doubtful, not
+    dropped."""
+    if w["text"] not in SIGN_READS and not _lone_glyph(w["text"]):
         return w
     shape = sign_shape(_padded(gray, box, pad=2)) if box else None
     if shape and shape != w["text"]:
-        w["text"], w["conf"] = shape, min(w["conf"], ocr.SETTINGS.disagreed_conf)
+        w["text"], w["conf"] = shape, ocr.SETTINGS.disagreed_conf
+    elif shape:
+        w["conf"] = max(w["conf"], ocr.SETTINGS.lone_conf)      # an unsure reading its strokes confirm
     return w
 
 
@@ -288,10 +311,15 @@ def fit(img: np.ndarray) -> tuple[np.ndarray, float]:
     return cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), k
 
 
-def _cleaned(img: np.ndarray, quarter: int) -> tuple[np.ndarray, float]:
-    gray = to_gray(turn(img, quarter))
+def _cleaned(img: np.ndarray, quarter: int) -> tuple[np.ndarray, dict]:
+    """The page turned, grey, evenly lit, flattened (a photo's keystone), a grey seal
+    lifted, deskewed; and the recipe that rebuilds it (``normalized``)."""
+    gray = photo.even_light(to_gray(turn(img, quarter)))
+    gray, mat = photo.flatten(gray)
     angle = skew_angle(gray)
-    return rotate(gray, angle), angle
+    gray, seals = photo.lift_seals(rotate(gray, angle)) if is_grey(img) else (rotate(gray, angle), 0)
+    recipe = {"turn": quarter, "angle": angle, **({"warp": mat} if mat else {}), **({"seals": seals} if seals else {})}
+    return gray, recipe
 
 
 FIGURE = re.compile(r"[≥≤<>＞＜]?\d[\d.,%]*")
@@ -303,18 +331,28 @@ def _figure_like(text: str) -> bool:
     return (bool(re.search(r"\d", t)) and len(t) <= 12) or t == "%"
 
 
-def _variants(gray: np.ndarray, box: tuple) -> list[np.ndarray]:
+def _variants(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> list[np.ndarray]:
     """The same line another two ways: larger, and binarised (a seal's grey and the
-    paper's stains fall to white, the ink to black)."""
+    paper's stains fall to white, the ink to black).  Within ``cell``, the margin stops
+    short of its ruling (a line at the crop's edge is read as a '1' or a '9')."""
     import cv2
-    c = _padded(gray, tuple(int(v) for v in box), pad=8)
+    x0, y0, x1, y1 = (int(v) for v in box)
+    pad = 8
+    if cell is not None:
+        m = int(LINE) + 2
+        pad_box = (max(x0 - pad, int(cell[0]) + m), max(y0 - pad, int(cell[1]) + m),
+                   min(x1 + pad, int(cell[2]) - m), min(y1 + pad, int(cell[3]) - m))
+        c = gray[pad_box[1]:pad_box[3] + 1, pad_box[0]:pad_box[2] + 1] if pad_box[2] > pad_box[0] and pad_box[3] > pad_box[1] \
+            else _padded(gray, (x0, y0, x1, y1), pad=pad)
+    else:
+        c = _padded(gray, (x0, y0, x1, y1), pad=pad)
     k = ocr.SETTINGS.recheck_scale
     big = cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
     _, bw = cv2.threshold(c, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     return [big, bw]
 
 
-def recheck_figures(gray: np.ndarray, words: list[dict]) -> list[dict]:
+def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()) -> list[dict]:
     """Figures read unsure (below ``recheck_conf``) or with stray marks ('96.98%6') are
     read twice more.  Readings that agree make the figure surer; readings that all differ
     leave it doubtful (its confidence below any check's threshold), never silently picked."""
@@ -323,7 +361,9 @@ def recheck_figures(gray: np.ndarray, words: list[dict]) -> list[dict]:
             and (w["conf"] < s.recheck_conf or not FIGURE.fullmatch("".join(w["text"].split())))]
     if not todo:
         return words
-    crops = [v for w in todo for v in _variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]))]
+    def cell_of(w):
+        return next((c for c in cells if _inside(w, c)), None)
+    crops = [v for w in todo for v in _variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]), cell_of(w))]
     again = ocr.read(crops)
     for n, w in enumerate(todo):
         readings = [(w["text"].strip(), w["conf"]), *((t.strip(), c) for t, c in again[2 * n:2 * n + 2] if t.strip())]
@@ -351,21 +391,21 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
     once; a page found lying on its side or upside down is turned and detected again."""
     img, scale = fit(img)
     with ocr.stage("clean"):
-        gray, angle = _cleaned(img, 0)
+        gray, recipe = _cleaned(img, 0)
     boxes = ocr.detect(gray)
     quarter = ocr.orientation(gray, boxes)
     if quarter:
         with ocr.stage("clean"):
-            gray, angle = _cleaned(img, quarter)
+            gray, recipe = _cleaned(img, quarter)
         boxes = ocr.detect(gray)
     words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
     with ocr.stage("grid"):
         tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
     with ocr.stage("second look"):
         words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
-        words = recheck_figures(gray, words)
+        words = recheck_figures(gray, words, [c for _, cells, _ in tables for c in cells])
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
-    return page_items(page_no, words, tables, tol=GRID_TOL), {"turn": quarter, "angle": angle, "scale": scale}
+    return page_items(page_no, words, tables, tol=GRID_TOL), {**recipe, "scale": scale}
 
 
 def _finish(doc: Document, pages: dict[int, tuple]) -> None:

@@ -7,7 +7,7 @@ import regex as re
 
 from normalize.schema import BudgetLine, Form, Indicator
 from normalize.text import key
-from normalize.values import MULTIPLIERS, decimals, is_blank, parse_quantity
+from normalize.values import MULTIPLIERS, decimals, is_blank, parse_number, parse_quantity
 
 from .rules import RuleSet
 
@@ -138,6 +138,8 @@ class Checker:
     def missing(self, what, indicator=None, cells=()):
         if self.doubtful(what, cells, indicator):
             return
+        if any(inked_unread(c) for c in cells):
+            what += " (its cell has ink that OCR could not read: check it by eye)"
         self.add("MISSING_VALUE", self.sev["missing_value"], what, indicator, cells=cells)
 
     def doubtful(self, what, cells, indicator=None) -> bool:
@@ -509,7 +511,7 @@ class Checker:
         # whose weight and score were both not read (a weight worked out, not printed, is not
         # read) was not read
         unread = [i.name for i in f.indicators if i.score_declared is None
-                  and (i.weight is None or i.weight_inferred) and not _inapplicable(i)
+                  and (i.weight is None or i.weight_inferred or inked_unread(i.cells.get("score"))) and not _inapplicable(i)
                   and not ("满意度" in key((i.level1 or "") + (i.level2 or "")) and self.rules.satisfaction_optional)]
         agrees = self.compare(f.declared_total, sum(parts)) in ("ok", "rounding")
         goal_weight = f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")
@@ -564,6 +566,17 @@ class Checker:
         if any(p is None for p in parts) or not parts:
             return None
         return round(sum(parts), 4)
+
+
+def inked_unread(cell) -> bool:
+    """An OCR'd figure cell that was not read, as opposed to a printed blank: ink that read
+    as nothing (confidence 0), or a reading that is not a figure ('10\n区社会管理中心', a
+    seal's words mixed in)."""
+    if cell is None or cell.confidence is None:
+        return False
+    if is_blank(cell.text):
+        return cell.confidence == 0.0
+    return parse_number(cell.text) is None
 
 
 def in_target_unit(a, actual: str | None, target: str | None):

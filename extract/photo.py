@@ -1,0 +1,241 @@
+"""What a phone photo or a grey scan adds to a page image, and how it is taken away.
+
+- uneven light: the paper's brightness estimated by closing the page (text and rulings
+  removed) on a small copy; the page divided by it, so a shadow or a fall-off across
+  the sheet turns back to white paper (the desk around a photographed sheet, being
+  evenly dark itself, whitens too);
+- the camera's angle: the table's outer border (the largest inked component, since every
+  ruling joins it) gives four corners; when its opposite edges are not parallel the
+  page is warped so that the border becomes a rectangle (a plain skew stays for deskew);
+- a seal on a grey scan: a ring of mid-grey ink found by its shape (Hough circles on a
+  small copy, confirmed by the ring's tone all round), and under it every pixel lighter
+  than halfway between the print's black and the seal's grey is paper again.
+
+Each step returns the page unchanged when it finds nothing, so scans that need none of
+it are not touched.  The thresholds live in ``PhotoSettings``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    light_scale: int = 8            # the paper's brightness is estimated at 1/8 size
+    light_kernel: int = 15          # closing kernel there (pixels): wider than any stroke
+    light_uneven: float = 30.0      # grey levels between the paper's brightest and darkest tenths
+    border_min_area: float = 0.2    # the table border's quad covers at least this part of the page
+    keystone_deg: float = 0.35      # opposite edges this far from parallel: the camera was tilted
+    seal_side: int = 500            # seals are looked for on a copy this wide
+    seal_radius: tuple = (0.05, 0.14)   # a seal's radius as a part of the page's width
+    seal_ring: float = 0.55         # part of the ring that is seal-grey ink
+    seal_gap: float = 40.0          # grey levels between the print and the seal to tell them apart
+
+
+SETTINGS = PhotoSettings()
+
+
+def even_light(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> np.ndarray:
+    """The page divided by its paper brightness, where that brightness varies."""
+    import cv2
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(8, w // s.light_scale), max(8, h // s.light_scale)), interpolation=cv2.INTER_AREA)
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (s.light_kernel, s.light_kernel))
+    paper = cv2.GaussianBlur(cv2.morphologyEx(small, cv2.MORPH_CLOSE, k), (0, 0), s.light_kernel / 3)
+    lo, hi = np.percentile(paper, 10), np.percentile(paper, 90)
+    if hi - lo < s.light_uneven:
+        return gray
+    sheet = _sheet(small)
+    paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = np.clip(gray.astype(np.float32) * 255.0 / np.maximum(paper, 1.0), 0, 255).astype(np.uint8)
+    if sheet is not None:
+        out[cv2.resize(sheet, (w, h), interpolation=cv2.INTER_NEAREST) == 0] = 255
+    return out
+
+
+def _sheet(small: np.ndarray) -> np.ndarray | None:
+    """Where the sheet of paper is on a small copy of a photo (the desk around it dark),
+    as a 0/1 mask; None when the paper fills the picture."""
+    import cv2
+    _, bright = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
+    if n < 2:
+        return None
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[big, cv2.CC_STAT_AREA] > 0.97 * small.size or stats[big, cv2.CC_STAT_AREA] < 0.3 * small.size:
+        return None
+    hull = cv2.convexHull(np.argwhere(labels == big)[:, ::-1].astype(np.int32))
+    mask = np.zeros_like(small, dtype=np.uint8)
+    cv2.fillConvexPoly(mask, hull, 1)
+    return cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
+def border_corners(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> np.ndarray | None:
+    """The table's outer corners (top-left, top-right, bottom-right, bottom-left) in pixels,
+    or None when no inked component is large enough to be a table's ruling."""
+    import cv2
+    h, w = gray.shape
+    k = 4 if max(h, w) > 1600 else 2
+    small = cv2.resize(gray, (w // k, h // k), interpolation=cv2.INTER_AREA)
+    binv = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 12)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binv, connectivity=8)
+    if n < 2:
+        return None
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_WIDTH] * stats[1:, cv2.CC_STAT_HEIGHT]))
+    comp = labels == big
+    rows = np.nonzero(comp.any(axis=1))[0]
+    cols = np.nonzero(comp.any(axis=0))[0]
+    if len(rows) < 20 or len(cols) < 20:
+        return None
+    rows = rows[len(rows) // 10: -len(rows) // 10]       # the edges' middle 80 %: corners round off
+    cols = cols[len(cols) // 10: -len(cols) // 10]
+    left = [(comp[y].argmax(), y) for y in rows]
+    right = [(comp.shape[1] - 1 - comp[y, ::-1].argmax(), y) for y in rows]
+    top = [(x, comp[:, x].argmax()) for x in cols]
+    bottom = [(x, comp.shape[0] - 1 - comp[::-1, x].argmax()) for x in cols]
+    edges = [_fit(pts) for pts in (top, right, bottom, left)]
+    quad = np.float32([_meet(edges[3], edges[0]), _meet(edges[0], edges[1]),
+                       _meet(edges[1], edges[2]), _meet(edges[2], edges[3])]) * k
+    if not np.isfinite(quad).all() or cv2.contourArea(quad) < s.border_min_area * h * w:
+        return None
+    return quad
+
+
+def _fit(points: list) -> np.ndarray:
+    """A straight edge through the border's outermost ink, robust to what sticks out (a
+    seal's ring, a note beside the table): fitted, then refitted to the points nearest
+    the line, three times."""
+    import cv2
+    pts = np.float32(points)
+    line = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    for _ in range(3):
+        vx, vy, x0, y0 = line
+        off = np.abs((pts[:, 0] - x0) * vy - (pts[:, 1] - y0) * vx)
+        near = pts[off <= max(1.5, float(np.percentile(off, 60)))]
+        if len(near) < 10:
+            break
+        line = cv2.fitLine(near, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    return line
+
+
+def _meet(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Where two lines (vx, vy, x0, y0) cross."""
+    (vx1, vy1, x1, y1), (vx2, vy2, x2, y2) = a, b
+    det = vx1 * (-vy2) - vy1 * (-vx2)
+    if abs(det) < 1e-9:
+        return float("nan"), float("nan")
+    t = ((x2 - x1) * (-vy2) - (y2 - y1) * (-vx2)) / det
+    return float(x1 + t * vx1), float(y1 + t * vy1)
+
+
+def _keystone(quad: np.ndarray) -> float:
+    """Degrees by which the border's opposite edges are not parallel (0 for a rectangle,
+    however it is rotated)."""
+    def ang(a, b):
+        return np.degrees(np.arctan2(b[1] - a[1], b[0] - a[0]))
+    tl, tr, br, bl = quad
+    horiz = abs(ang(tl, tr) - ang(bl, br))
+    vert = abs(ang(tl, bl) - ang(tr, br))
+    return float(max(horiz, vert))
+
+
+def flatten(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, list | None]:
+    """The page with a tilted camera's keystone taken out: the table border's corners are
+    mapped onto a rectangle of the border's mean width and height, its top-left corner
+    kept where it was.  Returns (page, the 3×3 warp as lists, or None when none was needed)."""
+    import cv2
+    quad = border_corners(gray, s)
+    if quad is None or _keystone(quad) < s.keystone_deg:
+        return gray, None
+    tl, tr, br, bl = quad
+    bw = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    bh = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    x0, y0 = float(min(tl[0], bl[0])), float(min(tl[1], tr[1]))
+    rect = np.float32([[x0, y0], [x0 + bw, y0], [x0 + bw, y0 + bh], [x0, y0 + bh]])
+    mat = cv2.getPerspectiveTransform(quad, rect)
+    return warp(gray, mat.tolist()), mat.tolist()
+
+
+def warp(gray: np.ndarray, mat: list) -> np.ndarray:
+    """The page through a recorded warp (paper-white outside)."""
+    import cv2
+    h, w = gray.shape[:2]
+    border = 255 if gray.ndim == 2 else (255, 255, 255)
+    return cv2.warpPerspective(gray, np.float32(mat), (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def seal_rings(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> list[tuple[float, float, float, float]]:
+    """Seals on a grey page: [(x, y, radius, the seal ink's grey level)], found as circles
+    whose ring is mid-grey ink most of the way round (print is black, paper white)."""
+    import cv2
+    h, w = gray.shape
+    k = min(1.0, s.seal_side / w)
+    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    sw = small.shape[1]
+    rmin, rmax = int(s.seal_radius[0] * sw), int(s.seal_radius[1] * sw)
+    found = cv2.HoughCircles(cv2.GaussianBlur(small, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=1.5, minDist=rmin * 2,
+                             param1=100, param2=40, minRadius=rmin, maxRadius=rmax)
+    if found is None:
+        return []
+    ink = _print_level(gray)
+    rings = []
+    for cx, cy, r in found[0][:10]:
+        cx, cy, r = cx / k, cy / k, r / k
+        radii = np.arange(0.9 * r, 1.1 * r, 1.0)          # the estimate is a few pixels off
+        fr = [_ring_ink(gray, cx, cy, q) for q in radii]
+        best = int(np.argmax([f for f, _ in fr]))
+        r, (inked, level) = float(radii[best]), fr[best]
+        around = max(_ring_ink(gray, cx, cy, 0.85 * r)[0], _ring_ink(gray, cx, cy, 1.15 * r)[0])
+        if inked < s.seal_ring or inked - around < s.seal_ring / 2:
+            continue                          # no ring, or ink everywhere (a page of text)
+        if level - ink < s.seal_gap:
+            continue                          # as dark as the print: not a seal, or not separable
+        rings.append((float(cx), float(cy), r, level))
+    return rings
+
+
+def _ring_ink(gray: np.ndarray, cx: float, cy: float, r: float) -> tuple[float, float]:
+    """How much of a circle is inked, and the median grey of that ink."""
+    h, w = gray.shape
+    angles = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    xs = np.clip(cx + r * np.cos(angles), 0, w - 1).astype(int)
+    ys = np.clip(cy + r * np.sin(angles), 0, h - 1).astype(int)
+    ring = gray[ys, xs].astype(np.float32)
+    inked = ring < 200
+    return float(inked.mean()), float(np.median(ring[inked])) if inked.any() else 255.0
+
+
+def _print_level(gray: np.ndarray) -> float:
+    """The grey level of printed ink: the dark end of the page's inked pixels."""
+    dark = gray[gray < 200]
+    return float(np.percentile(dark, 10)) if dark.size else 0.0
+
+
+def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, int]:
+    """A grey page with each seal's ink turned to paper inside its ring, print and the
+    table's ruling lines kept: (page, how many seals)."""
+    import cv2
+    rings = seal_rings(gray, s)
+    if not rings:
+        return gray, 0
+    out = gray.copy()
+    ink = _print_level(gray)
+    h, w = gray.shape
+    for cx, cy, r, level in rings:
+        R = r * 1.08
+        x0, x1 = max(0, int(cx - R)), min(w, int(cx + R) + 1)
+        y0, y1 = max(0, int(cy - R)), min(h, int(cy + R) + 1)
+        part = out[y0:y1, x0:x1]
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= R * R
+        # ruling lines: runs longer than an arc of the ring can stay straight
+        dark = (part < level + 40).astype(np.uint8)
+        n = max(15, int(1.2 * r))
+        lines = (cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+                 | cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n))))
+        lines = cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
+        part[inside & ~lines & (part > (ink + level) / 2)] = 255
+    return out, len(rings)
