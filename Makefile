@@ -34,7 +34,7 @@ sysdeps:
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary
 run: $(STAMP) sysdeps
 	@# fixtures/bad is unreadable on purpose: exit 3 (files unreadable) is this run's expected outcome
-	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/bad \
+	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/html fixtures/bad \
 	  --out reports --fail-on never; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
 ## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
@@ -58,6 +58,7 @@ fuzz: $(STAMP)
 fixtures: $(STAMP)
 	$(PY) -m fixtures.generate
 	$(PY) -m fixtures.scans
+	$(PY) -m fixtures.webpages
 
 clean:
 	rm -rf $(VENV) reports .sysdeps.log

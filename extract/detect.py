@@ -34,11 +34,18 @@ def sniff(path: Path) -> str:
         return _ole_kind(path)
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
         return "image"
+    from .html import HTML_EXT, looks_like_html
+    with open(path, "rb") as f:
+        page_head = f.read(4096)
+    if looks_like_html(page_head):
+        return "html"
+    if ext in HTML_EXT:
+        raise UnreadableError(f"named {ext} but its content is not a web page")
     if ext in (".pdf", ".docx", ".xlsx", ".xls", ".doc", ".wps") or ext in IMAGE_EXT:
         raise UnreadableError(f"named {ext} but its content is not a {ext[1:].upper()} file")
     if ext not in TEXT_EXT:
         raise UnreadableError(f"unsupported file type {ext or '(no extension)'}: not a form document "
-                              f"(.pdf .docx .doc .wps .xlsx .xls .txt or an image)")
+                              f"(.pdf .docx .doc .wps .xlsx .xls .html .mhtml .txt or an image)")
     return "txt"
 
 
@@ -78,6 +85,9 @@ def _read(path: Path, password: str | None) -> Document:
     if kind == "image":
         from .scan import read_image
         return read_image(path)
+    if kind == "html":
+        from .html import read_html
+        return read_html(path)
     raise UnreadableError(f"unsupported file type {path.suffix or kind}")
 
 

@@ -346,7 +346,9 @@ def _where(ev: list[dict], fmt) -> str:
     e = next((e for e in ev if not e.get("context")), None)
     if e is None:
         return f"{fmt}"
-    return f"{fmt} · {'sheet' if fmt in ('xlsx', 'xls') else 'page'} {e.get('page') or 1} · row {e.get('row', 0) + 1}, col {e.get('col', 0) + 1}"
+    where = f"table {e.get('table', 0) + 1}" if fmt == "html" else \
+        f"{'sheet' if fmt in ('xlsx', 'xls') else 'page'} {e.get('page') or 1}"
+    return f"{fmt} · {where} · row {e.get('row', 0) + 1}, col {e.get('col', 0) + 1}"
 
 
 def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -> dict:

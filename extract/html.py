@@ -1,0 +1,213 @@
+"""Web pages: forms published as HTML tables (.html, .htm, a browser's .mhtml).
+
+The page is decoded (its byte-order mark, the charset its headers or ``<meta>`` declare if
+the bytes bear it out, else UTF-8, else GB18030, which reads GB2312 and GBK), parsed by
+lxml's HTML parser, and walked in document order:
+
+- a table holding no other table is a grid: ``rowspan``/``colspan`` become merged cells
+  (``grid_from_spans``), a cell's ``<br>``/``<p>``/``<div>`` are its line breaks;
+- a table holding tables is page layout: its cells are walked like the page;
+- everything else is text, a line per block element (a title, 填报日期, notes);
+- a table of one row or one column is text too (a boxed title is no grid).
+
+Several forms on one page are several tables, and normalize makes a form of each.
+Provenance is the table (counted in document order) and the row and column in it.
+"""
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+import regex as re
+
+from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of, text_block
+from .limits import LIMITS, check_grid, refuse
+
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".mhtml", ".mht"}
+SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "button", "iframe", "object"}
+BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section",
+         "article", "header", "footer", "center", "blockquote", "pre", "hr", "dl", "dt", "dd", "form",
+         "caption", "title", "body", "td", "th"}
+CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """The first bytes of a web page or of a browser's single-file archive (MHTML)."""
+    h = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if h.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
+        return True
+    if h.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<table", b"<body")):
+        return True
+    return is_mhtml(head)
+
+
+def is_mhtml(head: bytes) -> bool:
+    h = head[:4096].lower()
+    return b"mime-version:" in h and b"multipart/related" in h
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Bytes of a page → (text, the encoding used).  A declared charset is used only when
+    the bytes decode under it; GB2312 and GBK are read as GB18030, their superset."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    names = []
+    m = CHARSET.search(data[:8192])
+    for name in (declared, m.group(1).decode("ascii", "ignore") if m else None, "utf-8", "gb18030"):
+        if name:
+            name = name.lower()
+            names.append("gb18030" if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn") else name)
+    for name in dict.fromkeys(names):
+        try:
+            return data.decode(name), name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
+    """The page inside a browser's MHTML archive: its first text/html part, decoded from
+    quoted-printable or base64, and the charset its part header names."""
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True)
+            if body:
+                return body, part.get_content_charset()
+    raise UnreadableError("a web archive (MHTML) with no HTML page in it")
+
+
+def _lines(el) -> list[str]:
+    """The text of an element as lines: a break at every <br> and block element, spaces
+    (and &nbsp;) collapsed within a line."""
+    out: list[str] = []
+    cur: list[str] = []
+
+    def brk():
+        line = " ".join("".join(cur).replace("\xa0", " ").split())
+        if line:
+            out.append(line)
+        cur.clear()
+
+    def walk(node):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag.lower() in SKIP:
+            return
+        block = tag.lower() in BLOCK
+        if block:
+            brk()
+        if node.text and tag:
+            cur.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                cur.append(child.tail)
+        if block:
+            brk()
+    walk(el)
+    brk()
+    return out
+
+
+def _rows(table) -> list:
+    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+
+
+def _span(value, limit: int) -> int:
+    try:
+        n = int(str(value).strip() or 1)
+    except ValueError:
+        return 1
+    return limit if n == 0 else max(1, min(n, limit))        # rowspan=0: to the end of the table
+
+
+def _grid(table) -> Block:
+    rows = _rows(table)
+    spans, taken = [], set()
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr.xpath("./td | ./th"):
+            while (r, c) in taken:
+                c += 1
+            rs = _span(td.get("rowspan", 1), len(rows) - r)
+            cs = _span(td.get("colspan", 1), LIMITS.max_cols)
+            check_grid(r + rs, c + cs, "an HTML table")
+            spans.append((r, c, rs, cs, "\n".join(_lines(td)), {}))
+            taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
+            c += cs
+    return grid_from_spans(spans)
+
+
+def _blocks(root) -> list[Block]:
+    """Tables and the text between them, in document order."""
+    blocks: list[Block] = []
+    pending: list[str] = []
+    cur: list[str] = []
+
+    def brk():
+        line = " ".join("".join(cur).replace("\xa0", " ").split())
+        if line:
+            pending.append(line)
+        cur.clear()
+
+    def flush():
+        brk()
+        if pending:
+            blocks.append(text_block(list(pending)))
+            pending.clear()
+
+    def walk(node):
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag in SKIP or not tag:
+            return
+        if tag == "table" and not node.xpath(".//table"):
+            grid = _grid(node)
+            if len(grid.rows) >= 2 and grid.rows and len(grid.rows[0]) >= 2:
+                flush()
+                blocks.append(grid)
+                return
+        block = tag in BLOCK
+        if block:
+            brk()
+        if node.text:
+            cur.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                cur.append(child.tail)
+        if block:
+            brk()
+    walk(root)
+    flush()
+    return blocks
+
+
+def read_html(path: str | Path) -> Document:
+    import lxml.html
+    path = Path(path)
+    if path.stat().st_size > LIMITS.max_unzipped_mb << 20:
+        raise refuse(f"it is {path.stat().st_size >> 20} MB", f"{LIMITS.max_unzipped_mb} MB")
+    data = path.read_bytes()
+    declared = None
+    if is_mhtml(data[:4096]):
+        data, declared = _mhtml_html(data)            # the page without its pictures
+    if len(data) > LIMITS.max_text_mb << 20:
+        raise refuse(f"its page is {len(data) >> 20} MB of HTML", f"{LIMITS.max_text_mb} MB")
+    text, encoding = decode(data, declared)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)          # lxml takes no encoding declaration in a str
+    if not text.strip():
+        raise UnreadableError("an empty web page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as e:
+        raise UnreadableError("a web page that cannot be parsed as HTML", detail=detail_of(e))
+    doc = Document(path=str(path), format="html", sha256=sha256_of(path))
+    doc.blocks = _blocks(root)
+    if "\ufffd" in text:
+        doc.warnings.append(f"some bytes of the page are not {encoding}: shown as �")
+    if not any(b.rows for b in doc.blocks):
+        raise UnreadableError("the web page has no text")
+    return doc
