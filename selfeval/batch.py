@@ -121,12 +121,16 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
               progress: Callable[[dict], None] | None = None,
               limits: FileLimits = FileLimits(),
               found: list[tuple[Path, str | None]] | None = None,
-              ocr_threads: int | None = None) -> list[dict]:
+              ocr_threads: int | None = None, engine: str = "local", scheduler: str | None = None,
+              dataset: Path | None = None) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
     saying why), in walk order.  Every file is read in a worker process under ``limits``.
     ``found``: the walk a caller already made (``entries``, to size its progress bar or pass
     over its --out), used instead of walking ``paths`` again.  ``ocr_threads``: onnxruntime
-    threads per worker, by default the cores shared out among the ``jobs`` workers."""
+    threads per worker, by default the cores shared out among the ``jobs`` workers.
+    ``engine``: ``local`` (this machine's process pool) or ``dask`` (``selfeval.cluster``: a
+    LocalCluster of ``jobs`` workers, or the cluster at ``scheduler``; with ``dataset`` the
+    workers write the rows of files it does not hold yet there as Parquet, by year)."""
     found = entries(paths) if found is None else found
     files = [p for p, _ in found]
     jobs = jobs or os.cpu_count() or 1
@@ -166,7 +170,13 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     _preload()
     order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
     threads = ocr_threads or ocr.default_threads(jobs)
-    run_limited([(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order], _work, jobs, limits, done)
+    tasks = [(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order]
+    if engine == "dask":
+        from .cluster import dataset_shas, run_dask
+        run_dask([(i, t, _size(files[i])) for i, t in tasks], jobs, limits, done, scheduler, dataset,
+                 dataset_shas(dataset))
+    else:
+        run_limited(tasks, _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
 
 

@@ -97,6 +97,31 @@ def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
     return EXIT_FINDINGS if any(_at_least(fd, fail_on) for r in results for fd in r["findings"]) else 0
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def _engine_opt():
+    return typer.Option(Engine.local, "--engine",
+                        help="local: this machine's process pool; dask: a Dask cluster (a LocalCluster of "
+                             "--jobs workers unless --scheduler names one), workers writing the Parquet dataset")
+
+
+def _scheduler_opt():
+    return typer.Option(None, "--scheduler", metavar="ADDRESS",
+                        help="with --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a LocalCluster")
+
+
+def _engine(engine: Engine, scheduler: str | None, dataset) -> dict:
+    if engine != Engine.dask:
+        if scheduler:
+            err.print("[red]refused:[/] --scheduler needs --engine dask")
+            raise typer.Exit(EXIT_USAGE)
+        return {}
+    return {"engine": "dask", "scheduler": scheduler, "dataset": dataset}
+
+
 def _timeout_opt():
     return typer.Option(300.0, "--file-timeout", help="seconds one file may take before it is stopped (UNREADABLE)")
 
@@ -210,6 +235,7 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           min_severity: Level = typer.Option(Level.info, "--min-severity", help="report findings from this severity up"),
           ignore: List[str] = typer.Option([], "--ignore", help="a finding code not to report (repeatable)", metavar="CODE"),
           file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
+          engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
           quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
@@ -218,14 +244,16 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
         with exclusive(out / LOCK):
             results = _audit(paths, out, jobs, no_cache, rules, password, html, xlsx,
                              _limits(file_timeout, file_memory),
-                             {"quiet": quiet, "verbose": verbose, "pictures": pictures}, (min_severity, ignore))
+                             {"quiet": quiet, "verbose": verbose, "pictures": pictures,
+                              "engine": _engine(engine, scheduler, out / "dataset")}, (min_severity, ignore))
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(_exit_code(results, fail_on))
 
 
-def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, quiet: bool) -> list[dict]:
+def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, quiet: bool,
+           engine: dict | None = None) -> list[dict]:
     """run_batch over the walked files with a progress bar on stderr (forms, findings and
     unreadable files counted as they come)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -245,14 +273,14 @@ def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, q
             prog.update(task, advance=1, **counts)
 
         return run_batch(paths, jobs=jobs or None, cache_dir=cache_dir, rule_dirs=[str(r) for r in rules],
-                         password=password, progress=tick, limits=limits, found=files)
+                         password=password, progress=tick, limits=limits, found=files, **(engine or {}))
 
 
 def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts, selection) -> list[dict]:
     from .batch import entries
     from .reports import write_core
     results = _batch(paths, entries(paths, exclude=[out]), "auditing", None if no_cache else out / "cache",
-                     jobs, rules, password, limits, opts.get("quiet", False))
+                     jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"))
     results = _reported(results, *selection)
     s = write_core(results, out)
     pics = {}
@@ -286,8 +314,10 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
             file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
+            engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
             quiet: bool = _quiet_opt()):
-    """Load forms, budget lines, indicators and findings into DuckDB (and a Parquet mirror)."""
+    """Load forms, budget lines, indicators and findings into DuckDB (and a Parquet mirror;
+    with --engine dask the workers write the Parquet dataset themselves, file by file)."""
     from .archive import write_duckdb, write_parquet
     from .batch import entries
     from .files import Busy, exclusive
@@ -296,10 +326,11 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
             files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal")) if p is not None])
+            dataset = (parquet or db.with_name(db.stem + ".dataset")) if engine == Engine.dask else None
             results = _batch(paths, files, "archiving", cache, jobs, rules, password,
-                             _limits(file_timeout, file_memory), quiet)
+                             _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset))
             counts = write_duckdb(results, db)
-            if parquet is not None:
+            if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)
     except Busy as e:
         err.print(f"[red]refused:[/] {e}")
@@ -314,7 +345,9 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     if f["duplicates"] or f["missing_year"]:
         c.print(f"  flagged: {f['duplicates']} forms filed twice (forms.duplicate_of), "
                 f"{f['missing_year']} without a year read (forms.missing)")
-    if parquet is not None:
+    if engine == Engine.dask:
+        c.print(f"  Parquet dataset written by the Dask workers in {dataset}/ (by year)")
+    elif parquet is not None:
         c.print(f"  Parquet mirror of the whole archive in {parquet}/ (by year)")
     _name_unreadable(results)
     raise typer.Exit(_exit_code(results))

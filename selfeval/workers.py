@@ -135,18 +135,27 @@ class _Worker:
         self.conn.close()
 
 
-def run_limited(tasks: Iterable[tuple[Any, Any]], work: Callable[[Any], Any], jobs: int,
-                limits: FileLimits, on_done: Callable[[Any, str, Any], None]) -> None:
-    """Run ``work(task)`` for every (key, task) in worker processes; call
-    ``on_done(key, status, value)`` as each ends, with status one of ok (value is the
-    result), timeout, memory, died (value says how) or error (an exception escaped)."""
-    queue = deque(tasks)
-    if not queue:
-        return
-    ctx = mp.get_context("fork")
-    workers = [_Worker(ctx, work, limits) for _ in range(max(1, min(jobs, len(queue))))]
-    retried: set = set()
-    try:
+class LimitedPool:
+    """Worker processes kept for more than one run of tasks (a Dask worker reads run after
+    run with the same readers, models loaded once); ``run_limited`` for one run."""
+
+    def __init__(self, work: Callable[[Any], Any], jobs: int, limits: FileLimits):
+        self.ctx = mp.get_context("fork")
+        self.work, self.jobs, self.limits = work, max(1, jobs), limits
+        self.workers: list[_Worker] = []
+
+    def run(self, tasks: Iterable[tuple[Any, Any]], on_done: Callable[[Any, str, Any], None]) -> None:
+        """``work(task)`` for every (key, task); ``on_done(key, status, value)`` as each ends,
+        with status one of ok (value is the result), timeout, memory, died (value says how)
+        or error (an exception escaped)."""
+        queue = deque(tasks)
+        if not queue:
+            return
+        limits, work, ctx = self.limits, self.work, self.ctx
+        while len(self.workers) < min(self.jobs, len(queue)):
+            self.workers.append(_Worker(ctx, work, limits))
+        workers = self.workers
+        retried: set = set()
         while queue or any(w.key is not None for w in workers):
             for w in sorted(workers, key=lambda w: w.files > 0):     # fresh workers first: a
                 if w.key is None and queue:                           # retried file goes to one
@@ -172,14 +181,27 @@ def run_limited(tasks: Iterable[tuple[Any, Any]], work: Callable[[Any], Any], jo
                     queue.appendleft((key, task))     # once more, in a fresh worker
                     continue
                 on_done(key, status, value)
-    finally:
-        for w in workers:
+
+    def close(self) -> None:
+        for w in self.workers:
             try:
                 if w.proc.is_alive() and w.key is None:
                     w.conn.send(None)
             except OSError:
                 pass
             w.stop()
+        self.workers = []
+
+
+def run_limited(tasks: Iterable[tuple[Any, Any]], work: Callable[[Any], Any], jobs: int,
+                limits: FileLimits, on_done: Callable[[Any, str, Any], None]) -> None:
+    """Run ``work(task)`` for every (key, task) in worker processes; call
+    ``on_done(key, status, value)`` as each ends (see ``LimitedPool.run``)."""
+    pool = LimitedPool(work, jobs, limits)
+    try:
+        pool.run(tasks, on_done)
+    finally:
+        pool.close()
 
 
 def _look(w: _Worker, limits: FileLimits) -> tuple[str | None, Any]:

@@ -118,6 +118,6 @@ def test_audit_and_archive_read_web_pages(tmp_path):
     db = tmp_path / "a.duckdb"
     proc = selfeval("archive", PAGES, "--db", db, "--parquet", tmp_path / "pq", "--jobs", "2", "-q")
     assert proc.returncode == 0, proc.stderr
-    con = duckdb.connect(str(db), read_only=True)
-    n = con.execute("select count(*) from forms").fetchone()[0]
+    with duckdb.connect(str(db), read_only=True) as con:
+        n = con.execute("select count(*) from forms").fetchone()[0]
     assert n == sum(len(t["forms"]) for t in TRUTH.values())

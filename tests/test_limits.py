@@ -94,7 +94,7 @@ def test_a_hanging_a_dying_and_a_greedy_file_are_stopped_and_the_batch_goes_on(t
     assert reasons["hang.txt"].startswith("took longer than 4 s")
     assert reasons["greedy.txt"].startswith("needed more than 1024 MB")
     assert "died (signal 9) twice" in reasons["die.txt"]
-    assert set(reasons) == {"hang.txt", "die.txt", "greedy.txt"}
+    assert set(reasons) == {"hang.txt", "die.txt", "greedy.txt"}, reasons
     assert findings_of(tmp_path / "out", "good.txt") == good_alone
     # outcomes of this run's limits are not remembered: the next run tries them again
     assert not any(p.name.startswith(tuple(reasons)) for p in (tmp_path / "out" / "cache").iterdir())
