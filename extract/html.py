@@ -80,36 +80,46 @@ def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
     raise UnreadableError("a web archive (MHTML) with no HTML page in it")
 
 
-def _lines(el) -> list[str]:
-    """The text of an element as lines: a break at every <br> and block element, spaces
+class _Text:
+    """Text gathered in document order: a break at every <br> and block element, spaces
     (and &nbsp;) collapsed within a line."""
-    out: list[str] = []
-    cur: list[str] = []
 
-    def brk():
-        line = " ".join("".join(cur).replace("\xa0", " ").split())
+    def __init__(self):
+        self.lines: list[str] = []
+        self.cur: list[str] = []
+
+    def brk(self) -> None:
+        line = " ".join("".join(self.cur).replace("\xa0", " ").split())
         if line:
-            out.append(line)
-        cur.clear()
+            self.lines.append(line)
+        self.cur.clear()
 
-    def walk(node):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in SKIP:
+    def walk(self, node, table=None) -> None:
+        """``table(node)``: a table the caller takes (True), else it is walked as text."""
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if not tag or tag in SKIP:
             return
-        block = tag.lower() in BLOCK
+        if tag == "table" and table is not None and table(node):
+            return
+        block = tag in BLOCK
         if block:
-            brk()
-        if node.text and tag:
-            cur.append(node.text)
+            self.brk()
+        if node.text:
+            self.cur.append(node.text)
         for child in node:
-            walk(child)
+            self.walk(child, table)
             if child.tail:
-                cur.append(child.tail)
+                self.cur.append(child.tail)
         if block:
-            brk()
-    walk(el)
-    brk()
-    return out
+            self.brk()
+
+
+def _lines(el) -> list[str]:
+    """A cell's text as lines."""
+    text = _Text()
+    text.walk(el)
+    text.brk()
+    return text.lines
 
 
 def _rows(table) -> list:
@@ -144,43 +154,24 @@ def _grid(table) -> Block:
 def _blocks(root) -> list[Block]:
     """Tables and the text between them, in document order."""
     blocks: list[Block] = []
-    pending: list[str] = []
-    cur: list[str] = []
-
-    def brk():
-        line = " ".join("".join(cur).replace("\xa0", " ").split())
-        if line:
-            pending.append(line)
-        cur.clear()
+    text = _Text()
 
     def flush():
-        brk()
-        if pending:
-            blocks.append(text_block(list(pending)))
-            pending.clear()
+        text.brk()
+        if text.lines:
+            blocks.append(text_block(list(text.lines)))
+            text.lines.clear()
 
-    def walk(node):
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if tag in SKIP or not tag:
-            return
-        if tag == "table" and not node.xpath(".//table"):
-            grid = _grid(node)
-            if len(grid.rows) >= 2 and grid.rows and len(grid.rows[0]) >= 2:
-                flush()
-                blocks.append(grid)
-                return
-        block = tag in BLOCK
-        if block:
-            brk()
-        if node.text:
-            cur.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                cur.append(child.tail)
-        if block:
-            brk()
-    walk(root)
+    def table(node) -> bool:
+        if node.xpath(".//table"):
+            return False                    # page layout: walked like the page
+        grid = _grid(node)
+        if len(grid.rows) < 2 or len(grid.rows[0]) < 2:
+            return False                    # a boxed title is no grid
+        flush()
+        blocks.append(grid)
+        return True
+    text.walk(root, table)
     flush()
     return blocks
 
