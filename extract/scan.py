@@ -26,7 +26,7 @@ import regex as re
 
 from . import ocr, photo
 from .grid import Document, UnreadableError, detail_of, sha256_of
-from .limits import LIMITS, refuse
+from .limits import LIMITS
 from .layout import assemble, page_items
 
 DPI = 200

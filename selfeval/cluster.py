@@ -15,7 +15,6 @@ import multiprocessing as mp
 from pathlib import Path
 from typing import Any, Callable
 
-from .tables import TABLES
 
 CHUNK_FILES = 16            # small files sent together, up to this many
 CHUNK_BYTES = 4 << 20       # or this many bytes; a larger file goes alone
