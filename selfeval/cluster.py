@@ -138,7 +138,7 @@ def run_dask(tasks: list[tuple[Any, Any, int]], jobs: int, limits, on_done: Call
         try:
             with Client(scheduler or cluster) as client:
                 futures = {client.submit(_read_chunk, run, limits, str(dataset) if dataset else None,
-                                         frozenset(skip), key=f"selfeval-{n}-{_run_key(run)}",
+                                         _held(run, skip), key=f"selfeval-{n}-{_run_key(run)}",
                                          priority=len(runs) - n, retries=1, pure=False): run
                            for n, run in enumerate(runs)}
                 for fut in as_completed(futures):
@@ -152,6 +152,23 @@ def run_dask(tasks: list[tuple[Any, Any, int]], jobs: int, limits, on_done: Call
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+def _held(run: list[tuple[Any, Any]], held: set[str]) -> frozenset:
+    """The sha256s of a run's files that the dataset already holds: only these travel with
+    the task (not the dataset's whole list, which grows with the archive)."""
+    if not held:
+        return frozenset()
+    from extract.grid import sha256_of
+    out = set()
+    for _, task in run:
+        try:
+            sha = sha256_of(task[0])
+        except OSError:
+            continue
+        if sha in held:
+            out.add(sha)
+    return frozenset(out)
 
 
 def _run_key(run: list[tuple[Any, Any]]) -> str:
