@@ -11,7 +11,7 @@ TEXT_EXT = {".txt", ".text", ".csv", ""}
 
 def sniff(path: Path) -> str:
     with open(path, "rb") as f:
-        head = f.read(8)
+        head = f.read(4096)         # a web page is told by its first few kilobytes
     ext = path.suffix.lower()
     if not head:
         raise UnreadableError("empty file (0 bytes)")
@@ -35,9 +35,7 @@ def sniff(path: Path) -> str:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
         return "image"
     from .html import HTML_EXT, looks_like_html
-    with open(path, "rb") as f:
-        page_head = f.read(4096)
-    if looks_like_html(page_head):
+    if looks_like_html(head):
         return "html"
     if ext in HTML_EXT:
         raise UnreadableError(f"named {ext} but its content is not a web page")

@@ -161,9 +161,7 @@ def typeset(text: str) -> str:
 
 
 def _touches_han(text: str, m) -> bool:
-    before = text[m.start() - 1] if m.start() else ""
-    after = text[m.end()] if m.end() < len(text) else ""
-    return bool(re.match(r"\p{Han}", before + " ")) or bool(re.match(r"\p{Han}", after + " "))
+    return bool(re.match(r"\p{Han}", text[max(0, m.start() - 1):m.start()]) or re.match(r"\p{Han}", text[m.end():]))
 
 
 @timed("recognise")

@@ -167,9 +167,10 @@ def warp(gray: np.ndarray, mat: list) -> np.ndarray:
     return cv2.warpPerspective(gray, np.float32(mat), (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
 
 
-def seal_rings(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> list[tuple[float, float, float, float]]:
+def seal_rings(gray: np.ndarray, s: PhotoSettings = SETTINGS, ink: float | None = None) -> list[tuple[float, float, float, float]]:
     """Seals on a grey page: [(x, y, radius, the seal ink's grey level)], found as circles
-    whose ring is mid-grey ink most of the way round (print is black, paper white)."""
+    whose ring is mid-grey ink most of the way round (print is black, paper white;
+    ``ink``: the print's grey level, worked out here when not given)."""
     import cv2
     h, w = gray.shape
     k = min(1.0, s.seal_side / w)
@@ -180,7 +181,7 @@ def seal_rings(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> list[tuple[floa
                              param1=100, param2=40, minRadius=rmin, maxRadius=rmax)
     if found is None:
         return []
-    ink = _print_level(gray)
+    ink = _print_level(gray) if ink is None else ink
     rings = []
     for cx, cy, r in found[0][:10]:
         cx, cy, r = cx / k, cy / k, r / k
@@ -218,11 +219,11 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
     """A grey page with each seal's ink turned to paper inside its ring, print and the
     table's ruling lines kept: (page, how many seals)."""
     import cv2
-    rings = seal_rings(gray, s)
+    ink = _print_level(gray)
+    rings = seal_rings(gray, s, ink)
     if not rings:
         return gray, 0
     out = gray.copy()
-    ink = _print_level(gray)
     h, w = gray.shape
     for cx, cy, r, level in rings:
         R = r * 1.08

@@ -336,16 +336,14 @@ def _variants(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> list[n
     paper's stains fall to white, the ink to black).  Within ``cell``, the margin stops
     short of its ruling (a line at the crop's edge is read as a '1' or a '9')."""
     import cv2
-    x0, y0, x1, y1 = (int(v) for v in box)
-    pad = 8
+    box = tuple(int(v) for v in box)
+    c = _padded(gray, box, pad=8)
     if cell is not None:
         m = int(LINE) + 2
-        pad_box = (max(x0 - pad, int(cell[0]) + m), max(y0 - pad, int(cell[1]) + m),
-                   min(x1 + pad, int(cell[2]) - m), min(y1 + pad, int(cell[3]) - m))
-        c = gray[pad_box[1]:pad_box[3] + 1, pad_box[0]:pad_box[2] + 1] if pad_box[2] > pad_box[0] and pad_box[3] > pad_box[1] \
-            else _padded(gray, (x0, y0, x1, y1), pad=pad)
-    else:
-        c = _padded(gray, (x0, y0, x1, y1), pad=pad)
+        x0, y0 = max(box[0] - 8, int(cell[0]) + m), max(box[1] - 8, int(cell[1]) + m)
+        x1, y1 = min(box[2] + 8, int(cell[2]) - m), min(box[3] + 8, int(cell[3]) - m)
+        if x1 > x0 and y1 > y0:
+            c = gray[y0:y1 + 1, x0:x1 + 1]
     k = ocr.SETTINGS.recheck_scale
     big = cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
     _, bw = cv2.threshold(c, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)

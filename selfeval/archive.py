@@ -127,10 +127,10 @@ def write_parquet(db: Path, folder: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
         for name in TABLES:
-            con.execute(f"COPY {name} TO {_literal(tmp / name)} (FORMAT PARQUET, PARTITION_BY (year), "
+            con.execute(f"COPY {name} TO {sql_literal(tmp / name)} (FORMAT PARQUET, PARTITION_BY (year), "
                         f"OVERWRITE_OR_IGNORE)")
             if not any((tmp / name).rglob("*.parquet")):     # an empty table: its columns still written
-                con.execute(f"COPY (SELECT * FROM {name}) TO {_literal(tmp / name / 'empty.parquet')} (FORMAT PARQUET)")
+                con.execute(f"COPY (SELECT * FROM {name}) TO {sql_literal(tmp / name / 'empty.parquet')} (FORMAT PARQUET)")
     finally:
         con.close()
     old = folder.with_name(f".{folder.name}.old")
@@ -141,7 +141,7 @@ def write_parquet(db: Path, folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _literal(path) -> str:
+def sql_literal(path) -> str:
     """A path as an SQL string literal (a quote in a folder's name is doubled, not obeyed)."""
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -162,6 +162,6 @@ def load_archive(path) -> dict:
     for name in TABLES:
         if not any((path / name).rglob("*.parquet")):
             raise FileNotFoundError(f"{path / name}: no Parquet files (not an archive written by selfeval)")
-        out[name] = con.execute(f"SELECT * FROM read_parquet({_literal(f'{path / name}/**/*.parquet')}, "
+        out[name] = con.execute(f"SELECT * FROM read_parquet({sql_literal(f'{path / name}/**/*.parquet')}, "
                                 f"hive_partitioning=true, hive_types={{'year': BIGINT}}, union_by_name=true)").df()
     return out

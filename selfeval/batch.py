@@ -136,6 +136,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     jobs = jobs or os.cpu_count() or 1
     fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")
     results: dict[int, dict] = {}
+    shas: dict[int, str | None] = {}          # worked out for the cache, kept for the dataset
     todo: list[int] = []
     for i, (f, why) in enumerate(found):
         if why is not None:
@@ -146,10 +147,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
             results[i] = FileResult(str(f), None, error=problem, findings=[unreadable(str(f), None, problem)]).to_dict()
             continue
         if cache_dir is not None:
-            try:
-                sha = sha256_of(f)
-            except OSError:
-                sha = None
+            shas[i] = sha = _sha(f)
             r = _load(cache_dir / f"{sha}-{fp}.json") if sha else None
             if r is not None:
                 r = _repath(r, text(str(f)))
@@ -173,8 +171,9 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     tasks = [(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order]
     if engine == "dask":
         from .cluster import dataset_shas, run_dask
-        run_dask([(i, t, _size(files[i])) for i, t in tasks], jobs, limits, done, scheduler, dataset,
-                 dataset_shas(dataset))
+        held = dataset_shas(dataset)
+        skip = {i for i in order if held and (shas[i] if i in shas else _sha(files[i])) in held}
+        run_dask([(i, t, _size(files[i])) for i, t in tasks], jobs, limits, done, scheduler, dataset, skip)
     else:
         run_limited(tasks, _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
@@ -190,11 +189,15 @@ def _failed(path: str, status: str, detail, limits: FileLimits) -> dict:
         reason = f"{detail} twice while reading this file; it was stopped so the batch could go on"
     else:
         reason = f"the reader failed on this file ({detail})"
-    try:
-        sha = sha256_of(path)
-    except OSError:
-        sha = None
+    sha = _sha(path)
     return FileResult(path, sha, error=reason, findings=[unreadable(path, sha, reason)], transient=True).to_dict()
+
+
+def _sha(p) -> str | None:
+    try:
+        return sha256_of(p)
+    except OSError:
+        return None
 
 
 def _size(p: Path) -> int:

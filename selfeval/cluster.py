@@ -36,7 +36,8 @@ def chunks(tasks: list[tuple[Any, Any, int]]) -> list[list[tuple[Any, Any]]]:
 
 def _read_chunk(chunk: list[tuple[Any, Any]], limits, dataset: str | None, skip: frozenset) -> list[tuple]:
     """On a Dask worker: read a run of files under the per-file limits (in the worker's
-    kept reader process); write their rows to the dataset; return [(key, status, value)]."""
+    kept reader process); write to the dataset the rows of those whose key is not in
+    ``skip`` (the dataset holds them); return [(key, status, value)]."""
     out: list[tuple] = []
     if mp.current_process().daemon:
         from .batch import _work
@@ -50,7 +51,7 @@ def _read_chunk(chunk: list[tuple[Any, Any]], limits, dataset: str | None, skip:
     else:
         _reader(limits).run(chunk, lambda key, status, value: out.append((key, status, value)))
     if dataset:
-        fresh = [v for _, status, v in out if status == "ok" and v.get("sha256") and v["sha256"] not in skip]
+        fresh = [v for key, status, v in out if status == "ok" and v.get("sha256") and key not in skip]
         if fresh:
             write_rows(fresh, Path(dataset))
     return out
@@ -75,6 +76,7 @@ def write_rows(results: list[dict], dataset: Path) -> None:
     """The results' rows appended to the dataset: one file per table and year, named by the
     files' sha256s (a task run twice writes the same names, not twice the rows)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from .archive import frames, sql_type
@@ -84,13 +86,9 @@ def write_rows(results: list[dict], dataset: Path) -> None:
             continue
         schema = pa.schema([(c, _arrow(sql_type(c))) for c in df.columns])
         data = pa.Table.from_pandas(df.astype(object).where(df.notna(), None), schema=schema, preserve_index=False)
-        for year in sorted({y for y in df["year"]} if "year" in df else {None}, key=lambda y: (y is None, y or 0)):
-            part = data.filter(pa.compute.equal(data["year"], year) if year is not None and year == year
-                               else pa.compute.is_null(data["year"]))
-            if not part.num_rows:
-                continue
-            folder = dataset / table / (f"year={int(year)}" if year is not None and year == year
-                                        else "year=__HIVE_DEFAULT_PARTITION__")
+        for year in pc.unique(data["year"]).to_pylist():
+            part = data.filter(pc.is_null(data["year"]) if year is None else pc.equal(data["year"], year))
+            folder = dataset / table / f"year={'__HIVE_DEFAULT_PARTITION__' if year is None else year}"
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".{name}.parquet.tmp"
             pq.write_table(part.drop(["year"]), tmp)
@@ -107,13 +105,15 @@ def dataset_shas(dataset: Path | None) -> set[str]:
     if dataset is None or not any(Path(dataset).rglob("*.parquet")):
         return set()
     import duckdb
+
+    from .archive import sql_literal
     con = duckdb.connect()
     try:
         out = set()
         for table in ("forms", "findings"):
             if any((Path(dataset) / table).rglob("*.parquet")):
-                glob = str(Path(dataset) / table / "**" / "*.parquet").replace("'", "''")
-                out |= {r[0] for r in con.execute(f"SELECT DISTINCT sha256 FROM read_parquet('{glob}', "
+                glob = sql_literal(Path(dataset) / table / "**" / "*.parquet")
+                out |= {r[0] for r in con.execute(f"SELECT DISTINCT sha256 FROM read_parquet({glob}, "
                                                   "hive_partitioning=true)").fetchall() if r[0]}
         return out
     finally:
@@ -121,10 +121,11 @@ def dataset_shas(dataset: Path | None) -> set[str]:
 
 
 def run_dask(tasks: list[tuple[Any, Any, int]], jobs: int, limits, on_done: Callable[[Any, str, Any], None],
-             scheduler: str | None = None, dataset: Path | None = None, skip: set[str] = frozenset()) -> None:
+             scheduler: str | None = None, dataset: Path | None = None, skip: set = frozenset()) -> None:
     """``run_limited``'s contract on a Dask cluster: ``on_done(key, status, value)`` for each
     (key, task, size).  ``scheduler``: an address (tcp://host:8786) to join, else a
-    LocalCluster of ``jobs`` single-threaded worker processes is started and stopped."""
+    LocalCluster of ``jobs`` single-threaded worker processes is started and stopped.
+    ``skip``: the keys of files whose rows the dataset already holds (read, not written)."""
     import dask
     from distributed import Client, LocalCluster, as_completed
     if not tasks:
@@ -138,7 +139,7 @@ def run_dask(tasks: list[tuple[Any, Any, int]], jobs: int, limits, on_done: Call
         try:
             with Client(scheduler or cluster) as client:
                 futures = {client.submit(_read_chunk, run, limits, str(dataset) if dataset else None,
-                                         _held(run, skip), key=f"selfeval-{n}-{_run_key(run)}",
+                                         frozenset(k for k, _ in run if k in skip), key=f"selfeval-{n}-{_run_key(run)}",
                                          priority=len(runs) - n, retries=1, pure=False): run
                            for n, run in enumerate(runs)}
                 for fut in as_completed(futures):
@@ -152,23 +153,6 @@ def run_dask(tasks: list[tuple[Any, Any, int]], jobs: int, limits, on_done: Call
         finally:
             if cluster is not None:
                 cluster.close()
-
-
-def _held(run: list[tuple[Any, Any]], held: set[str]) -> frozenset:
-    """The sha256s of a run's files that the dataset already holds: only these travel with
-    the task (not the dataset's whole list, which grows with the archive)."""
-    if not held:
-        return frozenset()
-    from extract.grid import sha256_of
-    out = set()
-    for _, task in run:
-        try:
-            sha = sha256_of(task[0])
-        except OSError:
-            continue
-        if sha in held:
-            out.add(sha)
-    return frozenset(out)
 
 
 def _run_key(run: list[tuple[Any, Any]]) -> str:
