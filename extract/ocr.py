@@ -24,11 +24,19 @@ import regex as re
 @dataclass(frozen=True)
 class OCRSettings:
     det_side: int = 1600           # longest side of the copy that text detection runs on
-    rec_batch: int = 1             # crops per recognition call: measured, one at a time is the
-    #                                fastest here (3 pages, 1 thread: 8.8 s; 6 per batch: 15.0 s,
-    #                                padding to the widest) and never reads differently
-    rec_width: int = 320           # narrowest recognition input, the model's training width
-    #                                (160 was faster and lost '≥', '（' and recall: 97.6% -> 96.5%)
+    #                                (1280: 99.61% and two zeros lost on the scans; 1024: 99.17%
+    #                                and a false accusation)
+    rec_width: int = 320           # narrowest recognition input, the model's training width:
+    #                                measured narrower (a crop's own width + 0/48/96, at least
+    #                                48/96/160), short figures lose their '.' and '≥' (99.67% ->
+    #                                98.6-98.9%, 2-5 figures wrong unflagged); a lower input
+    #                                height (40, 36) or an int8 model likewise (99.1%, 93.4%)
+    strip_width: int = 1600        # widest input that one printed line's boxes are read in
+    strip_gap: int = 24            # input pixels between two boxes of a line (3 time steps;
+    #                                40 and 64 measured no better)
+    strip_conf: float = 0.9        # a box read below this beside its neighbours is read alone
+    line_overlap: float = 0.6      # boxes overlapping this much of the lower one's height...
+    line_heights: float = 1.35     # ... and no more than this many times taller share a line
     orient_sample: int = 15        # boxes the direction classifier votes with
     tall: float = 1.5              # a box this many times taller than wide is vertical text
     tall_min: float = 24.0         # ... and at least this many pixels tall (two characters)
@@ -42,6 +50,7 @@ class OCRSettings:
 
 SETTINGS = OCRSettings()
 STATS: dict = {}                   # seconds per stage and pages, read by the benchmark
+_OPEN: list = []                   # seconds spent in the stages inside each open stage
 _THREADS: dict = {}                # this process's onnxruntime pool size, set before first use
 
 
@@ -54,7 +63,23 @@ def use_threads(n: int | None) -> None:
 def _engine(threads: int | None):
     from rapidocr_onnxruntime import RapidOCR
     kw = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads else {}
-    return RapidOCR(rec_img_shape=[3, 48, SETTINGS.rec_width], rec_batch_num=SETTINGS.rec_batch, **kw)
+    eng = RapidOCR(rec_img_shape=[3, 48, SETTINGS.rec_width], **kw)
+    for part in (eng.text_det.infer, eng.text_cls.infer, eng.text_rec.session):
+        part.session = _session(part.session._model_path, threads)
+    return eng
+
+
+def _session(model: str, threads: int | None):
+    """onnxruntime's session for one of the wheel's models, with its memory arena: RapidOCR
+    turns the arena off, and every detection then allocates its buffers afresh (measured:
+    a 1088×800 detection 231 ms with the arena, 357–400 ms without)."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        so.intra_op_num_threads, so.inter_op_num_threads = threads, 1
+    return ort.InferenceSession(model, sess_options=so, providers=["CPUExecutionProvider"])
 
 
 def engine():
@@ -67,12 +92,18 @@ def default_threads(jobs: int) -> int:
 
 @contextmanager
 def stage(name: str):
-    """Seconds spent in one stage of reading a scan, added up in STATS."""
+    """Seconds spent in one stage of reading a scan, added up in STATS; a stage inside
+    another (recognition inside the second look) counts for itself only."""
     t0 = time.perf_counter()
+    _OPEN.append(0.0)
     try:
         yield
     finally:
-        STATS[name] = STATS.get(name, 0.0) + time.perf_counter() - t0
+        spent = time.perf_counter() - t0
+        inner = _OPEN.pop()
+        STATS[name] = STATS.get(name, 0.0) + spent - inner
+        if _OPEN:
+            _OPEN[-1] += spent
 
 
 def timed(name: str):
@@ -164,18 +195,133 @@ def _touches_han(text: str, m) -> bool:
     return bool(re.match(r"\p{Han}", text[max(0, m.start() - 1):m.start()]) or re.match(r"\p{Han}", text[m.end():]))
 
 
+def read(crops: list[np.ndarray], s: OCRSettings = SETTINGS) -> list[tuple[str, float]]:
+    """Recognised text and confidence per crop, each crop alone (its time counts to the
+    stage that asks: the second look's readings are the second look's)."""
+    return _guard(_alone, crops, s)
+
+
+def _alone(crops: list[np.ndarray], s: OCRSettings) -> list[tuple[str, float]]:
+    return [_decoded(_run(_rec_input(c, s)), [(0, 10 ** 9)])[0] for c in crops]
+
+
+def _run(x: np.ndarray) -> np.ndarray:
+    """The recogniser's class probabilities per time step of one input (counted in STATS:
+    inputs, and their width in pixels, the measure of its cost)."""
+    STATS["rec inputs"] = STATS.get("rec inputs", 0) + 1
+    STATS["rec pixels"] = STATS.get("rec pixels", 0) + x.shape[-1]
+    return engine().text_rec.session(x)[0][0]
+
+
+def _rec_input(c: np.ndarray, s: OCRSettings) -> np.ndarray:
+    """A crop as the recogniser's input: 48 pixels high, grey to [-1, 1], padded on the
+    right with the model's padding value (0) to the training width (RapidOCR's own
+    preparation: narrower, short figures lose their '.' and '≥')."""
+    import cv2
+    g = c if c.ndim == 2 else cv2.cvtColor(c, cv2.COLOR_BGR2GRAY)
+    h, w = g.shape
+    ratio = 48 * w / max(1, h)
+    width = max(1, int(ratio) if ratio > s.rec_width else int(np.ceil(ratio)))
+    x = np.zeros((1, 3, 48, max(s.rec_width, width)), dtype=np.float32)
+    x[0, :, :, :width] = cv2.resize(g, (width, 48)).astype(np.float32) / 127.5 - 1.0
+    return x
+
+
+def _decoded(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+    """CTC decoding of one input whose pieces lie at ``spans`` (input pixels): each
+    character goes to the piece nearest its time step; a piece's confidence is the mean
+    of its characters' (RapidOCR's measure), 0 when it has none."""
+    chars = engine().text_rec.postprocess_op.character
+    idx, prob = probs.argmax(axis=1), probs.max(axis=1)
+    keep = np.ones(len(idx), dtype=bool)
+    keep[1:] = idx[1:] != idx[:-1]
+    keep &= idx != 0                                    # 0: the CTC blank
+    step = 8.0                                          # input pixels per time step
+    got: list[tuple[list[str], list[float]]] = [([], []) for _ in spans]
+    for t in np.nonzero(keep)[0]:
+        x = (t + 0.5) * step
+        k = min(range(len(spans)), key=lambda j: max(spans[j][0] - x, x - spans[j][1], 0.0))
+        got[k][0].append(chars[idx[t]])
+        got[k][1].append(float(prob[t]))
+    return [(typeset("".join(t)), float(np.mean(p)) if p else 0.0) for t, p in got]
+
+
+def _lines(boxes: list[np.ndarray], s: OCRSettings) -> list[list[int]]:
+    """Boxes that share one printed line (their heights alike and mostly overlapping),
+    left to right; a tall (vertical) box is a line of its own."""
+    rect = [(b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()) for b in boxes]
+    lines: list[dict] = []
+    for i in sorted(range(len(boxes)), key=lambda i: rect[i][1] + rect[i][3]):
+        y0, y1 = rect[i][1], rect[i][3]
+        h = y1 - y0
+        home = None if _is_tall(boxes[i], s) else next(
+            (ln for ln in lines if not ln["tall"] and min(y1, ln["y1"]) - max(y0, ln["y0"]) >= s.line_overlap * min(h, ln["h"])
+             and max(h, ln["h"]) <= s.line_heights * min(h, ln["h"])), None)
+        if home is None:
+            lines.append({"ids": [i], "y0": y0, "y1": y1, "h": h, "tall": _is_tall(boxes[i], s)})
+        else:
+            home["ids"].append(i)
+            home["y0"], home["y1"], home["h"] = min(home["y0"], y0), max(home["y1"], y1), max(home["h"], h)
+    return [sorted(ln["ids"], key=lambda i: rect[i][0]) for ln in lines]
+
+
+def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSettings):
+    """One printed line's boxes cut from the band they share, scaled alike to the
+    recogniser's height and set side by side with a gap: [(input, [(box, span)])]."""
+    import cv2
+    y0 = int(min(boxes[i][:, 1].min() for i in ids))
+    y1 = int(np.ceil(max(boxes[i][:, 1].max() for i in ids))) + 1
+    k = 48.0 / max(1, y1 - y0)
+    pieces = []
+    for i in ids:
+        x0, x1 = int(boxes[i][:, 0].min()), int(np.ceil(boxes[i][:, 0].max())) + 1
+        cut = gray[max(0, y0):y1, max(0, x0):x1]
+        if cut.size:
+            w = max(1, int(round(cut.shape[1] * k)))
+            pieces.append((i, cv2.resize(cut, (w, 48)).astype(np.float32) / 127.5 - 1.0))
+    out, group, width = [], [], 0
+    for i, p in pieces + [(None, None)]:
+        if group and (i is None or width + p.shape[1] > s.strip_width):
+            x = np.zeros((1, 3, 48, max(s.rec_width, width)), dtype=np.float32)
+            at, spans = 0, []
+            for j, q in group:
+                x[0, :, :, at:at + q.shape[1]] = q
+                spans.append((j, (at, at + q.shape[1])))
+                at += q.shape[1] + s.strip_gap
+            out.append((x, spans))
+            group, width = [], 0
+        if i is not None:
+            group.append((i, p))
+            width += p.shape[1] + s.strip_gap
+    return out
+
+
 @timed("recognise")
-def read(crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Recognised text and confidence per crop."""
-    if not crops:
-        return []
-    out, _ = engine().text_rec([_bgr(c) for c in crops])
-    return [(typeset(t), float(p)) for t, p in out]
+def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTINGS) -> list[tuple[str, float]]:
+    """Text and confidence per detected box.  The boxes of one printed line are read
+    together, cut from the band they share and set side by side: the recogniser's cost
+    grows with its input's width, a short figure read alone is padded to the training
+    width, and beside its neighbours a lone sign reads as itself ('≥', not '=').  A box
+    that reads as nothing or below ``strip_conf`` there is read again alone (a lone '0'
+    beside wide text can vanish), as is a line of one box."""
+    got: dict[int, tuple[str, float]] = {}
+    alone: list[int] = []
+    for ids in _lines(boxes, s):
+        if len(ids) == 1:
+            alone += ids
+            continue
+        for x, spans in _strips(gray, boxes, ids, s):
+            for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
+                got[i] = r
+    alone += [i for i in range(len(boxes)) if i not in alone and (i not in got or not got[i][0].strip() or got[i][1] < s.strip_conf)]
+    for i, r in zip(alone, _alone([crop(gray, boxes[i]) for i in alone], s)):
+        got[i] = r
+    return [got[i] for i in range(len(boxes))]
 
 
 def read_page_text(gray: np.ndarray, boxes: list[np.ndarray]) -> list[dict]:
     """Page words: box extents, text and confidence (empty readings dropped)."""
-    texts = read([crop(gray, b) for b in boxes])
+    texts = read_boxes(gray, boxes)
     words = []
     for b, (text, conf) in zip(boxes, texts):
         if not text.strip() or conf < SETTINGS.text_score:

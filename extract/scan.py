@@ -361,24 +361,33 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
         return words
     def cell_of(w):
         return next((c for c in cells if _inside(w, c)), None)
-    crops = [v for w in todo for v in _variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]), cell_of(w))]
-    again = ocr.read(crops)
-    for n, w in enumerate(todo):
-        readings = [(w["text"].strip(), w["conf"]), *((t.strip(), c) for t, c in again[2 * n:2 * n + 2] if t.strip())]
-        w["text"], w["conf"] = _agreed(readings)
+    variants = [_variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]), cell_of(w)) for w in todo]
+    # the binarised copy first; the larger one only where those two readings differ (were
+    # they the same, the third could not outvote them)
+    first = ocr.read([v[1] for v in variants])
+    readings = [[(w["text"].strip(), w["conf"])] + ([(t.strip(), c)] if t.strip() else []) for w, (t, c) in zip(todo, first)]
+    split = [n for n, r in enumerate(readings) if len(r) < 2 or _key(r[0][0]) != _key(r[1][0])]
+    for n, (t, c) in zip(split, ocr.read([variants[n][0] for n in split])):
+        if t.strip():
+            readings[n].append((t.strip(), c))
+    for w, r in zip(todo, readings):
+        w["text"], w["conf"] = _agreed(r)
     return words
+
+
+def _key(text: str) -> str:
+    return "".join(text.split())
 
 
 def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float]:
     """The readings' vote: the text most of them give (spaces aside), surer when two agree
     (1 − the chance both are wrong), at most ``disagreed_conf`` when none does."""
-    key = lambda t: "".join(t.split())  # noqa: E731
     groups: dict[str, list[float]] = {}
     for t, c in readings:
-        groups.setdefault(key(t), []).append(c)
+        groups.setdefault(_key(t), []).append(c)
     best = max(groups, key=lambda k: (len(groups[k]), max(groups[k])))
     cs = sorted(groups[best], reverse=True)
-    text = next(t for t, _ in readings if key(t) == best)
+    text = next(t for t, _ in readings if _key(t) == best)
     if len(cs) >= 2:
         return text, min(0.999, 1 - (1 - cs[0]) * (1 - cs[1]))
     return text, min(cs[0], ocr.SETTINGS.disagreed_conf)
