@@ -322,7 +322,13 @@ def _cleaned(img: np.ndarray, quarter: int) -> tuple[np.ndarray, dict]:
     return gray, recipe
 
 
-FIGURE = re.compile(r"[≥≤<>＞＜]?\d[\d.,%]*")
+FIGURE = re.compile(r"[≥≤<>＞＜]?\d[\d.,]*%?")
+STRAY = re.compile(r"[\d.,%≥≤<>＞＜()（）\-—]+")      # figures and marks only, no word or unit
+
+
+def _stray(text: str) -> bool:
+    t = "".join(text.split())
+    return bool(STRAY.fullmatch(t)) and not FIGURE.fullmatch(t) and t != "%"
 
 
 def _figure_like(text: str) -> bool:
@@ -351,12 +357,13 @@ def _variants(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> list[n
 
 
 def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()) -> list[dict]:
-    """Figures read unsure (below ``recheck_conf``) or with stray marks ('96.98%6') are
+    """Figures read unsure (below ``recheck_conf``) or with stray marks ('96.98%6', '18-':
+    marks alone that are no figure; '111个' or '（2020年度）' are a figure and its words) are
     read twice more.  Readings that agree make the figure surer; readings that all differ
     leave it doubtful (its confidence below any check's threshold), never silently picked."""
     s = ocr.SETTINGS
     todo = [w for w in words if _figure_like(w["text"])
-            and (w["conf"] < s.recheck_conf or not FIGURE.fullmatch("".join(w["text"].split())))]
+            and (w["conf"] < s.recheck_conf or _stray(w["text"]))]
     if not todo:
         return words
     def cell_of(w):
