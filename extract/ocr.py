@@ -4,7 +4,10 @@ inside the ``rapidocr-onnxruntime`` wheel; nothing is downloaded):
 * ``detect``: text-line boxes, on a copy of the page no larger than ``det_side``;
 * ``orientation``: the page's quarter turn from the boxes' shape and the direction
   classifier (0°/180°) on a few of them, so a turned page is read once, not at every turn;
-* ``read``: recognition of line crops (the page's boxes and any second-look crops alike).
+* ``read_boxes``: recognition of the page's boxes, those of one printed line read together
+  in one input (the recogniser's cost is the width it reads, and RapidOCR pads every short
+  crop to the training width), a box that reads badly there read again alone;
+* ``read``: recognition of crops one by one (the second look's).
 
 Every threshold is named in ``OCRSettings``; ``use_threads`` sizes onnxruntime's pools to
 the worker count so that ``--jobs N`` workers do not oversubscribe the cores.
@@ -279,21 +282,26 @@ def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSet
         if cut.size:
             w = max(1, int(round(cut.shape[1] * k)))
             pieces.append((i, cv2.resize(cut, (w, 48)).astype(np.float32) / 127.5 - 1.0))
-    out, group, width = [], [], 0
-    for i, p in pieces + [(None, None)]:
-        if group and (i is None or width + p.shape[1] > s.strip_width):
-            x = np.zeros((1, 3, 48, max(s.rec_width, width)), dtype=np.float32)
-            at, spans = 0, []
-            for j, q in group:
-                x[0, :, :, at:at + q.shape[1]] = q
-                spans.append((j, (at, at + q.shape[1])))
-                at += q.shape[1] + s.strip_gap
-            out.append((x, spans))
-            group, width = [], 0
-        if i is not None:
-            group.append((i, p))
-            width += p.shape[1] + s.strip_gap
-    return out
+    groups, width = [[]], 0
+    for i, p in pieces:
+        if groups[-1] and width + p.shape[1] > s.strip_width:
+            groups.append([])
+            width = 0
+        groups[-1].append((i, p))
+        width += p.shape[1] + s.strip_gap
+    return [_strip(g, s) for g in groups if g]
+
+
+def _strip(group: list, s: OCRSettings):
+    """Pieces set side by side, ``strip_gap`` apart, in one input of at least the training
+    width: (input, [(box, span)])."""
+    x = np.zeros((1, 3, 48, max(s.rec_width, sum(q.shape[1] + s.strip_gap for _, q in group))), dtype=np.float32)
+    at, spans = 0, []
+    for i, q in group:
+        x[0, :, :, at:at + q.shape[1]] = q
+        spans.append((i, (at, at + q.shape[1])))
+        at += q.shape[1] + s.strip_gap
+    return x, spans
 
 
 @timed("recognise")
@@ -305,15 +313,12 @@ def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTI
     that reads as nothing or below ``strip_conf`` there is read again alone (a lone '0'
     beside wide text can vanish), as is a line of one box."""
     got: dict[int, tuple[str, float]] = {}
-    alone: list[int] = []
     for ids in _lines(boxes, s):
-        if len(ids) == 1:
-            alone += ids
-            continue
-        for x, spans in _strips(gray, boxes, ids, s):
-            for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
-                got[i] = r
-    alone += [i for i in range(len(boxes)) if i not in alone and (i not in got or not got[i][0].strip() or got[i][1] < s.strip_conf)]
+        if len(ids) > 1:
+            for x, spans in _strips(gray, boxes, ids, s):
+                for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
+                    got[i] = r
+    alone = [i for i in range(len(boxes)) if i not in got or not got[i][0].strip() or got[i][1] < s.strip_conf]
     for i, r in zip(alone, _alone([crop(gray, boxes[i]) for i in alone], s)):
         got[i] = r
     return [got[i] for i in range(len(boxes))]

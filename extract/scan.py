@@ -290,10 +290,10 @@ def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float] | None:
     if not theirs:
         return None
     span = (box[0], min(box[1], int(theirs[0]["top"])), int(theirs[-1]["x1"]), max(box[3], int(theirs[-1]["bottom"])))
-    known = "".join("".join(w["text"] for w in theirs).split())
+    known = _key("".join(w["text"] for w in theirs))
     readings = []
     for text, conf in ocr.read([_padded(gray, span), *_variants(gray, span)]):
-        text = "".join(text.split())
+        text = _key(text)
         if text.endswith(known) and len(text) > len(known):
             readings.append((text[:-len(known)], conf))
     return _agreed(readings) if readings else None
@@ -327,33 +327,45 @@ STRAY = re.compile(r"[\d.,%≥≤<>＞＜()（）\-—]+")      # figures and ma
 
 
 def _stray(text: str) -> bool:
-    t = "".join(text.split())
+    t = _key(text)
     return bool(STRAY.fullmatch(t)) and not FIGURE.fullmatch(t) and t != "%"
 
 
 def _figure_like(text: str) -> bool:
     """A figure, or a figure with its unit or sign ('≥320人次', '95.45', a lone '%')."""
-    t = "".join(text.split())
+    t = _key(text)
     return (bool(re.search(r"\d", t)) and len(t) <= 12) or t == "%"
 
 
-def _variants(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> list[np.ndarray]:
-    """The same line another two ways: larger, and binarised (a seal's grey and the
-    paper's stains fall to white, the ink to black).  Within ``cell``, the margin stops
+def _recrop(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> np.ndarray:
+    """A line's crop for a second look: a margin around it that, within ``cell``, stops
     short of its ruling (a line at the crop's edge is read as a '1' or a '9')."""
-    import cv2
     box = tuple(int(v) for v in box)
-    c = _padded(gray, box, pad=8)
     if cell is not None:
         m = int(LINE) + 2
         x0, y0 = max(box[0] - 8, int(cell[0]) + m), max(box[1] - 8, int(cell[1]) + m)
         x1, y1 = min(box[2] + 8, int(cell[2]) - m), min(box[3] + 8, int(cell[3]) - m)
         if x1 > x0 and y1 > y0:
-            c = gray[y0:y1 + 1, x0:x1 + 1]
+            return gray[y0:y1 + 1, x0:x1 + 1]
+    return _padded(gray, box, pad=8)
+
+
+def _larger(c: np.ndarray) -> np.ndarray:
+    import cv2
     k = ocr.SETTINGS.recheck_scale
-    big = cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
-    _, bw = cv2.threshold(c, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return [big, bw]
+    return cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+
+
+def _binarised(c: np.ndarray) -> np.ndarray:
+    """Ink to black, paper to white (a seal's grey and the paper's stains fall to white)."""
+    import cv2
+    return cv2.threshold(c, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
+
+
+def _variants(gray: np.ndarray, box: tuple, cell: tuple | None = None) -> list[np.ndarray]:
+    """The same line another two ways: larger, and binarised."""
+    c = _recrop(gray, box, cell)
+    return [_larger(c), _binarised(c)]
 
 
 def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()) -> list[dict]:
@@ -368,13 +380,13 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
         return words
     def cell_of(w):
         return next((c for c in cells if _inside(w, c)), None)
-    variants = [_variants(gray, (w["x0"], w["top"], w["x1"], w["bottom"]), cell_of(w)) for w in todo]
+    crops = [_recrop(gray, (w["x0"], w["top"], w["x1"], w["bottom"]), cell_of(w)) for w in todo]
     # the binarised copy first; the larger one only where those two readings differ (were
     # they the same, the third could not outvote them)
-    first = ocr.read([v[1] for v in variants])
+    first = ocr.read([_binarised(c) for c in crops])
     readings = [[(w["text"].strip(), w["conf"])] + ([(t.strip(), c)] if t.strip() else []) for w, (t, c) in zip(todo, first)]
     split = [n for n, r in enumerate(readings) if len(r) < 2 or _key(r[0][0]) != _key(r[1][0])]
-    for n, (t, c) in zip(split, ocr.read([variants[n][0] for n in split])):
+    for n, (t, c) in zip(split, ocr.read([_larger(crops[n]) for n in split])):
         if t.strip():
             readings[n].append((t.strip(), c))
     for w, r in zip(todo, readings):
@@ -383,6 +395,7 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
 
 
 def _key(text: str) -> str:
+    """A reading with its spaces taken out (readings are compared so)."""
     return "".join(text.split())
 
 
