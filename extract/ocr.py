@@ -147,8 +147,9 @@ def detect(gray: np.ndarray, s: OCRSettings = SETTINGS) -> list[np.ndarray]:
 
 
 def crop(gray: np.ndarray, box: np.ndarray) -> np.ndarray:
-    """A box's line, straightened (RapidOCR's own perspective crop)."""
-    return engine().get_crop_img_list(_bgr(gray), [box.astype(np.float32)])[0]
+    """A box's line, straightened (RapidOCR's own perspective crop), grey like the page (a
+    three-channel copy of the whole page for every crop cost 24 ms a box)."""
+    return engine().get_crop_img_list(gray, [box.astype(np.float32)])[0]
 
 
 def _is_tall(box: np.ndarray, s: OCRSettings) -> bool:
@@ -172,7 +173,7 @@ def orientation(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETT
         return 0
     # RapidOCR's crop turns a tall line a quarter counter-clockwise; the classifier then
     # says whether that made it upright (0) or upside down (180)
-    _, labels, _ = engine().text_cls([crop(gray, b) for b in pool])
+    _, labels, _ = engine().text_cls([_bgr(crop(gray, b)) for b in pool])
     upside_down = sum(1 for lab, p in labels if lab == "180" and p > 0.6) > len(labels) / 2
     if sideways:
         return 3 if upside_down else 1
@@ -217,17 +218,21 @@ def _run(x: np.ndarray) -> np.ndarray:
 
 
 def _rec_input(c: np.ndarray, s: OCRSettings) -> np.ndarray:
-    """A crop as the recogniser's input: 48 pixels high, grey to [-1, 1], padded on the
+    """A grey crop as the recogniser's input: 48 pixels high, to [-1, 1], padded on the
     right with the model's padding value (0) to the training width (RapidOCR's own
     preparation: narrower, short figures lose their '.' and '≥')."""
-    import cv2
-    g = c if c.ndim == 2 else cv2.cvtColor(c, cv2.COLOR_BGR2GRAY)
-    h, w = g.shape
+    h, w = c.shape
     ratio = 48 * w / max(1, h)
     width = max(1, int(ratio) if ratio > s.rec_width else int(np.ceil(ratio)))
     x = np.zeros((1, 3, 48, max(s.rec_width, width)), dtype=np.float32)
-    x[0, :, :, :width] = cv2.resize(g, (width, 48)).astype(np.float32) / 127.5 - 1.0
+    x[0, :, :, :width] = _scaled(c, width)
     return x
+
+
+def _scaled(g: np.ndarray, width: int) -> np.ndarray:
+    """A grey crop resized to ``width`` × 48 and brought to [-1, 1], as the model reads it."""
+    import cv2
+    return cv2.resize(g, (width, 48)).astype(np.float32) / 127.5 - 1.0
 
 
 def _decoded(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
@@ -256,12 +261,12 @@ def _lines(boxes: list[np.ndarray], s: OCRSettings) -> list[list[int]]:
     lines: list[dict] = []
     for i in sorted(range(len(boxes)), key=lambda i: rect[i][1] + rect[i][3]):
         y0, y1 = rect[i][1], rect[i][3]
-        h = y1 - y0
-        home = None if _is_tall(boxes[i], s) else next(
+        h, tall = y1 - y0, _is_tall(boxes[i], s)
+        home = None if tall else next(
             (ln for ln in lines if not ln["tall"] and min(y1, ln["y1"]) - max(y0, ln["y0"]) >= s.line_overlap * min(h, ln["h"])
              and max(h, ln["h"]) <= s.line_heights * min(h, ln["h"])), None)
         if home is None:
-            lines.append({"ids": [i], "y0": y0, "y1": y1, "h": h, "tall": _is_tall(boxes[i], s)})
+            lines.append({"ids": [i], "y0": y0, "y1": y1, "h": h, "tall": tall})
         else:
             home["ids"].append(i)
             home["y0"], home["y1"], home["h"] = min(home["y0"], y0), max(home["y1"], y1), max(home["h"], h)
@@ -271,7 +276,6 @@ def _lines(boxes: list[np.ndarray], s: OCRSettings) -> list[list[int]]:
 def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSettings):
     """One printed line's boxes cut from the band they share, scaled alike to the
     recogniser's height and set side by side with a gap: [(input, [(box, span)])]."""
-    import cv2
     y0 = int(min(boxes[i][:, 1].min() for i in ids))
     y1 = int(np.ceil(max(boxes[i][:, 1].max() for i in ids))) + 1
     k = 48.0 / max(1, y1 - y0)
@@ -280,8 +284,7 @@ def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSet
         x0, x1 = int(boxes[i][:, 0].min()), int(np.ceil(boxes[i][:, 0].max())) + 1
         cut = gray[max(0, y0):y1, max(0, x0):x1]
         if cut.size:
-            w = max(1, int(round(cut.shape[1] * k)))
-            pieces.append((i, cv2.resize(cut, (w, 48)).astype(np.float32) / 127.5 - 1.0))
+            pieces.append((i, _scaled(cut, max(1, int(round(cut.shape[1] * k))))))
     groups, width = [[]], 0
     for i, p in pieces:
         if groups[-1] and width + p.shape[1] > s.strip_width:
