@@ -52,6 +52,7 @@ class OCRSettings:
 
 
 SETTINGS = OCRSettings()
+STEP = 8                           # input pixels per time step of the recogniser
 STATS: dict = {}                   # seconds per stage and pages, read by the benchmark
 _OPEN: list = []                   # seconds spent in the stages inside each open stage
 _THREADS: dict = {}                # this process's onnxruntime pool size, set before first use
@@ -144,6 +145,30 @@ def detect(gray: np.ndarray, s: OCRSettings = SETTINGS) -> list[np.ndarray]:
     if boxes is None or len(boxes) == 0:
         return []
     return [np.asarray(b, dtype=np.float32) / k for b in engine().sorted_boxes(boxes)]
+
+
+@timed("detect")
+def detect_in(gray: np.ndarray, rects: list[tuple[int, int, int, int]], s: OCRSettings = SETTINGS) -> list[np.ndarray]:
+    """Text-line quadrilaterals (page pixels) in parts of the page (x0, y0, x1, y1), each
+    detected at the page's detection scale (RapidOCR would enlarge a small part to 736
+    pixels; here its cost is its area)."""
+    import cv2
+    det = engine().text_det
+    k = min(1.0, s.det_side / max(gray.shape[:2]))
+    out = []
+    for x0, y0, x1, y1 in rects:
+        part = gray[y0:y1, x0:x1]
+        if part.size == 0:
+            continue
+        small = cv2.resize(part, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else part
+        h, w = small.shape
+        size = (max(32, int(round(w / 32)) * 32), max(32, int(round(h / 32)) * 32))
+        x = cv2.resize(small, size).astype(np.float32) / 127.5 - 1.0
+        preds = det.infer(np.ascontiguousarray(np.repeat(x[None, None], 3, axis=1)))[0]
+        boxes, _ = det.postprocess_op(preds, (h, w))
+        boxes = det.filter_tag_det_res(boxes, (h, w))
+        out += [np.asarray(b, dtype=np.float32) / k + np.float32([x0, y0]) for b in boxes]
+    return out
 
 
 def crop(gray: np.ndarray, box: np.ndarray) -> np.ndarray:
@@ -244,10 +269,9 @@ def _decoded(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[tuple[str,
     keep = np.ones(len(idx), dtype=bool)
     keep[1:] = idx[1:] != idx[:-1]
     keep &= idx != 0                                    # 0: the CTC blank
-    step = 8.0                                          # input pixels per time step
     got: list[tuple[list[str], list[float]]] = [([], []) for _ in spans]
     for t in np.nonzero(keep)[0]:
-        x = (t + 0.5) * step
+        x = (t + 0.5) * STEP
         k = min(range(len(spans)), key=lambda j: max(spans[j][0] - x, x - spans[j][1], 0.0))
         got[k][0].append(chars[idx[t]])
         got[k][1].append(float(prob[t]))
@@ -273,9 +297,9 @@ def _lines(boxes: list[np.ndarray], s: OCRSettings) -> list[list[int]]:
     return [sorted(ln["ids"], key=lambda i: rect[i][0]) for ln in lines]
 
 
-def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSettings):
-    """One printed line's boxes cut from the band they share, scaled alike to the
-    recogniser's height and set side by side with a gap: [(input, [(box, span)])]."""
+def _pieces(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int]) -> list[tuple[int, np.ndarray]]:
+    """One printed line's boxes cut from the band they share and scaled alike to the
+    recogniser's height: [(box, piece)]."""
     y0 = int(min(boxes[i][:, 1].min() for i in ids))
     y1 = int(np.ceil(max(boxes[i][:, 1].max() for i in ids))) + 1
     k = 48.0 / max(1, y1 - y0)
@@ -285,6 +309,12 @@ def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSet
         cut = gray[max(0, y0):y1, max(0, x0):x1]
         if cut.size:
             pieces.append((i, _scaled(cut, max(1, int(round(cut.shape[1] * k))))))
+    return pieces
+
+
+def _strips(pieces: list[tuple[int, np.ndarray]], s: OCRSettings):
+    """Pieces set side by side with a gap in inputs no wider than ``strip_width``:
+    [(input, [(box, span)])]."""
     groups, width = [[]], 0
     for i, p in pieces:
         if groups[-1] and width + p.shape[1] > s.strip_width:
@@ -295,15 +325,21 @@ def _strips(gray: np.ndarray, boxes: list[np.ndarray], ids: list[int], s: OCRSet
     return [_strip(g, s) for g in groups if g]
 
 
+def _stepped(width: int) -> int:
+    """``width`` rounded up to whole time steps, so that every piece starts on a step as an
+    input of its own does (a piece's reading changes with its place between steps)."""
+    return -(-width // STEP) * STEP
+
+
 def _strip(group: list, s: OCRSettings):
     """Pieces set side by side, ``strip_gap`` apart, in one input of at least the training
     width: (input, [(box, span)])."""
-    x = np.zeros((1, 3, 48, max(s.rec_width, sum(q.shape[1] + s.strip_gap for _, q in group))), dtype=np.float32)
+    x = np.zeros((1, 3, 48, max(s.rec_width, sum(_stepped(q.shape[1] + s.strip_gap) for _, q in group))), dtype=np.float32)
     at, spans = 0, []
     for i, q in group:
         x[0, :, :, at:at + q.shape[1]] = q
         spans.append((i, (at, at + q.shape[1])))
-        at += q.shape[1] + s.strip_gap
+        at += _stepped(q.shape[1] + s.strip_gap)
     return x, spans
 
 
@@ -316,11 +352,10 @@ def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTI
     that reads as nothing or below ``strip_conf`` there is read again alone (a lone '0'
     beside wide text can vanish), as is a line of one box."""
     got: dict[int, tuple[str, float]] = {}
-    for ids in _lines(boxes, s):
-        if len(ids) > 1:
-            for x, spans in _strips(gray, boxes, ids, s):
-                for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
-                    got[i] = r
+    pieces = [p for ids in _lines(boxes, s) if not _is_tall(boxes[ids[0]], s) for p in _pieces(gray, boxes, ids)]
+    for x, spans in _strips(pieces, s):
+        for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
+            got[i] = r
     alone = [i for i in range(len(boxes)) if i not in got or not got[i][0].strip() or got[i][1] < s.strip_conf]
     for i, r in zip(alone, _alone([crop(gray, boxes[i]) for i in alone], s)):
         got[i] = r

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import regex as re
 
-from . import ocr, photo
+from . import lines, ocr, photo
 from .grid import Document, UnreadableError, detail_of, sha256_of
 from .limits import LIMITS
 from .layout import assemble, page_items
@@ -111,8 +111,9 @@ def normalized(img: np.ndarray, transform: dict) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- table grid
-def table_cells(gray: np.ndarray) -> list[tuple[tuple, list[tuple]]]:
-    """Ruled tables on a cleaned page: [(table bbox, [cell boxes])] in pixels."""
+def table_cells(gray: np.ndarray) -> tuple[list[tuple[tuple, list[tuple]]], np.ndarray]:
+    """Ruled tables on a cleaned page: [(table bbox, [cell boxes])] in pixels, and the
+    ruling lines found (a mask of the page)."""
     import cv2
     h, w = gray.shape
     binv = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
@@ -144,7 +145,7 @@ def table_cells(gray: np.ndarray) -> list[tuple[tuple, list[tuple]]]:
                           float(y + cy + ch + LINE)))
         if len(cells) >= 4:
             tables.append(((float(x), float(y), float(x + tw), float(y + th)), cells))
-    return tables
+    return tables, grid
 
 
 # ---------------------------------------------------------------- OCR
@@ -413,21 +414,44 @@ def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float]:
     return text, min(cs[0], ocr.SETTINGS.disagreed_conf)
 
 
+def text_boxes(gray: np.ndarray, tables: list, rulings: np.ndarray) -> list[np.ndarray]:
+    """The page's text-line boxes: inside the cells from their ink (``extract.lines``), the
+    text detector outside them and in cells whose ink is not in lines; all the page's ink
+    detected when there are no cells, too many of them cannot be split, or the text runs
+    down the page (it lies on its side)."""
+    import cv2
+    cells = [c for _, cs in tables for c in cs]
+    with ocr.stage("lines"):
+        ink = cv2.morphologyEx((gray < lines.SETTINGS.ink).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+        ink &= cv2.dilate(rulings, np.ones((5, 5), np.uint8)) == 0      # specks and rulings aside
+        found = lines.plan(ink, cells)
+    detected = [b for b in ocr.detect_in(gray, found.regions) if not any(_inside(_extent(b), c) for c in found.split)]
+    boxes = found.boxes + detected
+    return ocr.engine().sorted_boxes(np.array(boxes)) if boxes else []
+
+
+def _extent(box: np.ndarray) -> dict:
+    return {"x0": float(box[:, 0].min()), "x1": float(box[:, 0].max()), "top": float(box[:, 1].min()), "bottom": float(box[:, 1].max())}
+
+
 def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
     """One page image → (page items, the transform that cleaned it).  Text is detected
     once; a page found lying on its side or upside down is turned and detected again."""
     img, scale = fit(img)
     with ocr.stage("clean"):
         gray, recipe = _cleaned(img, 0)
-    boxes = ocr.detect(gray)
+    with ocr.stage("grid"):
+        found, rulings = table_cells(gray)
+    boxes = text_boxes(gray, found, rulings)
     quarter = ocr.orientation(gray, boxes)
     if quarter:
         with ocr.stage("clean"):
             gray, recipe = _cleaned(img, quarter)
-        boxes = ocr.detect(gray)
+        with ocr.stage("grid"):
+            found, rulings = table_cells(gray)
+        boxes = text_boxes(gray, found, rulings)
     words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
-    with ocr.stage("grid"):
-        tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in table_cells(gray)]
+    tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in found]
     with ocr.stage("second look"):
         words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
         words = recheck_figures(gray, words, [c for _, cells, _ in tables for c in cells])

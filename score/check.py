@@ -84,7 +84,7 @@ class Checker:
         """A cell's provenance with what it shows: its role and text, and whether it is only
         context (the row's label, the weight beside a score, the column's header)."""
         role = self.role_of.get(id(c), (None, None))[1]
-        return {**c.provenance(), "role": role, "text": c.text, **({"context": True} if context else {})}
+        return {**c.provenance(), "role": role, "place": self.place(c), "text": c.text, **({"context": True} if context else {})}
 
     def _context(self, cells: list) -> list:
         """What a reader needs beside the cells a finding compares: the row's label, its weight

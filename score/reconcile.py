@@ -177,7 +177,7 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
                 continue
             flagged.add(key)
             out.append(Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
-                               f"{f.code} not reported: it rests on {e.get('text')!r}, which OCR read with confidence "
+                               f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, which OCR read with confidence "
                                f"{e['confidence']:.2f} (< {high}); check this figure by eye ({f.message})",
                                f.indicator, evidence=[e]))
     a.findings = out

@@ -138,18 +138,18 @@ def test_a_page_on_its_side_is_turned_from_one_detection():
 
 
 def test_html_lists_the_figures_to_check_by_eye(tmp_path):
-    """A scanned form with a doubtful figure (form 00's fiscal-line 执行率, a '—' whose
-    readings waver between '二' and '一'): the audit's report.html lists it
+    """A photographed form with a doubtful figure (form 05's 覆盖社区（村）数量 target
+    '≥105个', whose readings disagree): the audit's report.html lists it
     under "Check these N figures by eye", N being the LOW_CONFIDENCE and OCR_CORRECTED
     findings of findings.json, each row linked to its finding; the message names the column."""
     from test_batch import selfeval
     out = tmp_path / "out"
-    selfeval("audit", "--fail-on", "never", "--pictures", "never", SCANS / "scan_form00_national2020.pdf", "--out", out)
+    selfeval("audit", "--fail-on", "never", "--pictures", "never", SCANS / "photo_form05_national2020.pdf", "--out", out)
     findings = json.loads((out / "findings.json").read_text())
     review = [f for f in findings if f["code"] in ("LOW_CONFIDENCE", "OCR_CORRECTED")]
     assert review, [f["code"] for f in findings]
-    rate = next(f for f in review if "执行率" in f["message"])
-    assert "column '执行率'" in rate["message"] and "row" in rate["message"]
+    doubt = next(f for f in review if "覆盖社区" in f["message"])
+    assert re.search(r"it rests on column '[^']+' \(page 1, row \d+, column \d+\)", doubt["message"]), doubt["message"]
     html = (out / "report.html").read_text()
     assert f"Check these {len(review)} figures by eye" in html
     listed = html.split("figures by eye", 1)[1].split("</table>", 1)[0]
@@ -331,3 +331,87 @@ def test_stray_marks_get_a_second_look_and_figures_with_their_words_do_not():
     from extract.scan import _stray
     assert [t for t in ("96.98%6", "18-", "(20", "96%6") if _stray(t)] == ["96.98%6", "18-", "(20", "96%6"]
     assert not any(_stray(t) for t in ("111个", "（2020年度）", "≥105个", "95.45", "85%", "1,234.5", "%", "附件1"))
+
+
+def _ink(h, w, *rects):
+    import numpy as np
+    ink = np.zeros((h, w), dtype=bool)
+    for x0, y0, x1, y1 in rects:
+        ink[y0:y1, x0:x1] = True
+    return ink
+
+
+def test_a_cells_lines_are_its_rows_of_ink_worked_by_hand():
+    """A 300×140 cell (inside from 8 px) holding two lines of 20-px text: the rows of ink
+    make two runs; the strokes of a '二' (two 4-px bars 12 px apart, 20 px overall) join
+    into one line (20 ≤ 1.3 × 20); a gap of 100 px (5 text heights) parts two boxes of a
+    line; each box is its ink with a quarter text height (5 px) round it."""
+    from extract import lines
+    s = lines.SETTINGS
+    cell = (0.0, 0.0, 300.0, 140.0)
+    ink = _ink(140, 300, (20, 30, 80, 50),                     # line 1: rows 30-50, x 20-80
+               (180, 30, 220, 34), (180, 46, 220, 50),         # ... and a '二' 100 px to its right
+               (20, 80, 140, 100))                             # line 2: rows 80-100
+    assert lines.text_height(ink, [cell]) == 20.0
+    boxes = lines.cell_boxes(ink, cell, 20.0)
+    got = [tuple(float(v) for v in (b[0, 0], b[0, 1], b[2, 0], b[2, 1])) for b in boxes]
+    assert got == [(15.0, 25.0, 85.0, 55.0), (175.0, 25.0, 225.0, 55.0), (15.0, 75.0, 145.0, 105.0)]
+    # two lines touching (40 px of ink > 1.6 × 20): not lines the ink can tell apart
+    assert lines.cell_boxes(_ink(140, 300, (20, 30, 80, 70)), cell, 20.0) is None
+    # a blank cell, and a speck (fewer than 12 inked pixels) in one, give no box
+    assert lines.cell_boxes(_ink(140, 300), cell, 20.0) == []
+    assert lines.cell_boxes(_ink(140, 300, (50, 50, 53, 53)), cell, 20.0) == []
+    assert s.inset == 8
+
+
+def test_text_running_down_the_page_is_told_and_left_to_the_detector():
+    """Five one-line cells read across: five long lines.  The same page turned a quarter
+    (its text running down) has no long line across but five down: the page is sideways,
+    and all its ink goes to the detector."""
+    from extract import lines
+    cells = [(0.0, 40.0 * k, 300.0, 40.0 * (k + 1)) for k in range(5)]
+    ink = _ink(200, 300, *[(20, 40 * k + 10, 200, 40 * k + 30) for k in range(5)])
+    assert not lines.sideways(ink, cells, 20.0)
+    turned = ink.T.copy()
+    cells_t = [(y0, x0, y1, x1) for x0, y0, x1, y1 in cells]
+    assert lines.sideways(turned, cells_t, 20.0)
+    plan = lines.plan(turned, cells_t)
+    assert plan.whole and plan.boxes == [] and len(plan.regions) == 1
+
+
+def test_ink_outside_the_cells_goes_to_the_detector_with_a_margin():
+    """A title above the table and nothing else outside it: one region, the title's ink
+    and 24 px round it; the cells' own ink is theirs."""
+    from extract import lines
+    cells = [(0.0, 100.0, 300.0, 140.0), (0.0, 140.0, 300.0, 180.0)]
+    ink = _ink(300, 400, (100, 30, 260, 60), (20, 110, 120, 130))
+    assert lines.outside(ink, cells) == [(76, 6, 284, 84)]
+    plan = lines.plan(ink, cells)
+    assert not plan.whole and plan.regions == [(76, 6, 284, 84)] and len(plan.boxes) == 1
+
+
+def test_a_scanned_pages_cell_lines_find_the_text_the_detector_finds():
+    """On a real scanned page (form 00, a grey seal, 200 dpi), the lines found from the
+    cells' ink cover the text the full-page detector finds in those cells: the centre of
+    every detected box that reads as text lies in a line box."""
+    import numpy as np
+    from extract import lines, ocr, scan
+    img = scan.render_pdf_page(str(SCANS / "scan_form00_national2020.pdf"), 1)
+    gray, _ = scan._cleaned(scan.fit(img)[0], 0)
+    found, rulings = scan.table_cells(gray)
+    boxes = scan.text_boxes(gray, found, rulings)
+    detected = ocr.detect(gray)
+    cells = [c for _, cs in found for c in cs]
+
+    def centre(b):
+        return float(b[:, 0].mean()), float(b[:, 1].mean())
+
+    def covers(b, x, y):
+        return b[:, 0].min() <= x <= b[:, 0].max() and b[:, 1].min() <= y <= b[:, 1].max()
+    in_cells = [b for b in detected if any(c[0] <= centre(b)[0] <= c[2] and c[1] <= centre(b)[1] <= c[3] for c in cells)]
+    # the detector's boxes that read as text (it also boxes the lifted seal's remnants)
+    in_cells = [b for b, (t, conf) in zip(in_cells, ocr.read_boxes(gray, in_cells)) if t.strip() and conf >= 0.5]
+    assert len(in_cells) >= 60
+    lost = [centre(b) for b in in_cells if not any(covers(m, *centre(b)) for m in boxes)]
+    assert lost == [], lost
+    assert not lines.plan(np.zeros_like(gray, dtype=bool), cells).boxes
