@@ -34,9 +34,10 @@ class OCRSettings:
     #                                48/96/160), short figures lose their '.' and '≥' (99.67% ->
     #                                98.6-98.9%, 2-5 figures wrong unflagged); a lower input
     #                                height (40, 36) or an int8 model likewise (99.1%, 93.4%)
-    strip_width: int = 1600        # widest input that one printed line's boxes are read in
-    strip_gap: int = 24            # input pixels between two boxes of a line (3 time steps;
-    #                                40 and 64 measured no better)
+    strip_width: int = 1600        # widest input that boxes are read together in (narrower
+    #                                is cheaper a pixel, 960: 7%, but 800 misread headers)
+    strip_gap: int = 24            # input pixels between two pieces (3 time steps; 40 and 64
+    #                                measured no better, 16 lost header words to neighbours)
     strip_conf: float = 0.9        # a box read below this beside its neighbours is read alone
     line_overlap: float = 0.6      # boxes overlapping this much of the lower one's height...
     line_heights: float = 1.35     # ... and no more than this many times taller share a line
@@ -61,6 +62,14 @@ _THREADS: dict = {}                # this process's onnxruntime pool size, set b
 def use_threads(n: int | None) -> None:
     """onnxruntime's intra-op threads for this process (None: all cores)."""
     _THREADS["n"] = n
+
+
+def share_cores(n: int) -> None:
+    """OpenCV's threads, set in the process that forks the workers, before it forks: its
+    pool on every core in each of N workers made the scans' pool 11% slower, and a worker
+    that resizes a pool it inherited from a fork hangs."""
+    import cv2
+    cv2.setNumThreads(n)
 
 
 @lru_cache(maxsize=2)
@@ -270,12 +279,17 @@ def _decoded(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[tuple[str,
     keep[1:] = idx[1:] != idx[:-1]
     keep &= idx != 0                                    # 0: the CTC blank
     got: list[tuple[list[str], list[float]]] = [([], []) for _ in spans]
+    strayed: set[int] = set()
     for t in np.nonzero(keep)[0]:
         x = (t + 0.5) * STEP
-        k = min(range(len(spans)), key=lambda j: max(spans[j][0] - x, x - spans[j][1], 0.0))
+        apart = [max(spans[j][0] - x, x - spans[j][1], 0.0) for j in range(len(spans))]
+        k = min(range(len(spans)), key=apart.__getitem__)
         got[k][0].append(chars[idx[t]])
         got[k][1].append(float(prob[t]))
-    return [(typeset("".join(t)), float(np.mean(p)) if p else 0.0) for t, p in got]
+        if apart[k] > 0:        # read in a gap: its piece is a guess ('二级指标' gave its '二' away)
+            strayed |= {j for j in (k - 1, k, k + 1) if 0 <= j < len(spans)}
+    return [(typeset("".join(t)), 0.0 if k in strayed else float(np.mean(p)) if p else 0.0)
+            for k, (t, p) in enumerate(got)]
 
 
 def _lines(boxes: list[np.ndarray], s: OCRSettings) -> list[list[int]]:

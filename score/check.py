@@ -263,6 +263,22 @@ class Checker:
                               [g.cells.get("score"), g.cells.get("actual")])
 
     def indicator(self, ind: Indicator):
+        """One indicator's checks.  Weights worked out, not printed (a template with no weight
+        column: its section's points shared equally) that half the scored rows' scores exceed
+        do not fit the form (a weight column that was not read): what they find is a warning
+        at most, never an error."""
+        start = len(self.findings)
+        self._indicator(ind)
+        inferred = [i for i in self.f.indicators if i.weight_inferred and i.score_declared is not None]
+        if ind.weight_inferred and 2 * sum(i.score_declared > i.weight + EPS for i in inferred) >= len(inferred):
+            for k in range(start, len(self.findings)):
+                f = self.findings[k]
+                if f.severity == "error":
+                    f.severity = "warning"
+                    f.message += (f" (the weight {ind.weight:g} is worked out, not printed, and half the rows' "
+                                  f"scores exceed theirs: a weight column may not have been read)")
+
+    def _indicator(self, ind: Indicator):
         rec = {"name": ind.name, "kind": None, "expected": None, "tier": None, "direction": None}
         self.recomputed["indicators"].append(rec)
         name = ind.name
@@ -471,8 +487,8 @@ class Checker:
                             else f.section_weights.get("budget")),
                  "goal": f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal")}
         ind_w = [i.weight for i in inds]
-        if not inds or any(w is None for w in ind_w) or parts["budget"] is None:
-            return
+        if not inds or any(w is None for w in ind_w) or parts["budget"] is None or any(i.weight_inferred for i in inds):
+            return          # (weights worked out from their section add up to it by construction)
         total = parts["budget"] + (parts["goal"] or 0) + sum(ind_w)
         full = self.rules.full_marks
         if "full_marks" in f.texts:

@@ -175,6 +175,8 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
         skip = {i for i in order if held and (shas[i] if i in shas else _sha(files[i])) in held}
         run_dask([(i, t, _size(files[i])) for i, t in tasks], jobs, limits, done, scheduler, dataset, skip)
     else:
+        if jobs > 1 and todo:
+            ocr.share_cores(threads)
         run_limited(tasks, _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
 
