@@ -1,7 +1,8 @@
 """The OCR engine, used as its three parts (RapidOCR's PP-OCRv4 Chinese models, shipped
 inside the ``rapidocr-onnxruntime`` wheel; nothing is downloaded):
 
-* ``detect``: text-line boxes, on a copy of the page no larger than ``det_side``;
+* ``detect`` / ``detect_in``: text-line boxes, on a copy of the page (or of parts of it)
+  no larger than ``det_side``;
 * ``orientation``: the page's quarter turn from the boxes' shape and the direction
   classifier (0°/180°) on a few of them, so a turned page is read once, not at every turn;
 * ``read_boxes``: recognition of the page's boxes, those of one printed line read together

@@ -11,9 +11,11 @@ Per page image:
 3. table grid: ruling lines by morphology (long thin openings), cells as the regions
    the lines enclose (merged cells are simply larger regions), one table per connected
    ruling;
-4. OCR (``extract.ocr``): text lines detected once on a reduced copy and recognised; each
-   line goes to the cell containing its centre and carries its recognition confidence;
-   cells with ink but no line, lone signs and unsure figures get a second look.
+4. text lines: inside the cells from their ink (``extract.lines``), the detector on a
+   reduced copy of the ink outside them and of cells it cannot split (``text_boxes``);
+5. OCR (``extract.ocr``): the lines recognised; each goes to the cell containing its
+   centre and carries its recognition confidence; cells with ink but no line, lone signs
+   and unsure figures get a second look.
 Coordinates are pixels of the cleaned page; ``Document.page_transforms`` records how to
 rebuild that page (turn, angle, dpi) for evidence crops.
 """
