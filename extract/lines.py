@@ -35,6 +35,13 @@ class LineSettings:
 SETTINGS = LineSettings()
 
 
+def ink(gray: np.ndarray, rulings: np.ndarray, s: LineSettings = SETTINGS) -> np.ndarray:
+    """The cleaned page's ink as a mask, specks (an opening) and the ruling lines taken out."""
+    import cv2
+    out = cv2.morphologyEx((gray < s.ink).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+    return out & (cv2.dilate(rulings, np.ones((5, 5), np.uint8)) == 0)
+
+
 def _runs(profile: np.ndarray, least: int) -> list[tuple[int, int]]:
     """[start, end) of the stretches where ``profile`` reaches ``least``."""
     on = np.concatenate(([False], profile >= least, [False]))
@@ -93,7 +100,7 @@ def cell_boxes(ink: np.ndarray, cell: tuple, height: float, s: LineSettings = SE
         if b - a > s.too_tall * height:
             return None
         band = inner[a:b]
-        cols = [(c, d) for c, d in _runs(band.sum(axis=0), 1)]
+        cols = _runs(band.sum(axis=0), 1)
         pieces = [list(cols[0])]
         for c, d in cols[1:]:
             if c - pieces[-1][1] > s.word_gap * height:
@@ -109,20 +116,20 @@ def cell_boxes(ink: np.ndarray, cell: tuple, height: float, s: LineSettings = SE
     return boxes
 
 
-def sideways(ink: np.ndarray, cells: list[tuple], height: float, s: LineSettings = SETTINGS) -> bool:
+def sideways(ink: np.ndarray, cells: list[tuple], height: float, s: LineSettings = SETTINGS,
+             across: list[np.ndarray] | None = None) -> bool:
     """Whether the page's text runs down rather than across: read as rows, the ink of a
     page on its side falls into short stacked pieces, read as columns into long lines (a
-    line is 'long' when over twice as wide as tall)."""
-    def long_lines(mask: np.ndarray, boxes_of) -> int:
-        n = 0
-        for cell in boxes_of:
-            for b in cell_boxes(mask, cell, height, s) or ():
-                w, h = b[1, 0] - b[0, 0], b[2, 1] - b[1, 1]
-                n += w > 2 * h
-        return n
-    across = long_lines(ink, cells)
-    down = long_lines(ink.T, [(y0, x0, y1, x1) for x0, y0, x1, y1 in cells])
-    return down > across
+    line is 'long' when over twice as wide as tall).  ``across``: the cells' boxes read as
+    rows, when they are already found."""
+    def boxes(mask: np.ndarray, cells_: list[tuple]) -> list[np.ndarray]:
+        return [b for cell in cells_ for b in cell_boxes(mask, cell, height, s) or ()]
+
+    def long_lines(found: list[np.ndarray]) -> int:
+        return sum(1 for b in found if b[1, 0] - b[0, 0] > 2 * (b[2, 1] - b[1, 1]))
+    across = boxes(ink, cells) if across is None else across
+    down = boxes(ink.T, [(y0, x0, y1, x1) for x0, y0, x1, y1 in cells])
+    return long_lines(down) > long_lines(across)
 
 
 def outside(ink: np.ndarray, cells: list[tuple], s: LineSettings = SETTINGS) -> list[tuple[int, int, int, int]]:
@@ -173,7 +180,7 @@ def plan(ink: np.ndarray, cells: list[tuple], s: LineSettings = SETTINGS) -> Pla
             out.split.append(cell)
             out.boxes += got
         inked += got is None or bool(got)
-    if not height or len(unsplit) > s.unsplit_share * inked or sideways(ink, cells, height, s):
+    if not height or len(unsplit) > s.unsplit_share * inked or sideways(ink, cells, height, s, out.boxes):
         return Plan(regions=outside(ink, [], s), whole=True)
     out.regions = outside(ink, cells, s) + [tuple(int(v) for v in c) for c in unsplit]
     return out

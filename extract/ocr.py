@@ -16,6 +16,7 @@ the worker count so that ``--jobs N`` workers do not oversubscribe the cores.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,9 +69,13 @@ def use_threads(n: int | None) -> None:
 def share_cores(n: int) -> None:
     """OpenCV's threads, set in the process that forks the workers, before it forks: its
     pool on every core in each of N workers made the scans' pool 11% slower, and a worker
-    that resizes a pool it inherited from a fork hangs."""
-    import cv2
-    cv2.setNumThreads(n)
+    that resizes a pool it inherited from a fork hangs.  Where OpenCV is not loaded yet
+    (a text-layer batch; importing it costs half a second), the workers' own import reads
+    the count from the environment."""
+    if "cv2" in sys.modules:
+        sys.modules["cv2"].setNumThreads(n)
+    else:
+        os.environ["OPENCV_FOR_THREADS_NUM"] = str(n)
 
 
 @lru_cache(maxsize=2)
@@ -145,16 +150,10 @@ def _bgr(gray: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2)) if gray.ndim == 2 else gray
 
 
-@timed("detect")
 def detect(gray: np.ndarray, s: OCRSettings = SETTINGS) -> list[np.ndarray]:
-    """Text-line quadrilaterals (4×2, page pixels), top to bottom."""
-    import cv2
-    k = min(1.0, s.det_side / max(gray.shape[:2]))
-    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else gray
-    boxes, _ = engine().text_det(_bgr(small))
-    if boxes is None or len(boxes) == 0:
-        return []
-    return [np.asarray(b, dtype=np.float32) / k for b in engine().sorted_boxes(boxes)]
+    """Text-line quadrilaterals (4×2, page pixels) on the whole page, top to bottom."""
+    boxes = detect_in(gray, [(0, 0, gray.shape[1], gray.shape[0])], s)
+    return list(engine().sorted_boxes(np.array(boxes))) if boxes else []
 
 
 @timed("detect")
@@ -360,12 +359,12 @@ def _strip(group: list, s: OCRSettings):
 
 @timed("recognise")
 def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTINGS) -> list[tuple[str, float]]:
-    """Text and confidence per detected box.  The boxes of one printed line are read
-    together, cut from the band they share and set side by side: the recogniser's cost
+    """Text and confidence per box.  Every box but a vertical one is cut from the band
+    its printed line shares and read set side by side with others: the recogniser's cost
     grows with its input's width, a short figure read alone is padded to the training
     width, and beside its neighbours a lone sign reads as itself ('≥', not '=').  A box
     that reads as nothing or below ``strip_conf`` there is read again alone (a lone '0'
-    beside wide text can vanish), as is a line of one box."""
+    beside wide text can vanish), as is a vertical box."""
     got: dict[int, tuple[str, float]] = {}
     pieces = [p for ids in _lines(boxes, s) if not _is_tall(boxes[ids[0]], s) for p in _pieces(gray, boxes, ids)]
     for x, spans in _strips(pieces, s):
@@ -384,6 +383,11 @@ def read_page_text(gray: np.ndarray, boxes: list[np.ndarray]) -> list[dict]:
     for b, (text, conf) in zip(boxes, texts):
         if not text.strip() or conf < SETTINGS.text_score:
             continue
-        words.append({"x0": float(b[:, 0].min()), "top": float(b[:, 1].min()), "x1": float(b[:, 0].max()),
-                      "bottom": float(b[:, 1].max()), "text": text, "conf": conf})
+        words.append({**extent(b), "text": text, "conf": conf})
     return words
+
+
+def extent(box: np.ndarray) -> dict:
+    """A box's extent as a page word's: x0, top, x1, bottom."""
+    return {"x0": float(box[:, 0].min()), "top": float(box[:, 1].min()), "x1": float(box[:, 0].max()),
+            "bottom": float(box[:, 1].max())}

@@ -421,19 +421,12 @@ def text_boxes(gray: np.ndarray, tables: list, rulings: np.ndarray) -> list[np.n
     text detector outside them and in cells whose ink is not in lines; all the page's ink
     detected when there are no cells, too many of them cannot be split, or the text runs
     down the page (it lies on its side)."""
-    import cv2
     cells = [c for _, cs in tables for c in cs]
     with ocr.stage("lines"):
-        ink = cv2.morphologyEx((gray < lines.SETTINGS.ink).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
-        ink &= cv2.dilate(rulings, np.ones((5, 5), np.uint8)) == 0      # specks and rulings aside
-        found = lines.plan(ink, cells)
-    detected = [b for b in ocr.detect_in(gray, found.regions) if not any(_inside(_extent(b), c) for c in found.split)]
+        found = lines.plan(lines.ink(gray, rulings), cells)
+    detected = [b for b in ocr.detect_in(gray, found.regions) if not any(_inside(ocr.extent(b), c) for c in found.split)]
     boxes = found.boxes + detected
     return ocr.engine().sorted_boxes(np.array(boxes)) if boxes else []
-
-
-def _extent(box: np.ndarray) -> dict:
-    return {"x0": float(box[:, 0].min()), "x1": float(box[:, 0].max()), "top": float(box[:, 1].min()), "bottom": float(box[:, 1].max())}
 
 
 def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:

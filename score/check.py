@@ -269,14 +269,18 @@ class Checker:
         at most, never an error."""
         start = len(self.findings)
         self._indicator(ind)
-        inferred = [i for i in self.f.indicators if i.weight_inferred and i.score_declared is not None]
-        if ind.weight_inferred and 2 * sum(i.score_declared > i.weight + EPS for i in inferred) >= len(inferred):
+        if ind.weight_inferred and self._weights_misfit():
             for k in range(start, len(self.findings)):
                 f = self.findings[k]
                 if f.severity == "error":
                     f.severity = "warning"
                     f.message += (f" (the weight {ind.weight:g} is worked out, not printed, and half the rows' "
                                   f"scores exceed theirs: a weight column may not have been read)")
+
+    def _weights_misfit(self) -> bool:
+        """Half the scored rows' scores exceed their worked-out weights."""
+        inferred = [i for i in self.f.indicators if i.weight_inferred and i.score_declared is not None]
+        return 2 * sum(i.score_declared > i.weight + EPS for i in inferred) >= len(inferred)
 
     def _indicator(self, ind: Indicator):
         rec = {"name": ind.name, "kind": None, "expected": None, "tier": None, "direction": None}
