@@ -169,14 +169,14 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
     threads = ocr_threads or ocr.default_threads(jobs)
     tasks = [(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order]
+    if jobs > 1 and todo:
+        ocr.share_cores(threads)        # before the workers start, local pool or Dask's
     if engine == "dask":
         from .cluster import dataset_shas, run_dask
         held = dataset_shas(dataset)
         skip = {i for i in order if held and (shas[i] if i in shas else _sha(files[i])) in held}
         run_dask([(i, t, _size(files[i])) for i, t in tasks], jobs, limits, done, scheduler, dataset, skip)
     else:
-        if jobs > 1 and todo:
-            ocr.share_cores(threads)
         run_limited(tasks, _work, jobs, limits, done)
     return [results[i] for i in range(len(files))]
 
