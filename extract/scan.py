@@ -51,7 +51,7 @@ def to_gray(img: np.ndarray) -> np.ndarray:
         g[red] = np.minimum(255.0, r[red] * SEAL_RED)
     else:
         g = img.astype(np.float32)
-    lo, hi = np.percentile(g, 2), np.percentile(g, 98)
+    lo, hi = np.percentile(g, [2, 98])
     if hi - lo < 10:
         return g.astype(np.uint8)
     g = np.clip((g - lo) * 255.0 / (hi - lo), 0, 255)

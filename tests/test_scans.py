@@ -421,3 +421,37 @@ def test_a_scanned_pages_cell_lines_find_the_text_the_detector_finds():
     lost = [centre(b) for b in in_cells if not any(covers(m, *centre(b)) for m in boxes)]
     assert lost == [], lost
     assert not lines.plan(np.zeros_like(gray, dtype=bool), cells).boxes
+
+
+def test_grey_seals_stamped_anywhere_are_found_by_shape_and_nothing_else_is():
+    """Seals stamped at random places and sizes on grey printed pages of twelve corpus
+    forms: no ring is found anywhere but where a seal was stamped, and 5 of the 12 are
+    found (the classic Hough gradient method found 3).  Hough finds all twelve; the other
+    seven fail the ring's tone check, mostly because on a page with little print the
+    contrast stretch makes the seal's grey as dark as the print (then it cannot be lifted
+    without the print), some because the estimate sits off a thin ring: left as they are."""
+    import random
+    import numpy as np
+    import pypdfium2 as pdfium
+    from extract import photo, scan
+    from fixtures import scans as gen
+    rng = random.Random(11)
+    found = false = 0
+    for src in sorted((FIXTURES / "corpus" / "pdf").glob("form*.pdf"))[:12]:
+        dpi = rng.choice([150, 200, 300])
+        pdf = pdfium.PdfDocument(str(src))
+        page = pdf[0].render(scale=dpi / 72).to_pil().convert("RGB")
+        pdf.close()
+        w, h = page.size
+        cx, cy, size = rng.uniform(0.15, 0.85) * w, rng.uniform(0.1, 0.8) * h, int(rng.uniform(1.2, 1.8) * dpi)
+        skew = rng.uniform(-2, 2)
+        plain = gen.degrade(page, dpi, False, skew, False, random.Random(1))
+        stamped = gen.degrade(gen.stamp(page, (cx, cy), size, rng), dpi, False, skew, False, random.Random(1))
+        for img, seal in ((plain, False), (stamped, True)):
+            arr, k = scan.fit(np.asarray(img))
+            rings = photo.seal_rings(photo.even_light(scan.to_gray(arr)))
+            here = [r for r in rings if seal and np.hypot(r[0] - cx * k, r[1] - cy * k) < 0.2 * size * k]
+            found += bool(here)
+            false += len(rings) - len(here)
+    assert false == 0
+    assert found >= 5, found
