@@ -644,6 +644,19 @@ def infer_weights(f: Form) -> None:
             i.weight_inferred = True
 
 
+def _document_year(forms: list[Form]) -> None:
+    """A form that prints no year, in a document whose other forms all print one and the same
+    (a page of a unit's forms under one 2023年 title), is of that year."""
+    years = {f.year for f in forms if f.year is not None}
+    if len(years) != 1:
+        return
+    year = years.pop()
+    for f in forms:
+        if f.year is None:
+            f.year = year
+            f.texts["year_inferred"] = "from the other forms of the document"
+
+
 def build_forms(doc: Document) -> list[Form]:
     """Every form in a document, on the schema, money in yuan.
 
@@ -665,6 +678,7 @@ def build_forms(doc: Document) -> list[Form]:
         alt = [f for f, _ in stream]
         if alt and not forms or sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
             forms = alt
+    _document_year(forms)
     for f in forms:
         f.unit_used, f.unit_evidence = resolve_unit(f)
         f.mapping["missing"] = missing(f)

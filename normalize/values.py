@@ -26,6 +26,11 @@ GE_WORDS = re.compile(r"≥|>=|＞=|不低于|不少于|不小于|以上|至少|
 LE_WORDS = re.compile(r"≤|<=|不高于|不超过|不大于|以下|以内|之内|控制在|小于等于|低于|<|＜|控制")
 APPROX_WORDS = re.compile(r"约|左右|大约|近")
 MONEY_RE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|千元|元)")
+# A point in time is not a quantity: '2019年', '2021年11月30日前', '2020-06', '11月底', '12月31日', '第4季度'
+# (a duration keeps its figure: '3年', '12个月', '30日内').
+DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|[-./]\d{1,2}(?:[-./]\d{1,2})?(?!\d))"
+                     r"|(?<![\d.])\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号]|[底末份初中]|[上中下]旬)?"
+                     r"|第?\s*[1-4一二三四]\s*季度")
 
 
 def clean(text: str | None) -> str:
@@ -110,6 +115,7 @@ def parse_quantity(text: str | None) -> Quantity | None:
     s = clean(text)
     if s in BLANKS:
         return None
+    s = DATE_RE.sub(" ", s)
     comparator = None
     if GE_WORDS.search(s):
         comparator = ">="
@@ -117,7 +123,7 @@ def parse_quantity(text: str | None) -> Quantity | None:
         comparator = "<="
     approx = bool(APPROX_WORDS.search(s))
     m = RANGE_RE.search(s)
-    if m and not re.search(r"\d{4}-\d{1,2}-\d{1,2}", s):
+    if m:
         lo = float(m.group(1)) * MULTIPLIERS.get(m.group(2) or "", 1)
         hi = float(m.group(4)) * MULTIPLIERS.get(m.group(5) or m.group(2) or "", 1)
         pct = bool(m.group(3) or m.group(6))

@@ -54,6 +54,17 @@ def test_reverse_formula_and_direction_words_are_read():
     assert codes(f, national(direction={"reverse_names": "^$"})) == []
 
 
+def test_a_deadline_is_not_scored_as_a_ratio_of_years():
+    # 完成时限 2019年 -> 2020年, 10 of 20: read as figures, B/A = 2020/2019 would give 20 and an
+    # under-claim; a year is when, not how much, so it is no quantitative indicator
+    f = form(ind("完成时限", "2019年", "2020年", 20, 10, "时效指标"))
+    findings, recomputed = check_form(f, from_dict(national()))
+    assert recomputed["indicators"][0]["kind"] == "qualitative"
+    assert [x.code for x in findings if x.code == "INDICATOR_SCORE_MISMATCH"] == []
+    # and a deadline met on time with full marks is consistent
+    assert codes(form(ind("完成时限", "2019年12月底", "2019年12月底", 15, 15, "时效指标")), national()) == []
+
+
 def test_either_direction_fits_both_ways():
     # a control rate with no ≥/≤: 92% against 100% is full marks if staying under is the aim
     # (A/B capped) and 1.84 if not (B/A); a declared 2 fits one of them, so nothing is raised

@@ -393,3 +393,17 @@ def test_real_forms_no_false_accusation_and_accuracy_floor():
     # in column order, county criteria blocks and weights run into their neighbours; a floor
     assert rep["overall"] >= 0.92, rep["per_case"]
     assert rep["recall"] >= 0.80
+
+
+def test_a_form_with_no_year_takes_the_one_its_document_prints(tmp_path):
+    # a page of two forms under one '2023年' title: the second prints no year of its own
+    form = [r for r in ROWS if r != ["(2021年度)"]]
+    one = "\n".join(" ".join(r) for r in form)
+    text = "区民政局2023年项目绩效自评表公开\n" + one + "\n" + one.replace("社区食堂补助", "老年助浴补助")
+    forms = run(_write(tmp_path, "two.txt", text))["forms"]
+    assert [(f["project_name"], f["year"]) for f in forms] == [("社区食堂补助", 2023), ("老年助浴补助", 2023)]
+    # forms of two different years leave the one that prints none without a year
+    text = one.replace("项目支出绩效自评表", "2022年度项目支出绩效自评表", 1) + "\n" + \
+        one.replace("项目支出绩效自评表", "2023年度项目支出绩效自评表", 1) + "\n" + one.replace("社区食堂补助", "老年助浴补助")
+    forms = run(_write(tmp_path, "three.txt", text))["forms"]
+    assert [f["year"] for f in forms] == [2022, 2023, None]

@@ -26,10 +26,19 @@ def test_parse_quantity(text, value, high, comparator, percent, unit):
     assert (q.comparator, q.percent, q.unit) == (comparator, percent, unit)
 
 
-@pytest.mark.parametrize("text", ["及时", "有效", "较高", "全", "达到预期指标", "", "—", "/", "\u3000"])
+@pytest.mark.parametrize("text", ["及时", "有效", "较高", "全", "达到预期指标", "", "—", "/", "\u3000",
+                                  "2019年", "2021年11月30日前完成资金支付", "2020-06-30", "12月底前", "第4季度"])
 def test_no_number_is_none_not_zero(text):
     assert parse_quantity(text) is None
     assert parse_number(text) is None
+
+
+def test_a_date_is_no_quantity_but_a_duration_and_a_figure_beside_a_date_are():
+    # '11月底完成100%': the month is when, the 100% is how much
+    assert parse_quantity("11月底完成100%").value == pytest.approx(1.0)
+    assert (parse_quantity("3年").value, parse_quantity("3年").unit) == (3, "年")
+    assert parse_quantity("30日内").value == 30
+    assert parse_quantity("4个季度").value == 4
 
 
 def test_numbers():
