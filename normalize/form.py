@@ -585,6 +585,14 @@ def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[st
     return out
 
 
+def _year_from(f: Form, texts: list[str | None], where: str) -> None:
+    """The one year that these texts print ('2021年'), if there is exactly one."""
+    years = {int(y) for t in texts for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", "".join((t or "").split()))}
+    if len(years) == 1:
+        f.year = years.pop()
+        f.texts["year_inferred"] = where
+
+
 def finish_form(f: Form) -> None:
     """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
     fold_breakdowns(f)
@@ -594,10 +602,10 @@ def finish_form(f: Form) -> None:
         if m:
             f.year = int(m.group(1))
     if f.year is None:       # the year the completion text reports on ('中心2021年较好地完成了…')
-        years = {int(y) for y in re.findall(r"((?:19|20)\d{2})年(?!\d)", "".join((f.goal.actual or "").split()))}
-        if len(years) == 1:
-            f.year = years.pop()
-            f.texts["year_inferred"] = "from the goal's completion text"
+        _year_from(f, [f.goal.actual], "from the goal's completion text")
+    if f.year is None:       # the year the deadlines fall in ('完成时间 2021年12月31日')
+        _year_from(f, [i.target for i in f.indicators if re.search(
+            L.DEADLINE, "".join(((i.level2 or "") + (i.name or "")).split()))], "from the deadlines of its 时效 indicators")
     for line in f.budget_lines:
         for c in line.cells.values():
             if c.page:

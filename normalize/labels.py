@@ -30,6 +30,7 @@ SECTION_WORDS: dict[str, list[str]] = _CELLS["section_words"]
 LEVEL1_OF_LEVEL2: dict[str, str] = _CELLS["level1_of_level2"]
 FORM_TITLE = _CELLS["form"]["title"]
 HEADER_LABELS = _CELLS["form"]["header_labels"]
+DEADLINE = _CELLS["form"]["deadline"]
 LEVEL1 = _CELLS["form"]["level1"]
 LEVEL2 = _CELLS["form"]["level2"]
 

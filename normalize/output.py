@@ -25,6 +25,7 @@ def form_to_dict(f: Form) -> dict:
                    "pages": sorted(p for p in f.pages if p is not None), "ocr": f.ocr,
                    **({"page_transforms": {str(k): v for k, v in f.page_transforms.items()}} if f.ocr else {})},
         "year": f.year,
+        "year_inferred": f.texts.get("year_inferred"),     # where a year the form does not print came from
         "title": f.title,
         "project_name": f.project_name,
         "department": f.department,

@@ -546,7 +546,10 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
         for role, (t, v) in b.items():
             pct = "%" in t.key
             if role == "rate":
-                s += 1.5 if pct else (0 if v is None else (0.3 if rate_pct and v <= 100 else (0.3 if v <= 1.5 else -2)))
+                if not pct and v is not None and ref and ref.get("rate_sign"):
+                    s -= 1          # the total line printed its rate with '%': a sub-line's would be too
+                else:
+                    s += 1.5 if pct else (0 if v is None else (0.3 if rate_pct and v <= 100 else (0.3 if v <= 1.5 else -2)))
             elif pct:
                 s -= 3
             elif role in ("weight", "score") and v is not None and v > 100:
@@ -774,6 +777,8 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             continue
         if kind == "total" and not ref:
             ref = {r: _figure(t)[1] for r, t in bound.items() if r in ("initial", "adjusted", "executed")}
+            if "rate" in bound and "%" in bound["rate"].key:
+                ref["rate_sign"] = True
         _budget_line(f, kind, label, bound)
 
 

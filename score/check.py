@@ -1,6 +1,7 @@
 """Recompute every figure of a form under its rule set and report each discrepancy."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import regex as re
@@ -227,8 +228,11 @@ class Checker:
             rate_p = rp + 2 if "%" in (b.texts.get("rate") or "%") else rp
             rate_verdict = "ok"
             if b.rate_declared is not None:
+                cut = math.floor(rate * 10 ** rate_p + EPS) / 10 ** rate_p \
+                    if self.rules.rounding["truncated_rates"] and math.isfinite(rate * 10 ** rate_p) else None
                 rate_verdict = self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, f"{what} 执行率", cells=[
-                    b.cells.get("rate"), b.cells.get("adjusted"), b.cells.get("executed")], precision=rate_p)
+                    b.cells.get("rate"), b.cells.get("adjusted"), b.cells.get("executed")], precision=rate_p,
+                    expected_alt=cut)
             weight = b.weight if b.weight is not None else (f.section_weights.get("budget") or self.rules.budget_weight)
             if b.score_declared is None:
                 if b is primary:

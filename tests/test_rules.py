@@ -296,3 +296,18 @@ def test_a_worked_out_weight_accuses_no_one():
         i.weight_inferred = False
     findings, _ = check_form(f, from_dict(national()))
     assert any(x.code == "WEIGHT_TOTAL_MISMATCH" for x in findings)
+
+
+def test_a_rate_cut_at_its_last_decimal_is_rounding_and_the_key_is_read():
+    # 1157.97 / 2000 = 57.8985%: printed 57.89% it is cut, not rounded (57.90%); 0.0085 points
+    # beyond half a unit of the last decimal, yet within one unit: ROUNDING while truncated
+    # rates are allowed, an under-claim when they are not
+    b = line("total", "年度资金总额", 20_000_000.0, 11_579_700.0, 0.5789)
+    b.texts["rate"] = "57.89%"
+    got = codes(form(budget=[b]), national())
+    assert got == [("ROUNDING", "info", 0.579)]
+    assert codes(form(budget=[b]), national(rounding={"truncated_rates": False})) == \
+        [("BUDGET_RATE_MISMATCH", "warning", 0.579)]
+    # a rate printed above what the figures give is never excused by cutting (57.91% > 57.8985%)
+    b.rate_declared, b.texts["rate"] = 0.5791, "57.91%"
+    assert codes(form(budget=[b]), national()) == [("BUDGET_RATE_MISMATCH", "error", 0.579)]

@@ -407,3 +407,17 @@ def test_a_form_with_no_year_takes_the_one_its_document_prints(tmp_path):
         one.replace("项目支出绩效自评表", "2023年度项目支出绩效自评表", 1) + "\n" + one.replace("社区食堂补助", "老年助浴补助")
     forms = run(_write(tmp_path, "three.txt", text))["forms"]
     assert [f["year"] for f in forms] == [2022, 2023, None]
+
+
+def test_a_form_with_no_year_is_of_the_year_its_deadlines_fall_in(tmp_path):
+    # a transfer-payment form prints no year in its title; its 时效 row's deadline is 2021年12月31日
+    form = [r for r in ROWS if r != ["(2021年度)"]]
+    at = form.index(["质量指标", "食品安全事故", "0起", "0起", "20", "20"])
+    deadline = form[:at] + [["时效指标", "完成时间", "2021年12月31日", "2021年12月31日", "20", "20"]] + form[at + 1:]
+    (f,) = run(_write(tmp_path, "deadline.txt", "\n".join(" ".join(r) for r in deadline)))["forms"]
+    assert (f["year"], f["year_inferred"]) == (2021, "from the deadlines of its 时效 indicators")
+    # deadlines in two years say nothing of the form's year
+    two = form[:at] + [["时效指标", "开工时间", "2021年10月", "2021年10月", "10", "10"],
+                       ["完成时间", "2022年6月底", "2022年6月底", "10", "10"]] + form[at + 1:]
+    (f,) = run(_write(tmp_path, "two.txt", "\n".join(" ".join(r) for r in two)))["forms"]
+    assert (f["year"], f["year_inferred"]) == (None, None)
