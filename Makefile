@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install sysdeps run test bench eval fuzz fixtures clean
+.PHONY: install sysdeps run test bench eval heldout fuzz fixtures clean
 
 # Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
 # CJK fonts and poppler.  Installed by `make run` where it can be (Debian/Ubuntu as root);
@@ -44,6 +44,13 @@ test: $(STAMP)
 ## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms (ARGS=real: every wrong field)
 eval: $(STAMP)
 	$(PY) -m fixtures.evaluate $(ARGS)
+
+## make heldout: scans and photos of the corpus forms the committed scans do not use, drawn with SEED, read and measured (never tune on them)
+SEED ?= 11
+HELDOUT ?= /tmp/selfeval-heldout-$(SEED)
+heldout: $(STAMP)
+	$(PY) -m fixtures.scans --heldout $(HELDOUT) --seed $(SEED)
+	$(PY) -m fixtures.evaluate heldout $(HELDOUT)
 
 ## make bench: forms/second per format and the ratio to bare pdfplumber; writes BENCHMARKS.md
 bench: $(STAMP)
