@@ -5,9 +5,11 @@ number of jobs (also ``--jobs 1`` and ``extract``), so that no file can take the
 
 * a file that runs past ``seconds`` has its worker killed and is reported UNREADABLE
   ("took longer than N s");
-* a worker's address space is capped at ``megabytes`` (RLIMIT_AS), and the parent also
-  watches its resident memory: a file that needs more is reported UNREADABLE ("needed
-  more than N MB");
+* a worker's address space is capped at ``megabytes`` past what it started with (RLIMIT_AS;
+  a forked worker starts with its parent's address space, which in a long-lived process
+  that has loaded the OCR models is already gigabytes), and the parent also watches its
+  resident memory past the same start: a file that needs more is reported UNREADABLE
+  ("needed more than N MB");
 * a worker that dies of anything else (a signal, a crash in a C library) is replaced and
   its file is tried once more in a fresh worker before it is reported; so is a file that
   ran short of memory in a worker that had read other files before it;
@@ -49,7 +51,7 @@ class FileLimits:
 def _serve(conn, work: Callable[[Any], Any], limits: FileLimits) -> None:
     os.setpgid(0, 0)        # its own group: a converter it starts is stopped with it
     _die_with_parent()
-    cap = limits.megabytes << 20
+    cap = (int(_vm_mb(os.getpid())) + limits.megabytes) << 20
     try:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ValueError, OSError):
@@ -118,6 +120,8 @@ class _Worker:
         self.task = None
         self.started = 0.0
         self.files = 0          # files it has read: a fresh worker has read none
+        me = os.getpid()        # what the fork started it with: its limits count from there
+        self.base_vm, self.base_rss = _vm_mb(me), _rss_mb(me)
 
     def give(self, key, task) -> None:
         self.key, self.task, self.started = key, task, time.monotonic()
@@ -171,7 +175,7 @@ class LimitedPool:
                 key, task, fresh = w.key, w.task, w.files == 1
                 w.key = w.task = None
                 if status in ("ok", "error") and w.proc.is_alive() and \
-                        _vm_mb(w.proc.pid) < limits.megabytes / 2:
+                        _vm_mb(w.proc.pid) - w.base_vm < limits.megabytes / 2:
                     pass                              # the worker is still good
                 else:
                     w.stop()
@@ -217,6 +221,6 @@ def _look(w: _Worker, limits: FileLimits) -> tuple[str | None, Any]:
         return "died", f"the reader process died ({how})"
     if time.monotonic() - w.started > limits.seconds:
         return "timeout", None
-    if _rss_mb(w.proc.pid) > limits.megabytes:
+    if _rss_mb(w.proc.pid) - w.base_rss > limits.megabytes:
         return "memory", None
     return None, None

@@ -201,3 +201,25 @@ def test_a_run_killed_midway_then_run_again_equals_an_uninterrupted_run(tmp_path
     _kill_midway(run + ["archive", str(src), "--db", str(db), "--jobs", "1"], lambda: time.monotonic() - started > 3)
     assert subprocess.run(run + ["archive", str(src), "--db", str(db)], capture_output=True).returncode == 0
     assert _archive_rows(db) == _archive_rows(tmp_path / "a.duckdb")
+
+
+def _decode_gb18030(_task):
+    return "测试".encode("gb18030").decode("gb18030")
+
+
+def test_the_memory_cap_counts_from_what_the_worker_was_forked_with():
+    """A forked worker starts with its parent's address space: a test process or a Dask
+    worker that has loaded the OCR models already holds gigabytes.  Capped at the bare
+    --file-memory, such a worker could not even load the GB18030 codec (a fuzzed text file
+    came back as 'LookupError: unknown encoding: gb18030', a crash of selfeval)."""
+    import mmap
+
+    from selfeval.workers import FileLimits, run_limited
+    held = mmap.mmap(-1, 3 << 30)           # 3 GB of address space in the parent, none of it touched
+    try:
+        out = {}
+        run_limited([("a", "file")], _decode_gb18030, 1, FileLimits(seconds=30, megabytes=1024),
+                    lambda key, status, value: out.update({key: (status, value)}))
+    finally:
+        held.close()
+    assert out == {"a": ("ok", "测试")}
