@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from .grid import Block, Cell, Document, grid_from_boxes, text_block
 
 EDGE = 0.08          # share of the page height within which a table "touches" its edge
+SAME_WIDTH = 0.1     # a continued table this near its first part's width is the same ruling
+SNAP = 0.012         # share of the table's width within which a continued part's column line
+#                      is the first part's (a photographed or scanned page is placed and
+#                      scaled a little differently from the one before it)
 
 
 @dataclass
@@ -166,7 +170,9 @@ def _stack(boxes: list[tuple], tol: float = 3.0) -> Block:
     for p in pages:
         offsets[p] = offset - min(b[0][1] for b in boxes if b[3] == p)
         offset += max(b[0][3] for b in boxes if b[3] == p) - min(b[0][1] for b in boxes if b[3] == p)
-    shifted = [((x0, top + offsets[p], x1, bottom + offsets[p]), t, c) for (x0, top, x1, bottom), t, c, p in boxes]
+    xmap = _column_map(boxes, pages, tol)
+    shifted = [((xmap(p, x0), top + offsets[p], xmap(p, x1), bottom + offsets[p]), t, c)
+               for (x0, top, x1, bottom), t, c, p in boxes]
     block = grid_from_boxes(shifted, tol=tol)
     # give back real pages and boxes (provenance), and remember which page each row began on
     real = {}
@@ -186,6 +192,32 @@ def _stack(boxes: list[tuple], tol: float = 3.0) -> Block:
     if len(pages) > 1:
         block.rows = _join_split_rows(block.rows, row_page)
     return block
+
+
+def _column_map(boxes: list[tuple], pages: list, tol: float):
+    """``xmap(page, x)``: a continued part's x placed on the first part's columns.  The same
+    ruling photographed or scanned page by page is shifted and scaled a little from page to
+    page; its outer border gives the shift and scale (when the widths agree within
+    SAME_WIDTH), and a column line within SNAP of one already seen is that line.  Pages of a
+    text-layer PDF map onto themselves."""
+    def extent(p):
+        return (min(b[0][0] for b in boxes if b[3] == p), max(b[0][2] for b in boxes if b[3] == p))
+    l0, r0 = extent(pages[0])
+    width = max(r0 - l0, 1e-6)
+    seen = sorted({x for b in boxes if b[3] == pages[0] for x in (b[0][0], b[0][2])})
+    maps = {pages[0]: {}}
+    for p in pages[1:]:
+        lp, rp = extent(p)
+        scale = width / (rp - lp) if rp > lp and abs((rp - lp) / width - 1) < SAME_WIDTH else None
+        snap = max(2 * tol, SNAP * width)
+        m = {}
+        for x in sorted({x for b in boxes if b[3] == p for x in (b[0][0], b[0][2])}):
+            y = l0 + (x - lp) * scale if scale is not None else x
+            near = min(seen, key=lambda e: abs(e - y)) if seen else None
+            m[x] = near if near is not None and abs(near - y) <= snap else y
+        seen = sorted({*seen, *m.values()})
+        maps[p] = m
+    return lambda p, x: maps[p].get(x, x)
 
 
 def _join_split_rows(rows: list[list[Cell]], row_page: list) -> list[list[Cell]]:

@@ -29,6 +29,10 @@ class PhotoSettings:
     light_uneven: float = 30.0      # grey levels between the paper's brightest and darkest tenths
     border_min_area: float = 0.2    # the table border's quad covers at least this part of the page
     keystone_deg: float = 0.35      # opposite edges this far from parallel: the camera was tilted
+    edge_near: float = 1.5          # pixels (on the small copy) from an edge's line that count as on it
+    edge_straight: float = 0.5      # part of an edge's outermost ink that must lie on one line: less,
+    #                                 and what bounds the ink there is no ruling (a seal joining the
+    #                                 notes below the table to it), so no corners are given
     seal_side: int = 500            # seals are looked for on a copy this wide
     seal_radius: tuple = (0.05, 0.14)   # a seal's radius as a part of the page's width
     seal_edge: int = 300            # edge strength (Canny's upper threshold) a seal's ring shows
@@ -102,7 +106,10 @@ def border_corners(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> np.ndarray 
     right = [(comp.shape[1] - 1 - comp[y, ::-1].argmax(), y) for y in rows]
     top = [(x, comp[:, x].argmax()) for x in cols]
     bottom = [(x, comp.shape[0] - 1 - comp[::-1, x].argmax()) for x in cols]
-    edges = [_fit(pts) for pts in (top, right, bottom, left)]
+    fits = [_fit(pts, s) for pts in (top, right, bottom, left)]
+    if min(share for _, share in fits) < s.edge_straight:
+        return None
+    edges = [line for line, _ in fits]
     quad = np.float32([_meet(edges[3], edges[0]), _meet(edges[0], edges[1]),
                        _meet(edges[1], edges[2]), _meet(edges[2], edges[3])]) * k
     if not np.isfinite(quad).all() or cv2.contourArea(quad) < s.border_min_area * h * w:
@@ -110,21 +117,30 @@ def border_corners(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> np.ndarray 
     return quad
 
 
-def _fit(points: list) -> np.ndarray:
-    """A straight edge through the border's outermost ink, robust to what sticks out (a
-    seal's ring, a note beside the table): fitted, then refitted to the points nearest
-    the line, three times."""
+def _fit(points: list, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, float]:
+    """The straight line most of the border's outermost ink lies on, and the part of the
+    ink that lies on it.  Candidate lines run through pairs of points half the edge
+    apart; the one with the most points within ``edge_near`` is refitted to those points.
+    What sticks out (a seal's ring, a note beside the table) is outvoted, not averaged in."""
     import cv2
     pts = np.float32(points)
-    line = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-    for _ in range(3):
-        vx, vy, x0, y0 = line
-        off = np.abs((pts[:, 0] - x0) * vy - (pts[:, 1] - y0) * vx)
-        near = pts[off <= max(1.5, float(np.percentile(off, 60)))]
-        if len(near) < 10:
-            break
-        line = cv2.fitLine(near, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-    return line
+    n = len(pts)
+    half = n // 2
+    step = max(1, half // 60)
+    a, b = pts[:half:step], pts[half:half + half:step][: len(pts[:half:step])]
+    d = b - a
+    length = np.hypot(d[:, 0], d[:, 1])
+    ok = length > 0
+    a, d, length = a[ok], d[ok], length[ok]
+    if not len(a):
+        return cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel(), 0.0
+    # distance of every point from every candidate line: |cross(p - a, d)| / |d|
+    off = np.abs((pts[None, :, 0] - a[:, None, 0]) * d[:, None, 1]
+                 - (pts[None, :, 1] - a[:, None, 1]) * d[:, None, 0]) / length[:, None]
+    votes = (off <= s.edge_near).sum(axis=1)
+    near = pts[off[int(np.argmax(votes))] <= s.edge_near]
+    line = cv2.fitLine(near if len(near) >= 2 else pts, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+    return line, float(votes.max()) / n
 
 
 def _meet(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

@@ -484,11 +484,19 @@ class Builder(PositionedRows):
             text = inline.group(1)
         elif nums:
             cell = nums[-1]
-            if self.aligned and len(nums) > 1:
-                roles = {self._indicator_role_at(c.col): c for c in nums}
+            roles = {self._indicator_role_at(c.col): c for c in nums} if self.aligned else {}
+            if len(nums) > 1 or set(roles) == {"weight"}:
                 cell = roles.get("score", nums[-1])
                 if "weight" in roles:
                     f.texts["full_marks"] = roles["weight"].clean
+            if set(roles) == {"weight"} and "score" in self.indicator_roles.values():
+                # only the full marks (分值 100) read; the 得分 cell blank or unread: no total
+                if f.declared_total is None and "total_row" not in f.texts:
+                    f.texts["total_row"] = label
+                    f.cells["declared_total"] = next(
+                        (c for c in row if self._indicator_role_at(c.col) == "score" and not c.merged), None)
+                self.section = "after_total"
+                return
             text = cell.clean
         else:
             return

@@ -455,3 +455,70 @@ def test_grey_seals_stamped_anywhere_are_found_by_shape_and_nothing_else_is():
             false += len(rings) - len(here)
     assert false == 0
     assert found >= 5, found
+
+
+def test_a_table_continued_on_a_page_photographed_apart_keeps_its_columns():
+    """A table's second page photographed (or scanned) on its own sits shifted and scaled
+    a little from the first: its column lines are placed on the first page's, so the rows
+    keep one cell per column (a held-out 3-page photo had every column doubled and its
+    second page's figures one column off)."""
+    from extract.grid import Document
+    from extract.layout import Table, assemble
+    xs = [100, 220, 340, 460, 580]
+
+    def rows(top, n, scale=1.0, shift=0.0, text="a"):
+        out = []
+        for r in range(n):
+            y = top + 40 * r
+            for k in range(4):
+                x0, x1 = xs[k] * scale + shift, xs[k + 1] * scale + shift
+                out.append(((x0, y, x1, y + 40), f"{text}{r}{k}", 0.99))
+        return out
+    first = rows(800, 5)                                  # down to the bottom of page 1
+    second = rows(30, 3, scale=1.03, shift=-9, text="b")  # from the top of page 2
+    doc = Document(path="x", format="image", sha256="0")
+    assemble(doc, [("table", 1, Table((100, 800, 580, 1000), first, 1040.0)),
+                   ("table", 2, Table((94, 30, 588, 150), second, 1040.0))])
+    (block,) = doc.blocks
+    assert [len(r) for r in block.rows] == [4] * 8
+    assert [c.text for c in block.rows[5]] == ["b00", "b01", "b02", "b03"]
+    assert block.rows[6][2].page == 2 and block.rows[6][2].bbox[0] == 340 * 1.03 - 9   # provenance as printed
+
+
+def test_a_total_row_with_only_its_full_marks_read_gives_no_declared_total(tmp_path):
+    """总分 | 100 | (得分 blank or unread): 100 is the full marks, not the declared total;
+    the total is missing, never an over-claim of 100."""
+    import openpyxl
+    src = FIXTURES / "corpus" / "xlsx" / "form00_national2020.xlsx"
+    wb = openpyxl.load_workbook(src)
+    assert wb.active["A27"].value == "总分" and wb.active["G27"].value == 100
+    wb.active["H27"] = None
+    wb.save(tmp_path / "form.xlsx")
+    res = run(tmp_path / "form.xlsx")
+    (form,) = res["forms"]
+    assert form["declared_total"] is None
+    codes = {(f["code"], f["severity"]) for f in res["findings"]}
+    assert ("MISSING_VALUE", "warning") in codes and not any(c == "TOTAL_MISMATCH" for c, _ in codes)
+    assert form["declared_total"] is None and run(src)["forms"][0]["declared_total"] == 98.9
+
+
+def test_a_seal_joining_the_notes_to_the_table_warps_no_flat_scan():
+    """On a grey scan a seal's ring can join the notes under the table to the table's
+    ruling: the border's bottom edge is then the notes' ink, no straight line, and a flat
+    page must not be warped for it (a held-out scan was given a 9.9° keystone and read 19%)."""
+    import cv2
+    import numpy as np
+    from extract import photo
+    page = np.full((1400, 1000), 255, np.uint8)
+    for y in range(200, 1001, 100):
+        cv2.line(page, (150, y), (850, y), 0, 3)
+    for x in range(150, 851, 140):
+        cv2.line(page, (x, 200), (x, 1000), 0, 3)
+    for k, y in enumerate(range(1040, 1300, 45)):         # notes: lines of text, ragged right
+        for x in range(160, 820 - 90 * (k % 3), 30):
+            cv2.rectangle(page, (x, y), (x + 22, y + 24), 0, -1)
+    cv2.circle(page, (600, 1010), 90, 0, 4)               # the seal's ring across the border
+    assert photo.flatten(page)[1] is None
+    bare = page.copy()
+    bare[1005:] = 255
+    assert photo.flatten(bare)[1] is None
