@@ -5,8 +5,10 @@
   the sheet turns back to white paper (the desk around a photographed sheet, being
   evenly dark itself, whitens too);
 - the camera's angle: the table's outer border (the largest inked component, since every
-  ruling joins it) gives four corners; when its opposite edges are not parallel the
-  page is warped so that the border becomes a rectangle (a plain skew stays for deskew);
+  ruling joins it) gives four corners, each edge the line most of its outermost ink lies
+  on (no corners when an edge is no line: a seal joining the notes to the table); when
+  its opposite edges are not parallel the page is warped so that the border becomes a
+  rectangle (a plain skew stays for deskew);
 - a seal on a grey scan: a ring of mid-grey ink found by its shape (Hough circles on a
   small copy, OpenCV's HOUGH_GRADIENT_ALT, confirmed by the ring's tone all round), and
   under it every pixel lighter than halfway between the print's black and the seal's

@@ -268,6 +268,79 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
 
 
 SIGN_READS = ("=", "≥", "≤", ">", "<", "V", "v")
+HEAD = re.compile(r"[><＞＜]?\d")      # a figure, or one led by a sign the recogniser often gets wrong
+
+
+def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[dict]:
+    """A figure's leading sign, which the recogniser drops or misreads: '≥97%' read '97%'
+    (the sign's thin strokes left out of the text line's box) or '>2555人次'.  Where the
+    ink of a figure's line in its cell begins before the figure's box, or the figure
+    begins with '>'/'<',
+    that first glyph's strokes are told by ``sign_shape``; a '≥', '≤' or '=' they show is
+    put back at the figure's head (the words are corrected in place)."""
+    for w in words:
+        text = w["text"].strip()
+        if not HEAD.match(text):
+            continue
+        cell = next((c for c in cells if _inside(w, c)), None)
+        if cell is None or any(o is not w and _inside(o, cell) and o["x1"] <= w["x0"] + 1
+                               and min(o["bottom"], w["bottom"]) > max(o["top"], w["top"]) for o in words):
+            continue            # not in a cell, or a word of its own line stands before it
+        t, b = int(w["top"]), int(np.ceil(w["bottom"])) + 1
+        h = b - t
+        if text[0].isdigit():
+            left = int(cell[0]) + int(LINE) + 3
+            found = _first_glyph(gray[t:b, left:int(np.ceil(w["x1"])) + 1], h)
+            if found is None or left + found[0] >= w["x0"] - 1:
+                continue        # the line's first ink is the figure's own
+            # the recogniser reads the glyph with the figure: a sign there, as its strokes
+            # tell it (strokes alone take a '1' for '≤', a '2' for '≥': never without the
+            # reading), or as two of the three readings agree when the strokes say nothing
+            shape = sign_shape(found[1])
+            signs = _signs_read(gray, (left + found[0], t, int(w["x1"]), b - 1), text)
+            sign = shape if shape in ("≥", "≤", "=") and signs else \
+                next((g for g in set(signs) if signs.count(g) >= 2 and g in "≥≤="), None) if shape is None else None
+            if sign:
+                w["text"] = sign + text
+                w["x0"] = float(left + found[0])
+        else:
+            found = _first_glyph(gray[t:b, int(w["x0"]):int(np.ceil(w["x1"])) + 1], h)
+            if found is not None and sign_shape(found[1]) in ("≥", "≤"):
+                w["text"] = sign_shape(found[1]) + text[1:]
+    return words
+
+
+SIGN_OF = {"≧": "≥", "≦": "≤", "＝": "="}
+
+
+def _signs_read(gray: np.ndarray, span: tuple, known: str) -> list[str]:
+    """The span from a glyph to a figure's end, read three ways: the signs the readings
+    that give the figure led by one sign put before it."""
+    known = _key(known)
+    out = []
+    for got, _ in ocr.read([_padded(gray, span), *_variants(gray, span)]):
+        got = _key(got)
+        head = got[:-len(known)] if got.endswith(known) else None
+        if head and (head in SIGN_READS or head in SIGN_OF):
+            out.append(SIGN_OF.get(head, head))
+    return out
+
+
+def _first_glyph(band: np.ndarray, height: int) -> tuple[int, np.ndarray] | None:
+    """The first glyph of a line's band, left to right (columns of ink up to the first
+    gap): (where it starts in the band, its crop, padded); None when there is none, or it
+    is too small or too wide to be a sign."""
+    if band.size == 0 or band.shape[1] < 3:
+        return None
+    ink = (band < 160).sum(axis=0) >= 2
+    cols = np.nonzero(ink)[0]
+    if not len(cols):
+        return None
+    gaps = np.nonzero(np.diff(cols) > 1)[0]
+    a, z = int(cols[0]), int(cols[gaps[0]] if len(gaps) else cols[-1])
+    if not 0.3 * height <= z - a + 1 <= 1.2 * height:
+        return None
+    return a, band[:, max(0, a - 2):z + 3]
 
 
 def _signed(gray: np.ndarray, box: tuple | None, w: dict) -> dict:
@@ -449,6 +522,7 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
     tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in found]
     with ocr.stage("second look"):
         words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
+        words = head_signs(gray, [c for _, cells, _ in tables for c in cells], words)
         words = recheck_figures(gray, words, [c for _, cells, _ in tables for c in cells])
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {**recipe, "scale": scale}

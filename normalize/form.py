@@ -489,6 +489,7 @@ class Builder(PositionedRows):
                 cell = roles.get("score", nums[-1])
                 if "weight" in roles:
                     f.texts["full_marks"] = roles["weight"].clean
+                    f.cells["full_marks"] = roles["weight"]
             if set(roles) == {"weight"} and "score" in self.indicator_roles.values():
                 # only the full marks (分值 100) read; the 得分 cell blank or unread: no total
                 if f.declared_total is None and "total_row" not in f.texts:

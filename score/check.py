@@ -451,6 +451,20 @@ class Checker:
         f = self.f
         return "total_row" in f.texts or "table_end" in f.texts or bool(f.notes.strip())
 
+    def below_parts(self, read: list[tuple[float, object]]) -> None:
+        """Where the total is not checked against its parts (some unread or in doubt), an
+        OCR'd declared total below what the surely read scores alone add up to (no total can
+        be: a digit was lost, '8.6' for 98.6) is flagged for review."""
+        f, cell = self.f, self.f.cells.get("declared_total")
+        sure = sum(v for v, c in read if c is None or id(c) not in self.flagged)
+        if f.declared_total is None or f.declared_total >= sure - 0.5 or cell is None \
+                or cell.confidence is None or id(cell) in self.flagged:
+            return
+        self.flagged.add(id(cell))
+        self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
+                 f"declared total: {self.place(cell)}: OCR read {cell.clean!r}, less than the {sure:g} "
+                 f"its parts read so far add up to (a digit lost?); check this figure by eye", cells=[cell])
+
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
@@ -501,7 +515,18 @@ class Checker:
         full = self.rules.full_marks
         if "full_marks" in f.texts:
             from normalize.values import parse_number
-            full = parse_number(f.texts["full_marks"]) or full
+            printed = parse_number(f.texts["full_marks"])
+            cell = f.cells.get("full_marks")
+            if printed is not None and abs(printed - full) > 1e-6 and abs(total - full) <= 1e-6 \
+                    and cell is not None and cell.confidence is not None:
+                # OCR's full marks contradict both the rule set's and the form's own weights:
+                # the reading is in doubt, not the form
+                self.flagged.add(id(cell))
+                self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
+                         f"full marks: {self.place(cell)}: OCR read {cell.clean!r}, but the weights add up to "
+                         f"{total:g}, the rule set's full marks; check this figure by eye", cells=[cell])
+                return
+            full = printed or full
         if abs(total - full) > 1e-6:
             self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
                      f"weights add up to {total:g} (budget {parts['budget']:g}"
@@ -513,24 +538,28 @@ class Checker:
     def total(self):
         f = self.f
         self.recomputed["total_by_rules"] = self.total_by_rules()
-        if self.flagged or self.doubtful("declared total", [f.cells.get("declared_total")]):
-            return          # parts or the total read with low confidence: no sum check on guesses
-        if f.declared_total is None:
-            self.missing("declared total (总分/自评得分) is blank or unreadable")
+        if self.doubtful("declared total", [f.cells.get("declared_total")]):
             return
         primary = self.primary_budget_line()
-        parts = []
+        read = []           # (score, its cell)
         if primary is not None and primary.score_declared is not None:
-            parts.append(primary.score_declared)
+            read.append((primary.score_declared, primary.cells.get("score")))
         if f.goal.score_declared is not None:
-            parts.append(f.goal.score_declared)
+            read.append((f.goal.score_declared, f.goal.cells.get("score")))
         inapplicable = 0.0
         for i in f.indicators:
             if _inapplicable(i):
                 inapplicable += i.weight or 0
                 continue
             if i.score_declared is not None:
-                parts.append(i.score_declared)
+                read.append((i.score_declared, i.cells.get("score")))
+        parts = [v for v, _ in read]
+        if self.flagged:
+            self.below_parts(read)
+            return          # parts or the total read with low confidence: no sum check on guesses
+        if f.declared_total is None:
+            self.missing("declared total (总分/自评得分) is blank or unreadable")
+            return
         # a row read whole with a blank score is a printed blank (MISSING_VALUE says so); a row
         # whose weight and score were both not read (a weight worked out, not printed, is not
         # read) was not read
@@ -555,6 +584,7 @@ class Checker:
                     "the budget score was not read" if budget_unread
                     else "the overall goal's score was not read" if goal_unread
                     else "the indicator table was not read to its 总分/合计 row")
+            self.below_parts(read)
             self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")
             return
         s = sum(parts)

@@ -168,17 +168,44 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
     for f in a.findings:
         doubtful = [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
                     and e["confidence"] < high] if _is_accusing(f) else []
-        if not doubtful:
+        slipped = [] if doubtful or not _is_accusing(f) else \
+            [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
+             and _one_slip(e.get("text") or "", f.declared, f.expected)]
+        if not doubtful and not slipped:
             out.append(f)
             continue
-        for e in doubtful:
+        for e in doubtful or slipped:
             key = (e.get("page"), tuple(e.get("bbox") or ()))
             if key in flagged:
                 continue
             flagged.add(key)
+            why = (f"which OCR read with confidence {e['confidence']:.2f} (< {high})" if doubtful else
+                   f"which one character lost or added by OCR would make {f.expected:g}, what the form's arithmetic gives")
             out.append(Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
-                               f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, which OCR read with confidence "
-                               f"{e['confidence']:.2f} (< {high}); check this figure by eye ({f.message})",
+                               f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, {why}; "
+                               f"check this figure by eye ({f.message})",
                                f.indicator, evidence=[e]))
     a.findings = out
     return a
+
+
+SLIPS = "0123456789."         # what OCR drops or adds in a figure: a digit, a decimal point
+
+
+def _one_slip(text: str, declared, expected) -> bool:
+    """The declared figure, as OCR read it, is one character lost or added away from what
+    the arithmetic expects ('8.6' for 98.6 under a seal, '76' for 7.6 with its point lost):
+    a reading to doubt, not a form to accuse."""
+    t = "".join(text.split())
+    if declared is None or expected is None or parse_number(t) != declared:
+        return False
+    scale = 100.0 if "%" in t and abs(declared) > 1.5 and abs(expected) <= 1.5 else 1.0
+    # a character dropped anywhere; a digit lost at either end ('98.6' read '8.6', '9.44'
+    # read '9.4'), or a decimal point anywhere ('7.6' read '76')
+    edits = {t[:k] + t[k + 1:] for k in range(len(t))} | {t[:k] + "." + t[k:] for k in range(1, len(t))} | \
+        {e for ch in SLIPS[:-1] for e in (ch + t, t + ch)}
+    for e in edits:
+        v = parse_number(e) if any(ch.isdigit() for ch in e) else None
+        if v is not None and v != declared and abs(v / scale - expected) <= 0.005 + 1e-9:
+            return True
+    return False

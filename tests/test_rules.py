@@ -311,3 +311,65 @@ def test_a_rate_cut_at_its_last_decimal_is_rounding_and_the_key_is_read():
     # a rate printed above what the figures give is never excused by cutting (57.91% > 57.8985%)
     b.rate_declared, b.texts["rate"] = 0.5791, "57.91%"
     assert codes(form(budget=[b]), national()) == [("BUDGET_RATE_MISMATCH", "error", 0.579)]
+
+
+def test_a_figure_one_lost_character_from_the_arithmetic_is_doubted_not_accused():
+    """Seed 000's score 5 (weight 5) read '50', its point lost ('5.0'), at confidence 0.999:
+    50 > 5 would be SCORE_EXCEEDS_WEIGHT, and no look-alike digit explains it; but '50'
+    less one character is 5, what the row's arithmetic gives.  So the finding is
+    LOW_CONFIDENCE on that figure.  On a text layer the same figures are the form's error."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    ind.score_declared, ind.texts["score"], ind.cells["score"].text = 50.0, "50", "50"
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.severity == "error"], [f.message for f in a.findings]
+    low = [f for f in a.findings if f.code == "LOW_CONFIDENCE" and f.indicator == ind.name]
+    assert low and "one character lost or added" in low[0].message and "'50'" in low[0].message
+    form.ocr = False
+    assert any(f.code == "SCORE_EXCEEDS_WEIGHT" and f.severity == "error"
+               for f in audit_form(form, select(form, load_rulesets())).findings)
+
+
+def test_a_declared_total_below_its_read_parts_is_a_lost_digit_to_check():
+    """The declared total 93.42 read '3.42' (its 9 under a seal) at confidence 0.999, with
+    the budget's score not read: the total is not checked against its parts (they are
+    incomplete), but the indicators' scores alone add up to 83.45, more than any total of
+    them could be: the reading is flagged, never left standing as if read.  On a text
+    layer it stays unchecked (incomplete), as before."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    form.declared_total, form.texts["declared_total"] = 3.42, "3.42"
+    form.cells["declared_total"].text = "3.42"
+    primary = next(b for b in form.budget_lines if b.kind == "total")
+    primary.score_declared = None
+    parts = sum(i.score_declared for i in form.indicators if i.score_declared is not None)
+    assert round(parts, 2) == 83.45
+    a = audit_form(form, select(form, load_rulesets()))
+    low = [f for f in a.findings if f.code == "LOW_CONFIDENCE" and "declared total" in f.message]
+    assert low and "'3.42'" in low[0].message and "83.45" in low[0].message
+    assert not [f for f in a.findings if f.code == "TOTAL_MISMATCH"]     # (the seed's own error stays)
+    form.cells["declared_total"].confidence = None
+    form.ocr = False
+    codes = [f.code for f in audit_form(form, select(form, load_rulesets())).findings]
+    assert "EXTRACTION_INCOMPLETE" in codes and "LOW_CONFIDENCE" not in codes and "TOTAL_MISMATCH" not in codes
+
+
+def test_ocr_full_marks_that_contradict_the_weights_and_the_rules_are_doubted():
+    """The 总分 row's 分值 read '1' for 100 (a seal over it): the weights add up to 100, the
+    rule set's full marks; the reading is flagged, not a WEIGHT_TOTAL_MISMATCH against the
+    form.  Printed on a text layer, the same '1' is the form's own inconsistency."""
+    from extract.grid import Cell
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    form.texts["full_marks"] = "1"
+    form.cells["full_marks"] = Cell(row=30, col=6, text="1", confidence=0.97, page=1, bbox=(1.0, 2.0, 3.0, 4.0))
+    weights = [form.budget_lines[0].weight, *(i.weight for i in form.indicators)]
+    assert None not in weights and sum(weights) == 100
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.code == "WEIGHT_TOTAL_MISMATCH"]
+    assert any(f.code == "LOW_CONFIDENCE" and "full marks" in f.message and "'1'" in f.message for f in a.findings)
+    form.cells["full_marks"].confidence = None
+    form.ocr = False
+    assert any(f.code == "WEIGHT_TOTAL_MISMATCH" and f.severity == "error"
+               for f in audit_form(form, select(form, load_rulesets())).findings)

@@ -522,3 +522,51 @@ def test_a_seal_joining_the_notes_to_the_table_warps_no_flat_scan():
     bare = page.copy()
     bare[1005:] = 255
     assert photo.flatten(bare)[1] is None
+
+
+def test_header_labels_as_ocr_misreads_them_still_name_their_columns(tmp_path):
+    """OCR loses 一 (a lone stroke) and reads 二 as 上: '级指标' / '上级指标' over the
+    indicator table still name the 一级 and 二级 columns (a held-out photo lost the
+    groups of its first rows; a held-out scan read its targets as names)."""
+    import openpyxl
+    src = FIXTURES / "corpus" / "xlsx" / "form03_budgetsys.xlsx"
+    wb = openpyxl.load_workbook(src)
+    assert (wb.active["B14"].value, wb.active["C14"].value) == ("一级指标", "二级指标")
+    wb.active["B14"], wb.active["C14"] = "级指标", "上级指标"
+    wb.save(tmp_path / "form.xlsx")
+    want = run(src)["forms"][0]["indicators"]
+    got = run(tmp_path / "form.xlsx")["forms"][0]["indicators"]
+    assert [(i["level1"], i["level2"], i["name"]) for i in got] == [(i["level1"], i["level2"], i["name"]) for i in want]
+    assert want[0]["level1"] and want[0]["level2"]
+
+
+def test_a_figures_lost_or_misread_leading_sign_is_put_back_from_its_glyph():
+    """'≥97%' whose sign's thin strokes fell outside the text line's box reads '97%'; '≥'
+    read as '>' within a figure: the glyph before the figure is told by its strokes and
+    by reading it with the figure, and put back.  A digit there ('197%' with its '1' cut
+    off, which strokes alone would take for '≤') is no sign, and a figure with no ink
+    before it is left alone."""
+    import cv2
+    import numpy as np
+    from extract.scan import head_signs
+
+    def page(lead):
+        g = np.full((200, 400), 255, np.uint8)
+        cv2.rectangle(g, (20, 40), (380, 140), 0, 2)                     # the cell's ruling
+        if lead == "≥":
+            cv2.line(g, (120, 72), (140, 82), 0, 2)
+            cv2.line(g, (140, 82), (120, 92), 0, 2)                      # the chevron
+            cv2.line(g, (120, 100), (140, 100), 0, 2)                    # its bar
+        elif lead == "1":
+            cv2.putText(g, "1", (120, 102), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+        cv2.putText(g, "97%", (150, 102), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+        return g
+    cells = [(20.0, 40.0, 380.0, 140.0)]
+
+    def word(text, x0=150.0):
+        return {"x0": x0, "top": 70.0, "x1": 230.0, "bottom": 104.0, "text": text, "conf": 0.99}
+    (w,) = head_signs(page("≥"), cells, [word("97%")])
+    assert w["text"] == "≥97%" and w["x0"] < 125
+    assert head_signs(page("≥"), cells, [word(">97%", 118.0)])[0]["text"] == "≥97%"
+    assert head_signs(page("1"), cells, [word("97%")])[0]["text"] == "97%"
+    assert head_signs(page(None), cells, [word("97%")])[0]["text"] == "97%"
