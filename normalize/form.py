@@ -36,6 +36,9 @@ def _roles_in(cells: list[Cell], table) -> dict[int, str]:
         if c.merged or not c.clean or c.clean[0] in "（(":
             continue
         role = L.match(table, c.clean)
+        if role == "level1" and role in out.values() and re.fullmatch(r"[-—－]?级指标", c.clean):
+            # '级指标' is an OCR'd 一/二/三级指标 whose rank was lost: the next rank not taken
+            role = next((r for r in ("level2", "name") if r not in out.values()), None)
         if role and role not in out.values():
             out[i] = role
     return out

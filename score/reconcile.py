@@ -161,51 +161,95 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
 
 
 def _doubt(a: Audit, rules: RuleSet) -> Audit:
-    """A failing check that compares a figure OCR read below ``ocr_high`` accuses no one:
-    it becomes LOW_CONFIDENCE on that figure."""
+    """A failing check that compares a figure OCR read below ``ocr_high``, or a figure one
+    character lost or added from a reading that makes the check hold, accuses no one: it
+    becomes LOW_CONFIDENCE on that figure.  A failing check that leans on a figure so put
+    in doubt (a score above a weight whose digit was lost) is not reported either."""
     high = float(rules.confidence["ocr_high"])
-    out, flagged = [], set()
-    for f in a.findings:
-        doubtful = [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
-                    and e["confidence"] < high] if _is_accusing(f) else []
-        slipped = [] if doubtful or not _is_accusing(f) else \
-            [e for e in f.evidence if not e.get("context") and e.get("confidence") is not None
-             and _one_slip(e.get("text") or "", f.declared, f.expected)]
-        if not doubtful and not slipped:
-            out.append(f)
+    why: dict[int, list] = {}
+    for n, f in enumerate(a.findings):
+        if not _is_accusing(f):
             continue
-        for e in doubtful or slipped:
-            key = (e.get("page"), tuple(e.get("bbox") or ()))
-            if key in flagged:
+        low = [(e, f"which OCR read with confidence {e['confidence']:.2f} (< {high})") for e in f.evidence
+               if not e.get("context") and e.get("confidence") is not None and e["confidence"] < high]
+        why[n] = low or _slipped(a, f, rules)
+    doubted = {_evidence_spot(e): because for reasons in why.values() for e, because, *_ in reasons}
+    # the failing checks a slipped reading clears are explained by it too (a total whose
+    # part lost its last digit), wherever their evidence lies
+    explained = {k: r[0] for reasons in why.values() for r in reasons if len(r) > 2 for k in r[2]}
+    out, flagged = [], {}
+    for n, f in enumerate(a.findings):
+        reasons = why.get(n) or []
+        if not reasons:
+            leans = next((_evidence_spot(e) for e in f.evidence if _evidence_spot(e) in doubted), None) \
+                if n in why else None
+            if leans is not None:
+                e = next(e for e in f.evidence if _evidence_spot(e) == leans)
+                reasons = [({k: v for k, v in e.items() if k != "context"}, doubted[leans])]
+            elif n in why and (f.code, f.indicator) in explained:
+                e = explained[(f.code, f.indicator)]
+                reasons = [(e, doubted[_evidence_spot(e)])]
+            else:
+                out.append(f)
                 continue
-            flagged.add(key)
-            why = (f"which OCR read with confidence {e['confidence']:.2f} (< {high})" if doubtful else
-                   f"which one character lost or added by OCR would make {f.expected:g}, what the form's arithmetic gives")
-            out.append(Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
-                               f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, {why}; "
-                               f"check this figure by eye ({f.message})",
-                               f.indicator, evidence=[e]))
+        for e, because, *_ in reasons:
+            key = _evidence_spot(e)
+            if key in flagged:
+                flagged[key].message += f"; nor {f.code} ({f.message})"
+                continue
+            flagged[key] = Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
+                                   f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, "
+                                   f"{because}; check this figure by eye ({f.message})", f.indicator, evidence=[e])
+            out.append(flagged[key])
     a.findings = out
     return a
 
 
-SLIPS = "0123456789."         # what OCR drops or adds in a figure: a digit, a decimal point
+def _evidence_spot(e: dict) -> tuple:
+    return e.get("page"), tuple(round(v, 1) for v in e.get("bbox") or ())
 
 
-def _one_slip(text: str, declared, expected) -> bool:
-    """The declared figure, as OCR read it, is one character lost or added away from what
-    the arithmetic expects ('8.6' for 98.6 under a seal, '76' for 7.6 with its point lost):
-    a reading to doubt, not a form to accuse."""
+SLIPS = "0123456789"          # digits OCR drops at a figure's ends ('98.6' read '8.6', '9.44' read '9.4')
+
+
+def _slips(text: str):
+    """Readings one character lost or added away: a character dropped anywhere, a digit at
+    either end, a decimal point anywhere ('7.6' read '76')."""
     t = "".join(text.split())
-    if declared is None or expected is None or parse_number(t) != declared:
-        return False
-    scale = 100.0 if "%" in t and abs(declared) > 1.5 and abs(expected) <= 1.5 else 1.0
-    # a character dropped anywhere; a digit lost at either end ('98.6' read '8.6', '9.44'
-    # read '9.4'), or a decimal point anywhere ('7.6' read '76')
-    edits = {t[:k] + t[k + 1:] for k in range(len(t))} | {t[:k] + "." + t[k:] for k in range(1, len(t))} | \
-        {e for ch in SLIPS[:-1] for e in (ch + t, t + ch)}
-    for e in edits:
-        v = parse_number(e) if any(ch.isdigit() for ch in e) else None
-        if v is not None and v != declared and abs(v / scale - expected) <= 0.005 + 1e-9:
-            return True
-    return False
+    yield from dict.fromkeys([*(t[:k] + t[k + 1:] for k in range(len(t))),
+                              *(t[:k] + "." + t[k:] for k in range(1, len(t))),
+                              *(e for ch in SLIPS for e in (ch + t, t + ch))])
+
+
+def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str]]:
+    """The OCR'd figure this failing check compares for which a reading one character
+    away makes it hold together with at least one other failing check, breaking none that
+    held, and no other figure's such reading does as much: [(evidence, why)].  A slip is
+    only taken on such evidence: one character lost or added fits some sum by chance."""
+    spots = {_evidence_spot(e): e for e in f.evidence if not e.get("context") and e.get("confidence") is not None}
+    if not spots:
+        return []
+    before = _keys(a.findings)
+    best: list = []             # (checks cleared, evidence, reading)
+    for where, role, cell, text in _figures(a.form):
+        e = spots.get(_spot(cell)) if cell is not None and cell.bbox and text else None
+        if e is None:
+            continue
+        tried = {parse_number(text), None}
+        for new in _slips(text):
+            if parse_number(new) in tried:
+                continue            # ('5' and '5.0' from '50' are one reading)
+            tried.add(parse_number(new))
+            g = _substituted(a.form, where, role, new)
+            after = _keys(Checker(g, rules).run()) if g is not None else before
+            # on its own row a check the failing one pre-empted may now speak
+            row = getattr(getattr(g, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
+            if (f.code, f.indicator) in after or any(k[1] is None or k[1] != row for k in after - before):
+                continue
+            best.append((len(before - after), e, new, before - after))
+    best.sort(key=lambda b: -b[0])
+    if not best or best[0][0] < 2 or len(best) > 1 and best[1][0] == best[0][0]:
+        return []
+    cleared, e, new, keys = best[0]
+    return [(e, f"which one character lost or added by OCR would make {new!r}, a reading with which "
+                f"{cleared} of the form's failing checks hold", keys)]

@@ -373,3 +373,24 @@ def test_ocr_full_marks_that_contradict_the_weights_and_the_rules_are_doubted():
     form.ocr = False
     assert any(f.code == "WEIGHT_TOTAL_MISMATCH" and f.severity == "error"
                for f in audit_form(form, select(form, load_rulesets())).findings)
+
+
+def test_a_part_that_lost_a_digit_explains_every_sum_and_check_it_breaks():
+    """Seed 000's weight 20 ('1、经济效益', score 18) read '2', its 0 lost, at confidence
+    0.999: 效果指标 (40) would sum to 22, the weights to 82 of 100, and 18 > 2.  One added
+    '0' makes all of them hold (no other single reading does): one LOW_CONFIDENCE on the
+    weight, and none of the three reported against the form.  The seed's own error stays."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if i.name.startswith("1、经济效益"))
+    assert (ind.weight, ind.score_declared, form.group_weights["效果指标"]) == (20.0, 18.0, 40.0)
+    ind.weight, ind.texts["weight"], ind.cells["weight"].text = 2.0, "2", "2"
+    a = audit_form(form, select(form, load_rulesets()))
+    codes = [(f.code, f.severity) for f in a.findings]
+    assert not {"GROUP_WEIGHT_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "SCORE_EXCEEDS_WEIGHT"} & {c for c, _ in codes}
+    (low,) = [f for f in a.findings if f.code == "LOW_CONFIDENCE"]
+    assert "'20'" in low.message and low.evidence[0]["text"] == "2" and not low.evidence[0].get("context")
+    assert ("INDICATOR_SCORE_MISMATCH", "error") in codes
+    form.ocr = False            # printed so, the form's own figures: its errors
+    got = {f.code for f in audit_form(form, select(form, load_rulesets())).findings}
+    assert {"GROUP_WEIGHT_MISMATCH", "SCORE_EXCEEDS_WEIGHT"} <= got

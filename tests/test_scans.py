@@ -538,6 +538,11 @@ def test_header_labels_as_ocr_misreads_them_still_name_their_columns(tmp_path):
     got = run(tmp_path / "form.xlsx")["forms"][0]["indicators"]
     assert [(i["level1"], i["level2"], i["name"]) for i in got] == [(i["level1"], i["level2"], i["name"]) for i in want]
     assert want[0]["level1"] and want[0]["level2"]
+    # 二级 and 三级 both lost their rank ('级指标' twice after 一级指标): the next ranks, in order
+    wb.active["B14"], wb.active["C14"], wb.active["D14"] = "一级指标", "级指标", "级指标"
+    wb.save(tmp_path / "form2.xlsx")
+    got = run(tmp_path / "form2.xlsx")["forms"][0]["indicators"]
+    assert [(i["level1"], i["level2"], i["name"]) for i in got] == [(i["level1"], i["level2"], i["name"]) for i in want]
 
 
 def test_a_figures_lost_or_misread_leading_sign_is_put_back_from_its_glyph():
