@@ -11,7 +11,9 @@ accuses the form:
    form, and is the only one that clears that many, is taken: the figure is corrected and reported as
    ``OCR_CORRECTED`` (info) with both readings;
 3. what still fails and compares an OCR'd figure read below ``ocr_high`` confidence is
-   not reported against the form: it becomes ``LOW_CONFIDENCE`` on that figure.
+   not reported against the form: it becomes ``LOW_CONFIDENCE`` on that figure; so does
+   what one character lost or added to one figure (``'8.6'`` for 98.6, ``'2'`` for 20)
+   would clear together with another failing check, and what leans on a figure so doubted.
 
 So an error on a scanned form rests only on figures read with high confidence and
 consistent with the rest of the form.
@@ -122,6 +124,14 @@ def _substituted(form: Form, where: tuple, role: str, text: str) -> Form | None:
     return f
 
 
+def _breaks_nothing(form: Form, where: tuple, before: set, after: set) -> bool:
+    """A changed reading raises no failing check that did not fail before, but on its own
+    row, where a check the failing one pre-empted may now speak (score ≤ weight holds,
+    the score is judged)."""
+    row = getattr(getattr(form, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
+    return all(k[1] is not None and k[1] == row for k in after - before)
+
+
 def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
     before = _keys(a.findings)
     if not before:
@@ -139,10 +149,8 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
             c = Checker(f, rules)
             findings = c.run()
             after = _keys(findings)
-            # it must clear something and break nothing elsewhere; on its own row a check the
-            # failing one pre-empted may now speak (score ≤ weight holds, the score is judged)
-            row = getattr(getattr(f, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
-            if len(after) >= len(before) or any(k[1] is None or k[1] != row for k in after - before):
+            # it must clear something and break nothing elsewhere
+            if len(after) >= len(before) or not _breaks_nothing(f, where, before, after):
                 continue
             tried.append((len(before) - len(after), cell, text, new, Audit(f, findings, c.recomputed)))
     if not tried:
@@ -162,7 +170,8 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
 
 def _doubt(a: Audit, rules: RuleSet) -> Audit:
     """A failing check that compares a figure OCR read below ``ocr_high``, or a figure one
-    character lost or added from a reading that makes the check hold, accuses no one: it
+    character lost or added from a reading that makes it and another failing check hold
+    (``_slipped``), accuses no one: it
     becomes LOW_CONFIDENCE on that figure.  A failing check that leans on a figure so put
     in doubt (a score above a weight whose digit was lost) is not reported either."""
     high = float(rules.confidence["ocr_high"])
@@ -221,16 +230,17 @@ def _slips(text: str):
                               *(e for ch in SLIPS for e in (ch + t, t + ch))])
 
 
-def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str]]:
+def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str, set]]:
     """The OCR'd figure this failing check compares for which a reading one character
     away makes it hold together with at least one other failing check, breaking none that
-    held, and no other figure's such reading does as much: [(evidence, why)].  A slip is
+    held, and no other figure's such reading does as much: [(evidence, why, the failing
+    checks it clears)].  A slip is
     only taken on such evidence: one character lost or added fits some sum by chance."""
     spots = {_evidence_spot(e): e for e in f.evidence if not e.get("context") and e.get("confidence") is not None}
     if not spots:
         return []
     before = _keys(a.findings)
-    best: list = []             # (checks cleared, evidence, reading)
+    best: list = []             # (how many checks cleared, evidence, reading, those checks)
     for where, role, cell, text in _figures(a.form):
         e = spots.get(_spot(cell)) if cell is not None and cell.bbox and text else None
         if e is None:
@@ -242,9 +252,7 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str]]:
             tried.add(parse_number(new))
             g = _substituted(a.form, where, role, new)
             after = _keys(Checker(g, rules).run()) if g is not None else before
-            # on its own row a check the failing one pre-empted may now speak
-            row = getattr(getattr(g, where[0])[where[1]], "name", None) if where[0] == "indicators" else None
-            if (f.code, f.indicator) in after or any(k[1] is None or k[1] != row for k in after - before):
+            if (f.code, f.indicator) in after or not _breaks_nothing(g, where, before, after):
                 continue
             best.append((len(before - after), e, new, before - after))
     best.sort(key=lambda b: -b[0])
