@@ -275,9 +275,8 @@ def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[
     """A figure's leading sign, which the recogniser drops or misreads: '≥97%' read '97%'
     (the sign's thin strokes left out of the text line's box) or '>2555人次'.  Where the
     ink of a figure's line in its cell begins before the figure's box, or the figure
-    begins with '>'/'<',
-    that first glyph's strokes are told by ``sign_shape``; a '≥', '≤' or '=' they show is
-    put back at the figure's head (the words are corrected in place)."""
+    begins with '>'/'<', that first glyph's strokes are told by ``sign_shape``; a '≥', '≤'
+    or '=' they show is put back at the figure's head (the words are corrected in place)."""
     for w in words:
         text = w["text"].strip()
         if not HEAD.match(text):
@@ -298,15 +297,18 @@ def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[
             # reading), or as two of the three readings agree when the strokes say nothing
             shape = sign_shape(found[1])
             signs = _signs_read(gray, (left + found[0], t, int(w["x1"]), b - 1), text)
-            sign = shape if shape in ("≥", "≤", "=") and signs else \
-                next((g for g in set(signs) if signs.count(g) >= 2 and g in "≥≤="), None) if shape is None else None
+            if shape is None:
+                sign = next((g for g in set(signs) if signs.count(g) >= 2 and g in "≥≤="), None)
+            else:
+                sign = shape if shape in ("≥", "≤", "=") and signs else None
             if sign:
                 w["text"] = sign + text
                 w["x0"] = float(left + found[0])
         else:
             found = _first_glyph(gray[t:b, int(w["x0"]):int(np.ceil(w["x1"])) + 1], h)
-            if found is not None and sign_shape(found[1]) in ("≥", "≤"):
-                w["text"] = sign_shape(found[1]) + text[1:]
+            shape = sign_shape(found[1]) if found is not None else None
+            if shape in ("≥", "≤"):
+                w["text"] = shape + text[1:]
     return words
 
 
@@ -520,10 +522,11 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
         boxes = text_boxes(gray, found, rulings)
     words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
     tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in found]
+    cells = [c for _, cs in found for c in cs]
     with ocr.stage("second look"):
-        words += second_look(gray, [c for _, cells, _ in tables for c in cells], words)
-        words = head_signs(gray, [c for _, cells, _ in tables for c in cells], words)
-        words = recheck_figures(gray, words, [c for _, cells, _ in tables for c in cells])
+        words += second_look(gray, cells, words)
+        words = head_signs(gray, cells, words)
+        words = recheck_figures(gray, words, cells)
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {**recipe, "scale": scale}
 

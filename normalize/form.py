@@ -488,12 +488,13 @@ class Builder(PositionedRows):
         elif nums:
             cell = nums[-1]
             roles = {self._indicator_role_at(c.col): c for c in nums} if self.aligned else {}
-            if len(nums) > 1 or set(roles) == {"weight"}:
+            full_only = set(roles) == {"weight"}
+            if len(nums) > 1 or full_only:
                 cell = roles.get("score", nums[-1])
                 if "weight" in roles:
                     f.texts["full_marks"] = roles["weight"].clean
                     f.cells["full_marks"] = roles["weight"]
-            if set(roles) == {"weight"} and "score" in self.indicator_roles.values():
+            if full_only and "score" in self.indicator_roles.values():
                 # only the full marks (分值 100) read; the 得分 cell blank or unread: no total
                 if f.declared_total is None and "total_row" not in f.texts:
                     f.texts["total_row"] = label

@@ -154,11 +154,15 @@ class Checker:
         for c in low:
             if id(c) in self.flagged:
                 continue
-            self.flagged.add(id(c))
-            self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                     f"{what}: {self.place(c)}: OCR read {c.clean!r} with confidence {c.confidence:.2f} "
-                     f"(< {self.low_confidence}); check this figure by eye", indicator, cells=[c])
+            self.review(what, c, f" with confidence {c.confidence:.2f} (< {self.low_confidence})", indicator)
         return True
+
+    def review(self, what: str, c, why: str, indicator=None) -> None:
+        """An OCR'd figure flagged for a person to look at (LOW_CONFIDENCE), saying where it
+        is and why its reading is in doubt; no check runs on it after."""
+        self.flagged.add(id(c))
+        self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
+                 f"{what}: {self.place(c)}: OCR read {c.clean!r}{why}; check this figure by eye", indicator, cells=[c])
 
     def place(self, c) -> str:
         """Where a cell sits, in the form's own words: its column's header and page, row, column."""
@@ -460,10 +464,7 @@ class Checker:
         if f.declared_total is None or f.declared_total >= sure - 0.5 or cell is None \
                 or cell.confidence is None or id(cell) in self.flagged:
             return
-        self.flagged.add(id(cell))
-        self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                 f"declared total: {self.place(cell)}: OCR read {cell.clean!r}, less than the {sure:g} "
-                 f"its parts read so far add up to (a digit lost?); check this figure by eye", cells=[cell])
+        self.review("declared total", cell, f", less than the {sure:g} its parts read so far add up to (a digit lost?)")
 
     def weights(self):
         f = self.f
@@ -521,10 +522,7 @@ class Checker:
                     and cell is not None and cell.confidence is not None:
                 # OCR's full marks contradict both the rule set's and the form's own weights:
                 # the reading is in doubt, not the form
-                self.flagged.add(id(cell))
-                self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                         f"full marks: {self.place(cell)}: OCR read {cell.clean!r}, but the weights add up to "
-                         f"{total:g}, the rule set's full marks; check this figure by eye", cells=[cell])
+                self.review("full marks", cell, f", but the weights add up to {total:g}, the rule set's full marks")
                 return
             full = printed or full
         if abs(total - full) > 1e-6:

@@ -171,36 +171,34 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
 def _doubt(a: Audit, rules: RuleSet) -> Audit:
     """A failing check that compares a figure OCR read below ``ocr_high``, or a figure one
     character lost or added from a reading that makes it and another failing check hold
-    (``_slipped``), accuses no one: it
-    becomes LOW_CONFIDENCE on that figure.  A failing check that leans on a figure so put
-    in doubt (a score above a weight whose digit was lost) is not reported either."""
+    (``_slipped``), accuses no one: it becomes LOW_CONFIDENCE on that figure.  A failing
+    check that leans on a figure so put in doubt (a score above a weight whose digit was
+    lost) is not reported either."""
     high = float(rules.confidence["ocr_high"])
     why: dict[int, list] = {}
+    runs: dict = {}             # (figure, reading) -> the failing checks then: shared by the findings
     for n, f in enumerate(a.findings):
         if not _is_accusing(f):
             continue
         low = [(e, f"which OCR read with confidence {e['confidence']:.2f} (< {high})") for e in f.evidence
                if not e.get("context") and e.get("confidence") is not None and e["confidence"] < high]
-        why[n] = low or _slipped(a, f, rules)
+        why[n] = low or _slipped(a, f, rules, runs)
     doubted = {_evidence_spot(e): because for reasons in why.values() for e, because, *_ in reasons}
     # the failing checks a slipped reading clears are explained by it too (a total whose
     # part lost its last digit), wherever their evidence lies
     explained = {k: r[0] for reasons in why.values() for r in reasons if len(r) > 2 for k in r[2]}
+
+    def leaning(f: Finding) -> list:
+        """The doubted figure an accusing finding rests on though its own figures are sure."""
+        e = next((e for e in f.evidence if _evidence_spot(e) in doubted), None) or explained.get((f.code, f.indicator))
+        return [] if e is None else [({k: v for k, v in e.items() if k != "context"}, doubted[_evidence_spot(e)])]
+
     out, flagged = [], {}
     for n, f in enumerate(a.findings):
-        reasons = why.get(n) or []
+        reasons = (why[n] or leaning(f)) if n in why else []
         if not reasons:
-            leans = next((_evidence_spot(e) for e in f.evidence if _evidence_spot(e) in doubted), None) \
-                if n in why else None
-            if leans is not None:
-                e = next(e for e in f.evidence if _evidence_spot(e) == leans)
-                reasons = [({k: v for k, v in e.items() if k != "context"}, doubted[leans])]
-            elif n in why and (f.code, f.indicator) in explained:
-                e = explained[(f.code, f.indicator)]
-                reasons = [(e, doubted[_evidence_spot(e)])]
-            else:
-                out.append(f)
-                continue
+            out.append(f)
+            continue
         for e, because, *_ in reasons:
             key = _evidence_spot(e)
             if key in flagged:
@@ -230,12 +228,12 @@ def _slips(text: str):
                               *(e for ch in SLIPS for e in (ch + t, t + ch))])
 
 
-def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str, set]]:
+def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dict, str, set]]:
     """The OCR'd figure this failing check compares for which a reading one character
     away makes it hold together with at least one other failing check, breaking none that
     held, and no other figure's such reading does as much: [(evidence, why, the failing
-    checks it clears)].  A slip is
-    only taken on such evidence: one character lost or added fits some sum by chance."""
+    checks it clears)].  A slip is only taken on such evidence: one character lost or
+    added fits some sum by chance.  ``runs`` keeps the checks' outcome per reading tried."""
     spots = {_evidence_spot(e): e for e in f.evidence if not e.get("context") and e.get("confidence") is not None}
     if not spots:
         return []
@@ -250,9 +248,11 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet) -> list[tuple[dict, str, set]
             if parse_number(new) in tried:
                 continue            # ('5' and '5.0' from '50' are one reading)
             tried.add(parse_number(new))
-            g = _substituted(a.form, where, role, new)
-            after = _keys(Checker(g, rules).run()) if g is not None else before
-            if (f.code, f.indicator) in after or not _breaks_nothing(g, where, before, after):
+            if (where, role, new) not in runs:
+                g = _substituted(a.form, where, role, new)
+                runs[(where, role, new)] = (g, _keys(Checker(g, rules).run()) if g is not None else before)
+            g, after = runs[(where, role, new)]
+            if g is None or (f.code, f.indicator) in after or not _breaks_nothing(g, where, before, after):
                 continue
             best.append((len(before - after), e, new, before - after))
     best.sort(key=lambda b: -b[0])
