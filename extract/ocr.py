@@ -53,6 +53,7 @@ class OCRSettings:
     recheck_conf: float = 0.97     # numeric cells read below this get a second look
     recheck_scale: float = 1.5     # the second look's upscaling
     disagreed_conf: float = 0.5    # a figure whose readings all differ is this sure at most
+    sealed_conf: float = 0.5       # a figure under a seal as dark as the print is this sure at most
 
 
 SETTINGS = OCRSettings()

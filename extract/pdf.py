@@ -71,20 +71,20 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
                 tables = [(t.bbox, t.cells, page.height) for t in page.find_tables(TABLE_SETTINGS)
                           if len(t.cells) >= 4]
                 items.extend(page_items(page_no, words, tables))
-            ocr_items: dict = {}
-            if scan_pages:
-                if len(scan_pages) > LIMITS.max_ocr_pages:
-                    raise refuse(f"{len(scan_pages)} pages without a text layer to OCR", f"{LIMITS.max_ocr_pages} pages")
-                if not ocr_pages:
-                    raise UnreadableError("no usable text layer")
-                from .scan import ocr_pdf_pages
-                ocr_items = ocr_pdf_pages(str(path), scan_pages, password, doc)
+            if len(scan_pages) > LIMITS.max_ocr_pages:
+                raise refuse(f"{len(scan_pages)} pages without a text layer to OCR", f"{LIMITS.max_ocr_pages} pages")
+            if scan_pages and not ocr_pages:
+                raise UnreadableError("no usable text layer")
     except UnreadableError:
         raise
     except MemoryError:
         raise
     except Exception as e:
         raise UnreadableError("not a readable PDF: its content could not be parsed (damaged)", detail=detail_of(e))
+    ocr_items: dict = {}
+    if scan_pages:          # outside the parse: a fault while OCR'ing is selfeval's, not the file's
+        from .scan import ocr_pdf_pages
+        ocr_items = ocr_pdf_pages(str(path), scan_pages, password, doc)
     items = [it for item in items for it in (ocr_items[item[1]] if item[0] == "scan" else [item])]
     assemble(doc, items)
     if not any(b.rows for b in doc.blocks):

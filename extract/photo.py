@@ -216,10 +216,13 @@ def seal_rings(gray: np.ndarray, s: PhotoSettings = SETTINGS, ink: float | None 
         around = float(_ring_ink(gray, cx, cy, np.array([0.85 * r, 1.15 * r]))[0].max())
         if inked < s.seal_ring or inked - around < s.seal_ring / 2:
             continue                          # no ring, or ink everywhere (a page of text)
-        if level - ink < s.seal_gap:
-            continue                          # as dark as the print: not a seal, or not separable
         rings.append((float(cx), float(cy), r, level))
     return rings
+
+
+def separable(ring: tuple, ink: float, s: PhotoSettings = SETTINGS) -> bool:
+    """A seal lighter than the print by ``seal_gap``: its ink can be lifted off the print."""
+    return ring[3] - ink >= s.seal_gap
 
 
 def _ring_ink(gray: np.ndarray, cx: float, cy: float, radii: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -244,17 +247,21 @@ def _print_level(gray: np.ndarray) -> float:
     return float(np.percentile(dark, 10)) if dark.size else 0.0
 
 
-def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, int]:
+def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, int, list]:
     """A grey page with each seal's ink turned to paper inside its ring, print and the
-    table's ruling lines kept: (page, how many seals)."""
+    table's ruling lines kept: (page, how many seals were lifted, the seals left on it).
+    A seal as dark as the print stays (lifting it would take the print too); its ring is
+    known, so its arcs are taken for no ruling line and what is read under it is doubted."""
     import cv2
     ink = _print_level(gray)
     rings = seal_rings(gray, s, ink)
-    if not rings:
-        return gray, 0
+    light = [r for r in rings if separable(r, ink, s)]
+    kept = [r for r in rings if not separable(r, ink, s)]
+    if not light:
+        return gray, 0, kept
     out = gray.copy()
     h, w = gray.shape
-    for cx, cy, r, level in rings:
+    for cx, cy, r, level in light:
         R = r * 1.08
         x0, x1 = max(0, int(cx - R)), min(w, int(cx + R) + 1)
         y0, y1 = max(0, int(cy - R)), min(h, int(cy + R) + 1)
@@ -268,4 +275,4 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
                  | cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n))))
         lines = cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
         part[inside & ~lines & (part > (ink + level) / 2)] = 255
-    return out, len(rings)
+    return out, len(light), kept

@@ -100,6 +100,22 @@ def test_garbage_text_layer_goes_to_ocr(monkeypatch):
     assert [i["score_declared"] for i in form["indicators"]] == [row[6] for row in truth["forms"][0]["indicators"]]
 
 
+def test_a_fault_while_ocring_a_pdf_is_selfevals_not_a_damaged_file(monkeypatch):
+    """The PDF parsed; OCR'ing its scanned page failed inside selfeval.  The report says
+    it is selfeval's fault, with the trace, and does not call a sound file damaged (a bug in
+    the seal code was reported as 'content could not be parsed (damaged)')."""
+    import extract.scan
+
+    def broken(img, page_no):
+        raise ValueError("the truth value of an array is ambiguous")
+
+    monkeypatch.setattr(extract.scan, "read_page", broken)
+    res = run(SCANS / "scan_form00_national2020.pdf")
+    assert "fault of selfeval" in res["error"] and "damaged" not in res["error"]
+    (f,) = [f for f in res["findings"] if f["code"] == "UNREADABLE"]
+    assert "ValueError" in f["detail"] and "ValueError" in f["trace"]
+
+
 def test_rules_printed_on_scanned_forms_are_read_as_printed():
     """A misread band in the OCR'd notes ('60%' → '69%') would quietly change the rules."""
     from selfeval.batch import run_batch
@@ -210,13 +226,79 @@ def test_a_grey_seal_is_found_by_its_ring_and_lifted_off_the_print():
     grey = np.minimum(page, seal)
     (cx, cy, r, level), = photo.seal_rings(grey)
     assert abs(cx - 450) < 8 and abs(cy - 620) < 8 and abs(r - 130) < 10 and 90 < level < 130
-    lifted, n = photo.lift_seals(grey)
-    assert n == 1
+    lifted, n, kept = photo.lift_seals(grey)
+    assert n == 1 and kept == []
     ring = np.zeros_like(page)
     cv2.circle(ring, (450, 620), 130, 1, 9)
     assert (lifted[ring.astype(bool) & (page == 255)] == 255).mean() > 0.95      # the ring is gone
     assert (lifted[page == 0] < 60).mean() > 0.97                                 # print and line stay
     assert photo.seal_rings(page) == [] and photo.lift_seals(page)[1] == 0        # no seal, no change
+
+
+def test_a_seal_as_dark_as_the_print_splits_no_cell_and_what_it_covers_is_doubted(tmp_path):
+    """A seal stamped as dark as the print cannot be lifted off it.  Its ring is still
+    found by shape: the ring's near-straight sides and its star are taken for no ruling
+    (before, the star split a column in two and every row had six cells for four), and
+    each figure the seal reaches into is doubted: its ink hides digits ('98.63' was read
+    '98.6' with full confidence).  Figures clear of it are read as printed, and sure."""
+    import cv2
+    import numpy as np
+    from extract import read
+    page = np.full((1400, 1000), 245, np.uint8)
+    xs, ys = [100, 300, 500, 700, 900], [200, 290, 380, 470, 560, 650]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 30, 3)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 30, 3)
+    vals = [["12", "34.5", "6", "78"], ["9.1", "23", "45.6", "7"], ["88", "10", "98.63", "4"],
+            ["5", "66", "7.2", "31"], ["40", "2.5", "19", "8"]]
+    for r, row in enumerate(vals):
+        for c, t in enumerate(row):
+            cv2.putText(page, t, (xs[c] + 40, ys[r] + 60), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 30, 3)
+    seal = np.full_like(page, 255)
+    (cx, cy), R = (640, 425), 130
+    cv2.circle(seal, (cx, cy), R, 30, 8)                                 # the ring, black as the print
+    points = [(cx + (32 if k % 2 == 0 else 13) * np.cos(-np.pi / 2 + k * np.pi / 5),
+               cy + (32 if k % 2 == 0 else 13) * np.sin(-np.pi / 2 + k * np.pi / 5)) for k in range(10)]
+    cv2.fillPoly(seal, [np.int32(points)], 30)                           # and its star
+    cv2.imwrite(str(tmp_path / "sealed.png"), np.minimum(page, seal))
+    doc = read(tmp_path / "sealed.png")
+    assert doc.page_transforms[1].get("dark_seals") and "seals" not in doc.page_transforms[1]
+    rows = [r for b in doc.blocks if b.aligned for r in b.rows]
+    assert len(rows) == 5 and all(len(r) == 4 for r in rows), [[c.text for c in r] for r in rows]
+
+    def reached(r, c):               # the cell's printed figure has ink inside the ring
+        x, y = xs[c] + 40, ys[r] + 60
+        return np.hypot(max(x - cx, 0, cx - (x + 110)), max(y - 40 - cy, 0, cy - y)) < R
+
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if reached(r, c):
+                assert cell.confidence is not None and cell.confidence <= 0.5, (vals[r][c], cell.text)
+            else:
+                assert cell.clean == vals[r][c] and cell.confidence > 0.9, (vals[r][c], cell.text)
+
+
+def test_a_dark_seals_ring_and_legend_are_not_read_into_cells():
+    """Words a dark seal leaves in the reading (held-out scans): its ring's side beside a
+    label was read '1' ('总分：1' taken for a declared total of 1 instead of the 104.96 in
+    its cell) and its legend's '区' was read into a weight cell ('10' with '区' under it: no
+    number).  Both go; print that the ring only crosses stays, a figure under it doubted."""
+    from extract import scan
+    seal = [(1350.0, 1857.0, 141.0)]
+
+    def word(text, x0, top, x1, bottom, conf=0.99):
+        return {"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "conf": conf}
+
+    words = [word("总分：", 900, 1835, 1000, 1880), word("1", 1198, 1835, 1220, 1880, 0.67),
+             word("104.96", 1246, 1835, 1392, 1879, 0.92),
+             word("10", 1300, 1700, 1340, 1740), word("区", 1300, 1745, 1330, 1775),
+             word("达成预期指标", 1150, 1950, 1350, 1990)]
+    cells = [(880, 1834, 1235, 1881), (1236, 1834, 1467, 1881), (1290, 1690, 1400, 1790), (1140, 1940, 1360, 2000)]
+    kept = scan.under_seals([dict(w) for w in words], seal, cells)
+    assert [w["text"] for w in kept] == ["总分：", "104.96", "10", "达成预期指标"]
+    assert [w["conf"] for w in kept] == [0.99, 0.5, 0.5, 0.99]
+    assert scan.under_seals([dict(w) for w in words], (), cells) == words      # no dark seal: as read
 
 
 def test_figures_under_a_grey_seal_are_read():
@@ -425,11 +507,10 @@ def test_a_scanned_pages_cell_lines_find_the_text_the_detector_finds():
 
 def test_grey_seals_stamped_anywhere_are_found_by_shape_and_nothing_else_is():
     """Seals stamped at random places and sizes on grey printed pages of twelve corpus
-    forms: no ring is found anywhere but where a seal was stamped, and 5 of the 12 are
-    found (the classic Hough gradient method found 3).  Hough finds all twelve; the other
-    seven fail the ring's tone check, mostly because on a page with little print the
-    contrast stretch makes the seal's grey as dark as the print (then it cannot be lifted
-    without the print), some because the estimate sits off a thin ring: left as they are."""
+    forms: no ring is found anywhere but where a seal was stamped, and all twelve are
+    found (the classic Hough gradient method found 3).  Seven of them the contrast stretch
+    makes as dark as the print: they are found all the same (their arcs are then taken for
+    no ruling and what they cover is doubted), only not lifted off the print."""
     import random
     import numpy as np
     import pypdfium2 as pdfium
@@ -454,7 +535,7 @@ def test_grey_seals_stamped_anywhere_are_found_by_shape_and_nothing_else_is():
             found += bool(here)
             false += len(rings) - len(here)
     assert false == 0
-    assert found >= 5, found
+    assert found == 12, found
 
 
 def test_a_table_continued_on_a_page_photographed_apart_keeps_its_columns():
