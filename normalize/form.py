@@ -11,7 +11,7 @@ import regex as re
 from extract.grid import Cell, Document
 
 from . import labels as L
-from .positions import PositionedRows, _centre
+from .positions import PositionedRows, _centre, joined, run_on, wraps
 from .schema import BudgetLine, Form, Indicator
 from .values import clean, is_blank, is_figure, parse_number, parse_weight, with_operator
 
@@ -58,6 +58,7 @@ class Builder(PositionedRows):
         self.logical = None
         self.label_x = 0.0
         self.header_cols: list = []
+        self.wrapping: list | None = None  # a flowing indicator row whose cells may run on (``wraps``)
 
     # ---------- form boundaries
     def _new_form(self) -> Form:
@@ -95,6 +96,7 @@ class Builder(PositionedRows):
     # ---------- driver
     def run(self) -> list[Form]:
         for block in self.doc.blocks:
+            self._flush_wrapped()
             self.aligned = block.aligned
             if self.form is not None:
                 self.roles, self.role_seq = {}, []
@@ -142,7 +144,21 @@ class Builder(PositionedRows):
         if self.xcols and not self.aligned and self.section in ("budget", "goal", "indicators"):
             self._positioned(own)
             return
+        if self.section == "indicators" and not self.aligned and own[0].bbox is not None:
+            if self.wrapping and wraps(self.wrapping, own):
+                run_on(self.wrapping, own)
+                return
+            self._flush_wrapped()
+            self.wrapping = [[c] for c in own]
+            return
+        self._flush_wrapped()
         getattr(self, "_" + self.section)(row, own)
+
+    def _flush_wrapped(self) -> None:
+        """Hand the flowing indicator row held for its wrapped lines to the reader."""
+        if self.wrapping:
+            cells, self.wrapping = joined(self.wrapping), None
+            self._indicators(cells, cells)
 
     # ---------- header
     def _header(self, row: list[Cell], own: list[Cell]) -> None:
@@ -527,6 +543,7 @@ class Builder(PositionedRows):
     def _finish_section(self) -> None:
         if self.form is None:
             return
+        self._flush_wrapped()
         if self.logical:
             self._flush_logical()
         if self.section == "goal":

@@ -656,3 +656,35 @@ def test_a_figures_lost_or_misread_leading_sign_is_put_back_from_its_glyph():
     assert head_signs(page("≥"), cells, [word(">97%", 118.0)])[0]["text"] == "≥97%"
     assert head_signs(page("1"), cells, [word("97%")])[0]["text"] == "97%"
     assert head_signs(page(None), cells, [word("97%")])[0]["text"] == "97%"
+
+
+def test_a_rows_wrapped_lines_on_a_page_whose_rulings_were_lost_are_one_indicator():
+    """A photographed second page whose seal took its rulings (no grid: its words come as
+    lines of text) continues the indicator table: the row's cells wrapped over three lines
+    are one indicator, not three ('社会城市运行保 | 有效提 | 达成预期 | 8 | 7.6' and two
+    phantom rows '效益 | 障能力 | 升 | 指标', '指标' in a held-out photo).  Words and boxes
+    as the OCR read that page."""
+    from extract.grid import Block, Cell, Document
+    from normalize.form import build_forms
+
+    def line(*words, page=2):
+        return [Cell(t, 0, k, page=page, bbox=box, confidence=0.99) for k, (t, box) in enumerate(words)]
+    head = ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    table = [[Cell("项目名称", 0, 0, page=1), Cell("城市运行保障", 0, 1, page=1)],
+             [Cell(t, 1, k, page=1) for k, t in enumerate(head)],
+             [Cell(t, 2, k, page=1) for k, t in enumerate(["绩效指标", "效果指标", "满意度指标", "服务对象满意度", "≥90%", "90%", "10", "10"])]]
+    page2 = [line(("社会", (650, 304, 713, 342)), ("城市运行保", (745, 304, 885, 337)), ("有效提", (909, 302, 998, 337)),
+                  ("达成预期", (1027, 302, 1146, 336)), ("8", (1185, 305, 1208, 336)), ("7.6", (1314, 302, 1366, 340))),
+             line(("效益", (649, 343, 710, 381)), ("障能力", (741, 342, 830, 381)), ("升", (904, 340, 942, 380)),
+                  ("指标", (1024, 340, 1089, 378))),
+             line(("指标", (644, 384, 708, 421))),
+             line(("总分：", (334, 430, 404, 466)), ("17.6", (1306, 428, 1398, 462)))]
+    doc = Document(path="x.pdf", format="pdf-scan", sha256="0", ocr=True,
+                   blocks=[Block(table, aligned=True, page=1), Block(page2, aligned=False, page=2)])
+    (form,) = build_forms(doc)
+    last = form.indicators[-1]
+    assert len(form.indicators) == 2
+    assert (last.level1, last.level2, last.name, last.target, last.actual) == \
+        ("效果指标", "社会效益指标", "城市运行保障能力", "有效提升", "达成预期指标")
+    assert (last.weight, last.score_declared) == (8, 7.6) and form.declared_total == 17.6
+    assert last.cells["name"].bbox == (741, 304, 885, 381)        # its evidence covers both lines
