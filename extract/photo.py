@@ -43,6 +43,9 @@ class PhotoSettings:
     #                                 seal stamped at random, 27 found, none false, 1.1 s; the
     #                                 classic gradient method 17 found in 7.0 s)
     seal_ring: float = 0.55         # part of the ring that is seal-grey ink
+    seal_paper: int = 200           # under a seal, lighter than this is paper (a ruling may be any darker)
+    seal_tilt: float = 4.0          # a ruling kept under a lifted seal lies this near level or upright (degrees)
+    seal_line_gap: int = 4          # ... and is broken by no more than this many pixels
     seal_gap: float = 40.0          # grey levels between the print and the seal to tell them apart
 
 
@@ -247,6 +250,25 @@ def _print_level(gray: np.ndarray) -> float:
     return float(np.percentile(dark, 10)) if dark.size else 0.0
 
 
+def _rulings(dark: np.ndarray, n: int, s: PhotoSettings = SETTINGS) -> np.ndarray:
+    """The ruling lines under a seal, to keep when it is lifted: straight runs of ink at
+    least ``n`` long (longer than an arc of the ring can stay straight), level or upright
+    within ``seal_tilt`` degrees (a photo whose keystone was left uncorrected, its border
+    under a seal, has verticals 2° off).  Any ink counts, however light: a photo's thin
+    rulings can be lighter than the seal."""
+    import cv2
+    keep = np.zeros_like(dark)
+    segs = cv2.HoughLinesP(dark * 255, 1, np.pi / 720, threshold=n // 2, minLineLength=n, maxLineGap=s.seal_line_gap)
+    for x0, y0, x1, y1 in (segs.reshape(-1, 4) if segs is not None else []):
+        a = np.degrees(np.arctan2(abs(int(y1) - int(y0)), abs(int(x1) - int(x0))))
+        if min(a, 90 - a) <= s.seal_tilt:
+            cv2.line(keep, (int(x0), int(y0)), (int(x1), int(y1)), 1, thickness=5)
+    keep &= dark
+    keep |= cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))   # and the
+    keep |= cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))   # square-on ones whole
+    return cv2.dilate(keep, np.ones((3, 3), np.uint8)).astype(bool)
+
+
 def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, int, list]:
     """A grey page with each seal's ink turned to paper inside its ring, print and the
     table's ruling lines kept: (page, how many seals were lifted, the seals left on it).
@@ -268,11 +290,6 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
         part = out[y0:y1, x0:x1]
         yy, xx = np.ogrid[y0:y1, x0:x1]
         inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= R * R
-        # ruling lines: runs longer than an arc of the ring can stay straight
-        dark = (part < level + 40).astype(np.uint8)
-        n = max(15, int(1.2 * r))
-        lines = (cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-                 | cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n))))
-        lines = cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
+        lines = _rulings((part < s.seal_paper).astype(np.uint8), max(15, int(1.2 * r)), s)
         part[inside & ~lines & (part > (ink + level) / 2)] = 255
     return out, len(light), kept

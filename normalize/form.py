@@ -514,8 +514,9 @@ class Builder(PositionedRows):
                 # only the full marks (分值 100) read; the 得分 cell blank or unread: no total
                 if f.declared_total is None and "total_row" not in f.texts:
                     f.texts["total_row"] = label
-                    f.cells["declared_total"] = next(
-                        (c for c in row if self._indicator_role_at(c.col) == "score" and not c.merged), None)
+                    blank = next((c for c in row if self._indicator_role_at(c.col) == "score" and not c.merged), None)
+                    if blank is not None:        # the 得分 cell, blank, for evidence (none: no cell at all)
+                        f.cells["declared_total"] = blank
                 self.section = "after_total"
                 return
             text = cell.clean

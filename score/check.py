@@ -157,6 +157,17 @@ class Checker:
             self.review(what, c, f" with confidence {c.confidence:.2f} (< {self.low_confidence})", indicator)
         return True
 
+    def impossible(self, what, cells, indicator=None) -> bool:
+        """An OCR'd weight or score above the form's full marks is no reading of it ('1945'
+        for 10.45, its point and a digit lost; '1010' for two cells' 10 and 10 run together
+        where a ruling was not seen): flagged for review, and no check runs on it."""
+        bad = [c for c in cells if c is not None and c.confidence is not None
+               and (parse_number(c.text) or 0) > self.rules.full_marks + EPS]
+        for c in bad:
+            if id(c) not in self.flagged:
+                self.review(what, c, f", more than the form's full marks ({self.rules.full_marks:g})", indicator)
+        return bool(bad)
+
     def review(self, what: str, c, why: str, indicator=None) -> None:
         """An OCR'd figure flagged for a person to look at (LOW_CONFIDENCE), saying where it
         is and why its reading is in doubt; no check runs on it after."""
@@ -300,6 +311,8 @@ class Checker:
             rec["kind"] = "not applicable"
             return
         if self.doubtful(f"indicator {name}", [ind.cells.get(k) for k in ("weight", "score", "target", "actual")], name):
+            return
+        if self.impossible(f"indicator {name}", [ind.cells.get("weight"), ind.cells.get("score")], name):
             return
         if ind.weight is None:
             self.missing(f"indicator {name}: weight (分值) is blank or unreadable", name, [ind.cells.get("weight")])
@@ -469,9 +482,9 @@ class Checker:
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
-        if any(c is not None and c.confidence is not None and c.confidence < self.low_confidence
+        if any(c is not None and c.confidence is not None and (c.confidence < self.low_confidence or id(c) in self.flagged)
                for i in inds for c in (i.cells.get("weight"),)):
-            return          # a weight read with low confidence (flagged): no sums on guesses
+            return          # a weight read with low confidence or impossible (flagged): no sums on guesses
         if inds and not self.table_read_to_end():
             self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
                             "weight total and the declared total were not checked against its sums")

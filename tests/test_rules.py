@@ -379,3 +379,23 @@ def test_a_part_that_lost_a_digit_explains_every_sum_and_check_it_breaks():
     form.ocr = False            # printed so, the form's own figures: its errors
     got = {f.code for f in audit_form(form, select(form, load_rulesets())).findings}
     assert {"GROUP_WEIGHT_MISMATCH", "SCORE_EXCEEDS_WEIGHT"} <= got
+
+
+@pytest.mark.parametrize("role, read", [("score", "1945"), ("weight", "1010")])
+def test_an_ocr_figure_above_the_forms_full_marks_is_flagged_not_checked(role, read):
+    """Seed 000 as scanned with one figure read as no form of 100 points can print it: a
+    score '1945' (10.45 with its point and a digit lost, held-out scan; weight 5) or a
+    weight '1010' (two cells' 10 and 10 run together where a ruling was not seen).  The
+    reading is flagged (LOW_CONFIDENCE naming the full marks) and no check accuses the
+    form with it: before, '1945' gave SCORE_EXCEEDS_WEIGHT, an error, and '1010' weight
+    sums that fail by a thousand."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    setattr(ind, "score_declared" if role == "score" else "weight", float(read))
+    ind.texts[role], ind.cells[role].text = read, read
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.severity == "error"], [f.message for f in a.findings]
+    low = [f for f in a.findings if f.code == "LOW_CONFIDENCE" and f.indicator == ind.name]
+    assert len(low) == 1 and f"'{read}'" in low[0].message and "full marks (100)" in low[0].message
+    assert not [f for f in a.findings if f.code in ("GROUP_WEIGHT_MISMATCH", "WEIGHT_TOTAL_MISMATCH")]
