@@ -212,6 +212,7 @@ class Checker:
         if primary is None:
             self.missing("no budget execution block could be read")
             return
+        self.lone_fund_line(primary)
         for b in f.budget_lines:
             rec = {"kind": b.kind, "rate": None, "score": None}
             self.recomputed["budget"].append(rec)          # one per line, in order
@@ -221,6 +222,8 @@ class Checker:
             what = f"budget line {b.label}"
             if self.doubtful(what, [b.cells.get(k) for k in ("adjusted", "executed", "rate", "score", "weight")]):
                 continue
+            if any(id(c) in self.flagged for c in b.cells.values() if c is not None):
+                continue            # a reading flagged for review: no check on it
             if b.adjusted is None or b.executed is None:
                 if has_claim or b is primary:
                     self.missing(f"{what}: {'budget' if b.adjusted is None else 'executed'} figure is blank "
@@ -265,6 +268,34 @@ class Checker:
                 rate_verdict in ("ok", "rounding") else None
             self.judge("BUDGET_SCORE_MISMATCH", b.score_declared, expected, f"{what} score (weight × 执行率)",
                        cells=[b.cells.get("score"), b.cells.get("rate")], expected_alt=alt)
+
+    def lone_fund_line(self, total) -> None:
+        """On an OCR'd form, the one fund line printed under the total (其中：当年财政拨款,
+        the others blank) holds the total's money.  Where its figure is one character lost
+        or added from the total's ('767190' under 7671900: the last '0' wrapped onto a line
+        of its own in a narrow column and not read), one of the two readings is wrong: the
+        one the total's declared 执行率 does not confirm is flagged for review (both, when
+        the rate does not tell)."""
+        if total is None or total.kind != "total":
+            return
+        parts = [b for b in self.f.budget_lines if b.kind in ("fiscal", "carryover", "other")]
+        for role in ("initial", "adjusted", "executed"):
+            filled = [b for b in parts if getattr(b, role)]
+            if len(filled) != 1 or getattr(filled[0], role) == getattr(total, role):
+                continue
+            part = filled[0]
+            pc, tc = part.cells.get(role), total.cells.get(role)
+            pt, tt = ("".join((x.texts.get(role) or "").split()) for x in (part, total))
+            if pc is None or tc is None or pc.confidence is None or not pt or not tt \
+                    or (pt not in slips(tt) and tt not in slips(pt)):
+                continue
+            rate_holds = total.rate_declared is not None and bool(total.adjusted) and total.executed is not None \
+                and self.compare(total.rate_declared, total.executed / total.adjusted, 4) in ("ok", "rounding")
+            for c, other in ((pc, tt), (tc, pt))[:1 if rate_holds else 2]:
+                if id(c) not in self.flagged:
+                    self.review(f"budget line {part.label if c is pc else total.label} ({role})", c,
+                                f", one character from the {'total' if c is pc else part.label} line's {other!r} "
+                                f"it should equal", None)
 
     def goal(self):
         g = self.f.goal
@@ -631,6 +662,18 @@ class Checker:
         if any(p is None for p in parts) or not parts:
             return None
         return round(sum(parts), 4)
+
+
+SLIPS = "0123456789"          # digits OCR drops at a figure's ends ('98.6' read '8.6', '9.44' read '9.4')
+
+
+def slips(text: str):
+    """Readings one character lost or added away: a character dropped anywhere, a digit at
+    either end, a decimal point anywhere ('7.6' read '76')."""
+    t = "".join(text.split())
+    yield from dict.fromkeys([*(t[:k] + t[k + 1:] for k in range(len(t))),
+                              *(t[:k] + "." + t[k:] for k in range(1, len(t))),
+                              *(e for ch in SLIPS for e in (ch + t, t + ch))])
 
 
 def inked_unread(cell) -> bool:

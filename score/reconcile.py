@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from normalize.schema import BudgetLine, Form
 from normalize.values import parse_number
 
-from .check import Checker, Finding
+from .check import Checker, Finding, slips as _slips
 from .rules import RuleSet
 
 ARITHMETIC = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_MISMATCH",
@@ -214,18 +214,6 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
 
 def _evidence_spot(e: dict) -> tuple:
     return e.get("page"), tuple(round(v, 1) for v in e.get("bbox") or ())
-
-
-SLIPS = "0123456789"          # digits OCR drops at a figure's ends ('98.6' read '8.6', '9.44' read '9.4')
-
-
-def _slips(text: str):
-    """Readings one character lost or added away: a character dropped anywhere, a digit at
-    either end, a decimal point anywhere ('7.6' read '76')."""
-    t = "".join(text.split())
-    yield from dict.fromkeys([*(t[:k] + t[k + 1:] for k in range(len(t))),
-                              *(t[:k] + "." + t[k:] for k in range(1, len(t))),
-                              *(e for ch in SLIPS for e in (ch + t, t + ch))])
 
 
 def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dict, str, set]]:

@@ -399,3 +399,31 @@ def test_an_ocr_figure_above_the_forms_full_marks_is_flagged_not_checked(role, r
     low = [f for f in a.findings if f.code == "LOW_CONFIDENCE" and f.indicator == ind.name]
     assert len(low) == 1 and f"'{read}'" in low[0].message and "full marks (100)" in low[0].message
     assert not [f for f in a.findings if f.code in ("GROUP_WEIGHT_MISMATCH", "WEIGHT_TOTAL_MISMATCH")]
+
+
+def test_a_lone_fund_lines_figure_one_character_from_the_totals_is_flagged():
+    """Seed 000's only fund line (其中:财政拨款; 其他资金 blank) holds the total's money,
+    9090720 executed.  Scanned with no rate or score of its own on that line and its
+    executed read '909072' (a held-out scan: the last '0' wrapped onto its own line in a
+    narrow column and not read), no check compares it; it is one character from the
+    total's 9090720, whose declared 99.66% (9090720 / 9122160 = 0.99655) confirms the
+    total, so the line's figure is flagged for review, and only it.  A figure the
+    arithmetic cannot place (a genuinely different 5000000) and a text layer are left as read."""
+    from score import audit_form, load_rulesets, select
+    def audited(text, ocr=True):
+        form = _ocr_form()
+        fiscal = next(b for b in form.budget_lines if b.kind == "fiscal")
+        fiscal.rate_declared = fiscal.score_declared = fiscal.weight = None
+        for role in ("rate", "score", "weight"):
+            fiscal.texts[role] = ""
+            fiscal.cells.pop(role, None)
+        fiscal.executed, fiscal.texts["executed"], fiscal.cells["executed"].text = float(text), text, text
+        if not ocr:
+            form.ocr = False
+            for row in [*form.indicators, *form.budget_lines, form.goal]:
+                for c in row.cells.values():
+                    c.confidence = None
+        return [f for f in audit_form(form, select(form, load_rulesets())).findings if f.code == "LOW_CONFIDENCE"]
+    (low,) = audited("909072")
+    assert "其中:财政拨款 (executed)" in low.message and "'909072'" in low.message and "'9090720'" in low.message
+    assert audited("5000000") == [] and audited("909072", ocr=False) == []
