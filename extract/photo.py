@@ -269,9 +269,11 @@ def _rulings(dark: np.ndarray, n: int, s: PhotoSettings = SETTINGS) -> np.ndarra
     return cv2.dilate(keep, np.ones((3, 3), np.uint8)).astype(bool)
 
 
-def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, int, list]:
+def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, list, list]:
     """A grey page with each seal's ink turned to paper inside its ring, print and the
-    table's ruling lines kept: (page, how many seals were lifted, the seals left on it).
+    table's ruling lines kept: (page, the seals lifted, the seals left on it).  A lifted
+    seal's darkest strokes (its star, where it is as dark as the print) stay: its ring is
+    known, so they are taken for no ruling line either.
     A seal as dark as the print stays (lifting it would take the print too); its ring is
     known, so its arcs are taken for no ruling line and what is read under it is doubted."""
     import cv2
@@ -280,7 +282,7 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
     light = [r for r in rings if separable(r, ink, s)]
     kept = [r for r in rings if not separable(r, ink, s)]
     if not light:
-        return gray, 0, kept
+        return gray, [], kept
     out = gray.copy()
     h, w = gray.shape
     for cx, cy, r, level in light:
@@ -292,4 +294,4 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
         inside = (xx - cx) ** 2 + (yy - cy) ** 2 <= R * R
         lines = _rulings((part < s.seal_paper).astype(np.uint8), max(15, int(1.2 * r)), s)
         part[inside & ~lines & (part > (ink + level) / 2)] = 255
-    return out, len(light), kept
+    return out, light, kept

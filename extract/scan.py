@@ -140,6 +140,11 @@ def _off_rings(mask: np.ndarray, rings) -> np.ndarray:
     return out
 
 
+def _rings(recipe: dict) -> list:
+    """The seals' rings found on a cleaned page, lifted or not: [(x, y, radius)]."""
+    return [*recipe.get("dark_seals", ()), *recipe.get("lifted_seals", ())]
+
+
 def table_cells(gray: np.ndarray, rings=()) -> tuple[list[tuple[tuple, list[tuple]]], np.ndarray]:
     """Ruled tables on a cleaned page: [(table bbox, [cell boxes])] in pixels, and the
     ruling lines found (a mask of the page).  ``rings``: seals' rings [(x, y, radius)]
@@ -424,8 +429,9 @@ def _cleaned(img: np.ndarray, quarter: int) -> tuple[np.ndarray, dict]:
     gray = photo.even_light(to_gray(turn(img, quarter)))
     gray, mat = photo.flatten(gray)
     angle = skew_angle(gray)
-    gray, seals, dark = photo.lift_seals(rotate(gray, angle)) if is_grey(img) else (rotate(gray, angle), 0, [])
-    recipe = {"turn": quarter, "angle": angle, **({"warp": mat} if mat else {}), **({"seals": seals} if seals else {}),
+    gray, seals, dark = photo.lift_seals(rotate(gray, angle)) if is_grey(img) else (rotate(gray, angle), [], [])
+    recipe = {"turn": quarter, "angle": angle, **({"warp": mat} if mat else {}),
+              **({"seals": len(seals), "lifted_seals": [[round(v) for v in r[:3]] for r in seals]} if seals else {}),
               **({"dark_seals": [[round(v) for v in r[:3]] for r in dark]} if dark else {})}
     return gray, recipe
 
@@ -579,14 +585,14 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
     with ocr.stage("clean"):
         gray, recipe = _cleaned(img, 0)
     with ocr.stage("grid"):
-        found, rulings = table_cells(gray, recipe.get("dark_seals", ()))
+        found, rulings = table_cells(gray, _rings(recipe))
     boxes = text_boxes(gray, found, rulings)
     quarter = ocr.orientation(gray, boxes)
     if quarter:
         with ocr.stage("clean"):
             gray, recipe = _cleaned(img, quarter)
         with ocr.stage("grid"):
-            found, rulings = table_cells(gray, recipe.get("dark_seals", ()))
+            found, rulings = table_cells(gray, _rings(recipe))
         boxes = text_boxes(gray, found, rulings)
     words = [dash_shape(w) for w in ocr.read_page_text(gray, boxes)]
     tables = [(bbox, cells, float(gray.shape[0])) for bbox, cells in found]
