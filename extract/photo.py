@@ -271,11 +271,10 @@ def _rulings(dark: np.ndarray, n: int, s: PhotoSettings = SETTINGS) -> np.ndarra
 
 def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarray, list, list]:
     """A grey page with each seal's ink turned to paper inside its ring, print and the
-    table's ruling lines kept: (page, the seals lifted, the seals left on it).  A lifted
-    seal's darkest strokes (its star, where it is as dark as the print) stay: its ring is
-    known, so they are taken for no ruling line either.
-    A seal as dark as the print stays (lifting it would take the print too); its ring is
-    known, so its arcs are taken for no ruling line and what is read under it is doubted."""
+    table's ruling lines kept: (page, the seals lifted, the seals left on it).  A seal as
+    dark as the print stays (lifting it would take the print too), and so do a lifted
+    seal's strokes as dark as the print (its star); every seal's ring is known, so none of
+    these is taken for a ruling line, and what is read under a seal left on is doubted."""
     import cv2
     ink = _print_level(gray)
     rings = seal_rings(gray, s, ink)
