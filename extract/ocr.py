@@ -190,6 +190,15 @@ def crop(gray: np.ndarray, box: np.ndarray) -> np.ndarray:
     return engine().get_crop_img_list(gray, [box.astype(np.float32)])[0]
 
 
+DASH_READS = {"1", "l", "I", "|", "-", "_", "一", "二", "—", "－", "="}   # what a lone stroke reads as
+
+
+def is_dash(text: str, width: float, height: float, s: OCRSettings = SETTINGS) -> bool:
+    """A lone stroke much wider than tall is a dash (a blank cell's '—'), whatever the
+    recogniser guessed ('1', '一')."""
+    return text.strip() in DASH_READS and width > s.dash_ratio * height
+
+
 def _is_tall(box: np.ndarray, s: OCRSettings) -> bool:
     w = np.linalg.norm(box[0] - box[1])
     h = np.linalg.norm(box[0] - box[3])
@@ -361,6 +370,14 @@ def _strip(group: list, s: OCRSettings):
     return x, spans
 
 
+def _kept_dash(box: np.ndarray, got: tuple[str, float], s: OCRSettings) -> bool:
+    """A dash read as a stroke beside its neighbours, above ``text_score``: read alone it
+    is still a dash (``is_dash``), so it is not read again (half of a page's readings
+    alone were of these)."""
+    e = extent(box)
+    return got[1] >= s.text_score and is_dash(got[0], e["x1"] - e["x0"], e["bottom"] - e["top"], s)
+
+
 @timed("recognise")
 def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTINGS) -> list[tuple[str, float]]:
     """Text and confidence per box.  Every box but a vertical one is cut from the band
@@ -374,7 +391,8 @@ def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTI
     for x, spans in _strips(pieces, s):
         for (i, _), r in zip(spans, _decoded(_run(x), [sp for _, sp in spans])):
             got[i] = r
-    alone = [i for i in range(len(boxes)) if i not in got or not got[i][0].strip() or got[i][1] < s.strip_conf]
+    alone = [i for i in range(len(boxes)) if i not in got or not got[i][0].strip()
+             or got[i][1] < s.strip_conf and not _kept_dash(boxes[i], got[i], s)]
     for i, r in zip(alone, _alone([crop(gray, boxes[i]) for i in alone], s)):
         got[i] = r
     return [got[i] for i in range(len(boxes))]

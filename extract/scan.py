@@ -38,23 +38,27 @@ GRID_TOL = 8.0            # pixels within which cell edges are one grid line
 
 # ---------------------------------------------------------------- clean-up
 SEAL_RED = 1.2            # seal ink's red channel is about 0.8 of the paper's under it
+LUMA = np.array([[0.114, 0.587, 0.299]], np.float32)   # BGR to grey (ITU-R 601)
 def to_gray(img: np.ndarray) -> np.ndarray:
     """Grey page with red seal ink removed, contrast stretched to 2–98 %.
 
     A pixel whose red clearly exceeds its green and blue is seal ink; it takes its red
     channel's value, which red ink barely darkens: the paper's own brightness where the
     seal is on paper (in shadow too), dark where black or blue ink lies under it."""
+    import cv2
     if img.ndim == 3:
-        b, gch, r = (img[:, :, k].astype(np.int16) for k in range(3))   # OpenCV images are BGR
-        g = (0.299 * r + 0.587 * gch + 0.114 * b).astype(np.float32)
-        red = r - np.maximum(gch, b) > 35
+        g = cv2.transform(img.astype(np.float32), LUMA)
+        b, gch, r = cv2.split(img)
+        red = cv2.subtract(r, cv2.max(gch, b)) > 35        # saturating: r - max(g, b) > 35
         g[red] = np.minimum(255.0, r[red] * SEAL_RED)
     else:
         g = img.astype(np.float32)
     lo, hi = np.percentile(g, [2, 98])
     if hi - lo < 10:
         return g.astype(np.uint8)
-    g = np.clip((g - lo) * 255.0 / (hi - lo), 0, 255)
+    g -= np.float32(lo)
+    g *= np.float32(255.0 / (hi - lo))
+    np.clip(g, 0, 255, out=g)
     return g.astype(np.uint8)
 
 
@@ -185,13 +189,10 @@ def table_cells(gray: np.ndarray, rings=()) -> tuple[list[tuple[tuple, list[tupl
 
 
 # ---------------------------------------------------------------- OCR
-DASH_READS = {"1", "l", "I", "|", "-", "_", "一", "二", "—", "－", "="}
-
-
 def dash_shape(w: dict) -> dict:
     """A lone stroke much wider than tall is a dash (a blank cell's '—'), whatever the
     recogniser guessed ('1', '一')."""
-    if w["text"].strip() in DASH_READS and (w["x1"] - w["x0"]) > ocr.SETTINGS.dash_ratio * (w["bottom"] - w["top"]):
+    if ocr.is_dash(w["text"], w["x1"] - w["x0"], w["bottom"] - w["top"]):
         w["text"] = "—"
     return w
 
@@ -538,7 +539,7 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = ()) -> list[dict]
             legend.update(id(w) for w in inside if re.fullmatch(r"\p{Han}+", _key(w["text"])) and within(w))
     out = []
     for w in words:
-        if id(w) in legend or (w["text"].strip() in DASH_READS and on_ring(w)):
+        if id(w) in legend or (w["text"].strip() in ocr.DASH_READS and on_ring(w)):
             continue
         if _figure_like(w["text"]) and reaches(w):
             w["conf"] = min(w["conf"], s.sealed_conf)

@@ -231,6 +231,9 @@ def test_one_lookalike_digit_that_makes_the_arithmetic_hold_is_an_ocr_correction
     ind.score_declared, ind.texts["score"] = 6.0, "6"
     a = audit_form(form, select(form, load_rulesets()))
     assert next(i for i in a.form.indicators if i.name == ind.name).score_declared == 5.0
+    # every reading is tried on the form as read: the one it was read from is left as it was
+    assert (ind.score_declared, ind.texts["score"]) == (6.0, "6") and a.form is not form
+    assert next(i for i in form.indicators if i.name == ind.name) is ind
     notes = [f for f in a.findings if f.code == "OCR_CORRECTED"]
     assert len(notes) == 1 and notes[0].severity == "info" and (notes[0].declared, notes[0].expected) == (6.0, 5.0)
     assert "'6'" in notes[0].message and "'5'" in notes[0].message

@@ -424,6 +424,23 @@ def test_boxes_of_one_printed_line_are_read_together():
     assert ocr._lines(boxes, ocr.SETTINGS) == [[1, 0], [3], [2]]
 
 
+def test_a_dash_read_beside_its_neighbours_is_not_read_again_alone():
+    """A blank cell's '—' read as a stroke in a strip (any of the stroke's readings, at
+    or above text_score) is a dash whatever a reading alone would say, so it is not read
+    again; a tall stroke ('1') or a dash read below text_score is."""
+    import numpy as np
+    from extract import ocr
+
+    def box(x0, y0, x1, y1):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    s = ocr.SETTINGS
+    assert ocr._kept_dash(box(100, 100, 160, 120), ("一", 0.6), s)      # 60 × 20: a dash
+    assert ocr._kept_dash(box(100, 100, 160, 120), ("—", s.text_score), s)
+    assert not ocr._kept_dash(box(100, 100, 160, 120), ("—", s.text_score - 0.01), s)
+    assert not ocr._kept_dash(box(100, 100, 120, 130), ("1", 0.8), s)   # 20 × 30: a one
+    assert not ocr._kept_dash(box(100, 100, 160, 120), ("二十", 0.8), s)
+
+
 def test_a_scan_read_line_by_line_reads_as_each_box_alone():
     """Reading the boxes of a printed line together (the fast way) gives the figures that
     reading each box alone gives, on a real scanned page."""
