@@ -287,7 +287,8 @@ def _decoded(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[tuple[str,
     character goes to the piece nearest its time step; a piece's confidence is the mean
     of its characters' (RapidOCR's measure), 0 when it has none."""
     chars = engine().text_rec.postprocess_op.character
-    idx, prob = probs.argmax(axis=1), probs.max(axis=1)
+    idx = probs.argmax(axis=1)
+    prob = probs[np.arange(len(idx)), idx]           # the max, without a second pass
     keep = np.ones(len(idx), dtype=bool)
     keep[1:] = idx[1:] != idx[:-1]
     keep &= idx != 0                                    # 0: the CTC blank

@@ -322,6 +322,9 @@ def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[
             continue            # not in a cell, or a word of its own line stands before it
         t, b = int(w["top"]), int(np.ceil(w["bottom"])) + 1
         h = b - t
+        if text[0].isdigit() and _lead_dot(gray[t:b, int(w["x0"]):int(np.ceil(w["x1"])) + 1], h):
+            _dot_put_back(gray, cell, w, text)
+            continue
         if text[0].isdigit():
             left = int(cell[0]) + int(LINE) + 3
             found = _first_glyph(gray[t:b, left:int(np.ceil(w["x1"])) + 1], h)
@@ -348,6 +351,39 @@ def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[
 
 
 SIGN_OF = {"≧": "≥", "≦": "≤", "＝": "="}
+DOT = 0.3                 # a point is no wider or taller than this part of its line's height...
+DOT_LOW = 0.6             # ... and its ink lies below this part of the line's height
+DOT_MIN = 0.06            # a speck smaller than this part of the line's height is no point
+
+
+def _lead_dot(band: np.ndarray, height: int) -> bool:
+    """The line's first glyph is a point at the foot of the line ('.18万', the second line
+    of '≤852.18万元' wrapped in its cell, that the recogniser read as '18万')."""
+    if band.size == 0 or band.shape[1] < 3:
+        return False
+    ink = band < 160
+    cols = np.nonzero(ink.sum(axis=0) >= 2)[0]
+    if not len(cols):
+        return False
+    gaps = np.nonzero(np.diff(cols) > 1)[0]
+    if not len(gaps):
+        return False                    # one glyph: the figure itself
+    a, z = int(cols[0]), int(cols[gaps[0]])
+    rows = np.nonzero(ink[:, a:z + 1].any(axis=1))[0]
+    w, h = z - a + 1, rows[-1] - rows[0] + 1
+    return DOT_MIN * height <= min(w, h) and max(w, h) <= DOT * height and rows[0] >= DOT_LOW * height
+
+
+def _dot_put_back(gray: np.ndarray, cell: tuple, w: dict, text: str) -> None:
+    """A figure read without the point its line begins with: read twice more (larger,
+    binarised); the point goes back where both give it, and the figure is doubted where
+    they do not agree (a speck of the scan is no point: the readings tell)."""
+    box = (int(w["x0"]), int(w["top"]), int(np.ceil(w["x1"])), int(np.ceil(w["bottom"])))
+    got = [_key(t) for t, _ in ocr.read(_variants(gray, box, cell))]
+    if got and all(g == "." + _key(text) for g in got):
+        w["text"] = "." + text
+    elif not all(g == _key(text) for g in got):
+        w["conf"] = min(w["conf"], ocr.SETTINGS.disagreed_conf)
 
 
 def _signs_read(gray: np.ndarray, span: tuple, known: str) -> list[str]:
@@ -513,7 +549,8 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = ()) -> list[dict]
     """Words read where a seal as dark as the print lies.  A lone stroke centred on the
     ring is a piece of the ring (its side read '1' beside a label: '总分：1'), and Chinese
     wholly inside the ring in a cell that holds a figure is the seal's legend ('10' and
-    '区' read into one weight cell), not text; a figure whose box reaches inside the ring
+    '区' read into one weight cell), not text, as is Chinese reaching into the ring beside
+    the table, where nothing is printed; a figure whose box reaches inside the ring
     is doubted: the seal's ink may hide a digit or a point ('98.63' read '98' with
     confidence 0.99, the star over '.63'), and no second look can take it off the print."""
     if not seals:
@@ -532,11 +569,20 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = ()) -> list[dict]
         return any(max(w["x0"] - cx, 0.0, cx - w["x1"]) ** 2 + max(w["top"] - cy, 0.0, cy - w["bottom"]) ** 2 < r * r
                    for cx, cy, r in seals)
 
+    def han(w):
+        return re.fullmatch(r"\p{Han}+", _key(w["text"])) is not None
+
     legend = set()
     for cell in cells:
         inside = [w for w in words if _inside(w, cell)]
         if any(_figure_like(w["text"]) for w in inside):
-            legend.update(id(w) for w in inside if re.fullmatch(r"\p{Han}+", _key(w["text"])) and within(w))
+            legend.update(id(w) for w in inside if han(w) and within(w))
+    # beside the table, in its margin, nothing is printed: Chinese there that reaches into
+    # the seal is its legend running past the table's border ('用' of '专用章')
+    if cells:
+        top, bottom = min(c[1] for c in cells), max(c[3] for c in cells)
+        legend.update(id(w) for w in words if han(w) and reaches(w) and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+                      and not any(_inside(w, c) for c in cells))
     out = []
     for w in words:
         if id(w) in legend or (w["text"].strip() in ocr.DASH_READS and on_ring(w)):

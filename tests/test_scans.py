@@ -327,6 +327,12 @@ def test_a_dark_seals_ring_and_legend_are_not_read_into_cells():
     kept = scan.under_seals([dict(w) for w in words], seal, cells)
     assert [w["text"] for w in kept] == ["总分：", "104.96", "10", "达成预期指标"]
     assert [w["conf"] for w in kept] == [0.99, 0.5, 0.5, 0.99]
+    # beside the table (a held-out scan: '用' of '财政资金专用章' past the table's right
+    # border, read as an indicator named '用' that cut the table from its next page) the
+    # legend goes; print above the table that the seal reaches stays
+    beside = [word("用", 1470, 1900, 1530, 1930), word("填报单位：区社会管理中心", 1100, 1650, 1400, 1685)]
+    kept = scan.under_seals([dict(w) for w in words + beside], seal, cells)
+    assert [w["text"] for w in kept] == ["总分：", "104.96", "10", "达成预期指标", "填报单位：区社会管理中心"]
     assert scan.under_seals([dict(w) for w in words], (), cells) == words      # no dark seal: as read
 
 
@@ -707,6 +713,31 @@ def test_a_figures_lost_or_misread_leading_sign_is_put_back_from_its_glyph():
     assert head_signs(page("≥"), cells, [word(">97%", 118.0)])[0]["text"] == "≥97%"
     assert head_signs(page("1"), cells, [word("97%")])[0]["text"] == "97%"
     assert head_signs(page(None), cells, [word("97%")])[0]["text"] == "97%"
+
+
+def test_a_figures_lost_leading_point_is_put_back_when_two_more_readings_show_it():
+    """'≤852.18万元' wrapped in a narrow cell: its second line '.18万' was read '18万' at
+    0.99 beside its neighbours (a held-out scan), so the target became 85218.  A point at
+    the foot of the line before the digits sends the figure to be read twice more
+    (larger, binarised); both give '.18', so the point goes back.  A figure with no point
+    before it, or a speck too small to be one, is left as read."""
+    import cv2
+    import numpy as np
+    from extract import scan
+
+    def page(text, speck=False):
+        g = np.full((120, 300), 235, np.uint8)
+        cv2.rectangle(g, (10, 10), (290, 110), 0, 3)            # the cell's rulings
+        cv2.putText(g, text, (40, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3, cv2.LINE_AA)
+        if speck:
+            g[77:79, 42:44] = 0                                 # 2 × 2 px: no point
+        return g
+    cell = [(10, 10, 290, 110)]
+    word = {"text": "18", "x0": 36.0, "top": 46.0, "x1": 108.0, "bottom": 90.0, "conf": 0.99}
+    (got,) = scan.head_signs(page(".18"), cell, [dict(word)])
+    assert (got["text"], got["conf"]) == (".18", 0.99)
+    assert scan.head_signs(page(" 18"), cell, [dict(word)]) == [word]
+    assert scan.head_signs(page(" 18", speck=True), cell, [dict(word)]) == [word]
 
 
 def test_a_rows_wrapped_lines_on_a_page_whose_rulings_were_lost_are_one_indicator():
