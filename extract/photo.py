@@ -29,7 +29,10 @@ class PhotoSettings:
     light_scale: int = 8            # the paper's brightness is estimated at 1/8 size
     light_kernel: int = 15          # closing kernel there (pixels): wider than any stroke
     light_uneven: float = 30.0      # grey levels between the paper's brightest and darkest tenths
-    border_min_area: float = 0.2    # the table border's quad covers at least this part of the page
+    border_min_area: float = 0.1    # the table border's quad covers at least this part of the page...
+    border_small: float = 0.2       # ... and a border on less than this part (the rest of a table
+    small_straight: float = 0.95    #     continued at a page's top) has every edge this straight: its
+    #                                 edges are short, and a seal joining the notes to it tilts one
     keystone_deg: float = 0.35      # opposite edges this far from parallel: the camera was tilted
     edge_near: float = 1.5          # pixels (on the small copy) from an edge's line that count as on it
     edge_straight: float = 0.5      # part of an edge's outermost ink that must lie on one line: less,
@@ -117,7 +120,10 @@ def border_corners(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> np.ndarray 
     edges = [line for line, _ in fits]
     quad = np.float32([_meet(edges[3], edges[0]), _meet(edges[0], edges[1]),
                        _meet(edges[1], edges[2]), _meet(edges[2], edges[3])]) * k
-    if not np.isfinite(quad).all() or cv2.contourArea(quad) < s.border_min_area * h * w:
+    if not np.isfinite(quad).all():
+        return None
+    area = cv2.contourArea(quad) / (h * w)
+    if area < s.border_min_area or area < s.border_small and min(share for _, share in fits) < s.small_straight:
         return None
     return quad
 
