@@ -149,6 +149,25 @@ def _rings(recipe: dict) -> list:
     return [*recipe.get("dark_seals", ()), *recipe.get("lifted_seals", ())]
 
 
+RING_LEFT = 0.6           # a lifted seal whose ring stays this dark all round is as dark as the print
+
+
+def _dark_lifted(gray: np.ndarray, recipe: dict) -> list:
+    """The lifted seals whose ring is still on the cleaned page, as dark as the print
+    (measured: a lifted ring leaves 14–35% of its round dark, where print crosses it; one
+    as dark as the print 94–100%, and its star hid the '.9' of '9.9' and its ring the
+    point of '100.00%')."""
+    def left(cx, cy, r):
+        a = np.linspace(0, 2 * np.pi, max(8, int(2 * np.pi * r)), endpoint=False)
+        darkest = np.full(len(a), 255)
+        for dr in range(-int(LINE), int(LINE) + 1):         # the ring's stroke, wherever it is drawn
+            xs = np.clip((cx + (r + dr) * np.cos(a)).astype(int), 0, gray.shape[1] - 1)
+            ys = np.clip((cy + (r + dr) * np.sin(a)).astype(int), 0, gray.shape[0] - 1)
+            darkest = np.minimum(darkest, gray[ys, xs])
+        return float((darkest < 128).mean())
+    return [s for s in recipe.get("lifted_seals", ()) if left(*s) >= RING_LEFT]
+
+
 def table_cells(gray: np.ndarray, rings=()) -> tuple[list[tuple[tuple, list[tuple]]], np.ndarray]:
     """Ruled tables on a cleaned page: [(table bbox, [cell boxes])] in pixels, and the
     ruling lines found (a mask of the page).  ``rings``: seals' rings [(x, y, radius)]
@@ -545,29 +564,33 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
     return words
 
 
-def under_seals(words: list[dict], seals, cells: list[tuple] = ()) -> list[dict]:
+def under_seals(words: list[dict], seals, cells: list[tuple] = (), lifted=()) -> list[dict]:
     """Words read where a seal as dark as the print lies.  A lone stroke centred on the
     ring is a piece of the ring (its side read '1' beside a label: '总分：1'), and Chinese
     wholly inside the ring in a cell that holds a figure is the seal's legend ('10' and
     '区' read into one weight cell), not text, as is Chinese reaching into the ring beside
     the table, where nothing is printed; a figure whose box reaches inside the ring
     is doubted: the seal's ink may hide a digit or a point ('98.63' read '98' with
-    confidence 0.99, the star over '.63'), and no second look can take it off the print."""
-    if not seals:
+    confidence 0.99, the star over '.63'), and no second look can take it off the print.
+    ``lifted``: seals whose grey went with their legend but whose ring and star stayed as
+    dark as the print: what Chinese is left under them is print ('得分' read '将分' beside
+    the star), so only their ring's pieces go and the figures they reach are doubted."""
+    if not seals and not lifted:
         return words
+    rings = [*seals, *lifted]
     s = ocr.SETTINGS
 
     def on_ring(w):
         x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        return any(abs(np.hypot(x - cx, y - cy) - r) <= RING_BAND * r for cx, cy, r in seals)
+        return any(abs(np.hypot(x - cx, y - cy) - r) <= RING_BAND * r for cx, cy, r in rings)
 
     def within(w):
         return any(max(np.hypot(x - cx, y - cy) for x in (w["x0"], w["x1"]) for y in (w["top"], w["bottom"])) < r
                    for cx, cy, r in seals)
 
-    def reaches(w):
+    def reaches(w, rings=rings):
         return any(max(w["x0"] - cx, 0.0, cx - w["x1"]) ** 2 + max(w["top"] - cy, 0.0, cy - w["bottom"]) ** 2 < r * r
-                   for cx, cy, r in seals)
+                   for cx, cy, r in rings)
 
     def han(w):
         return re.fullmatch(r"\p{Han}+", _key(w["text"])) is not None
@@ -581,7 +604,7 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = ()) -> list[dict]
     # the seal is its legend running past the table's border ('用' of '专用章')
     if cells:
         top, bottom = min(c[1] for c in cells), max(c[3] for c in cells)
-        legend.update(id(w) for w in words if han(w) and reaches(w) and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+        legend.update(id(w) for w in words if han(w) and reaches(w, seals) and top <= (w["top"] + w["bottom"]) / 2 <= bottom
                       and not any(_inside(w, c) for c in cells))
     out = []
     for w in words:
@@ -648,7 +671,7 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
         words += second_look(gray, cells, words)
         words = head_signs(gray, cells, words)
         words = recheck_figures(gray, words, cells)
-        words = under_seals(words, recipe.get("dark_seals", ()), cells)
+        words = under_seals(words, recipe.get("dark_seals", ()), cells, _dark_lifted(gray, recipe))
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {**recipe, "scale": scale}
 

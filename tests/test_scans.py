@@ -364,6 +364,31 @@ def test_a_dark_seals_ring_and_legend_are_not_read_into_cells():
     assert scan.under_seals([dict(w) for w in words], (), cells) == words      # no dark seal: as read
 
 
+def test_a_lifted_seal_whose_ring_stays_as_dark_as_the_print_doubts_what_it_reaches():
+    """A grey seal lifted off a held-out scan left its ring and star as dark as the print:
+    the star hid the '.9' of a score 9.9 (read '9' at 0.99: an under-claim reported) and
+    the ring the point of '100.00%'.  A lifted seal whose ring stays dark all round is
+    measured so (``_dark_lifted``) and the figures it reaches are doubted; its Chinese is
+    print ('得分' beside the star stays), since its legend went with its grey."""
+    import cv2
+    import numpy as np
+    from extract import scan
+    page = np.full((800, 800), 240, np.uint8)
+    cv2.circle(page, (400, 400), 140, 20, 4)                    # the ring, still on the page
+    gone = np.full((800, 800), 240, np.uint8)                   # the ring lifted with the grey
+    cv2.line(gone, (200, 400), (600, 400), 20, 3)               # (a ruling crosses it)
+    recipe = {"lifted_seals": [[400, 400, 140]]}
+    assert scan._dark_lifted(page, recipe) == [[400, 400, 140]]
+    assert scan._dark_lifted(gone, recipe) == []
+
+    def word(text, x0, top, x1, bottom, conf=0.99):
+        return {"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "conf": conf}
+    words = [word("9", 380, 390, 400, 420), word("得分", 370, 300, 430, 330), word("96%", 100, 100, 160, 130)]
+    cells = [(360, 380, 440, 430), (360, 290, 440, 340), (90, 90, 170, 140)]
+    kept = scan.under_seals([dict(w) for w in words], (), cells, [(400, 400, 140)])
+    assert [(w["text"], w["conf"]) for w in kept] == [("9", 0.5), ("得分", 0.99), ("96%", 0.99)]
+
+
 def test_figures_under_a_grey_seal_are_read():
     rel = "scan_form10_national2020.pdf"
     assert TRUTH[rel]["scan"]["seal"] and not TRUTH[rel]["scan"]["colour"]
