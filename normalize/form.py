@@ -456,6 +456,10 @@ class Builder(PositionedRows):
         for role, cs in data.items():
             t = cell_text(cs)
             if t is None:
+                if role == "target_op":     # a sign cell OCR found ink in but read nothing from:
+                    unread = next((c for c in cs if c.confidence == 0.0), None)     # the target's
+                    if unread is not None:                                           # sign is unknown
+                        ind.cells[role] = unread
                 continue
             ind.texts[role] = t
             ind.cells[role] = cs[0]

@@ -157,6 +157,21 @@ class Checker:
             self.review(what, c, f" with confidence {c.confidence:.2f} (< {self.low_confidence})", indicator)
         return True
 
+    def unsigned(self, ind) -> bool:
+        """A target printed apart from its sign (a 指标性质 column: '≤' | '819.38' | '万元')
+        whose sign cell OCR found ink in but read nothing from: the target is known without
+        its direction, so it is flagged for review, the sign's cell and the figure's as
+        evidence, and no check runs on it."""
+        op, target = ind.cells.get("target_op"), ind.cells.get("target")
+        if op is None or target is None or op.confidence != 0.0 or not is_blank(op.text) \
+                or parse_number(ind.texts.get("target") or "") is None or id(target) in self.flagged:
+            return False
+        self.flagged.update((id(op), id(target)))
+        self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
+                 f"indicator {ind.name}: {self.place(op)}: the target's sign has ink that OCR could not read, so the "
+                 f"target {ind.target!r} is read without it; check its sign by eye", ind.name, cells=[op, target])
+        return True
+
     def impossible(self, what, cells, indicator=None) -> bool:
         """An OCR'd weight or score above the form's full marks is no reading of it ('1945'
         for 10.45, its point and a digit lost; '1010' for two cells' 10 and 10 run together
@@ -342,6 +357,8 @@ class Checker:
             rec["kind"] = "not applicable"
             return
         if self.doubtful(f"indicator {name}", [ind.cells.get(k) for k in ("weight", "score", "target", "actual")], name):
+            return
+        if self.unsigned(ind):
             return
         if self.impossible(f"indicator {name}", [ind.cells.get("weight"), ind.cells.get("score")], name):
             return

@@ -46,6 +46,30 @@ def test_positive_formula_is_read():
     assert codes(f, national(quantitative={"positive": "min(1, B)"})) == []
 
 
+def test_a_target_whose_sign_cell_was_inked_but_unread_is_flagged_not_checked():
+    """A target printed apart from its sign (指标性质 | 指标值: '≤' | '819.38'), whose sign
+    cell OCR found ink in but read nothing from (a held-out scan: the target then read
+    '819.38万元', unflagged): the direction is unknown, so the target is flagged for
+    review with the sign's cell and the figure's, and no score is judged on it.  Read
+    as '≥' (or printed blank: no ink), the row is checked as before (10 of 8 done: 8)."""
+    from extract.grid import Cell
+
+    def row(op_text, op_conf):
+        i = ind("培训人数", "10人", "8人", 10, 10)
+        i.texts["target"], i.texts["target_unit"] = "10", "人"        # 指标值 | 度量单位 apart
+        i.cells["target"] = Cell("10", 3, 4, page=1, bbox=(400.0, 300.0, 480.0, 340.0), confidence=0.99)
+        i.cells["target_op"] = Cell(op_text, 3, 3, page=1, bbox=(320.0, 300.0, 400.0, 340.0), confidence=op_conf)
+        return i
+    findings, _ = check_form(form(row("", 0.0)), from_dict(national()))
+    flags = [f for f in findings if f.code == "LOW_CONFIDENCE"]
+    assert [f.code for f in findings if f.severity == "error"] == [] and len(flags) == 1
+    assert {tuple(e["bbox"]) for e in flags[0].evidence if not e.get("context")} >= {(320.0, 300.0, 400.0, 340.0),
+                                                                             (400.0, 300.0, 480.0, 340.0)}
+    assert "sign" in flags[0].message and "'10人'" in flags[0].message
+    assert codes(form(row("≥", 0.99)), national()) == [("INDICATOR_SCORE_MISMATCH", "error", 8.0)]
+    assert codes(form(row("", None)), national()) == [("INDICATOR_SCORE_MISMATCH", "error", 8.0)]
+
+
 def test_reverse_formula_and_direction_words_are_read():
     # a complaint rate (reverse by its name): target 2%, actual 4% gives weight × A/B = 5 × 0.5 = 2.5
     f = form(ind("投诉率", "2%", "4%", 5, 5))
