@@ -386,7 +386,8 @@ def read_boxes(gray: np.ndarray, boxes: list[np.ndarray], s: OCRSettings = SETTI
     grows with its input's width, a short figure read alone is padded to the training
     width, and beside its neighbours a lone sign reads as itself ('≥', not '=').  A box
     that reads as nothing or below ``strip_conf`` there is read again alone (a lone '0'
-    beside wide text can vanish), as is a vertical box."""
+    beside wide text can vanish), as is a vertical box; a dash read as one is not
+    (``_kept_dash``)."""
     got: dict[int, tuple[str, float]] = {}
     pieces = [p for ids in _lines(boxes, s) if not _is_tall(boxes[ids[0]], s) for p in _pieces(gray, boxes, ids)]
     for x, spans in _strips(pieces, s):

@@ -330,7 +330,9 @@ def head_signs(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list[
     (the sign's thin strokes left out of the text line's box) or '>2555人次'.  Where the
     ink of a figure's line in its cell begins before the figure's box, or the figure
     begins with '>'/'<', that first glyph's strokes are told by ``sign_shape``; a '≥', '≤'
-    or '=' they show is put back at the figure's head (the words are corrected in place)."""
+    or '=' they show is put back at the figure's head (the words are corrected in place).
+    A point the figure's line begins with and its reading lacks ('.18万' read '18万') is
+    put back, or the figure doubted, by ``_dot_put_back``."""
     for w in words:
         text = w["text"].strip()
         if not HEAD.match(text):
