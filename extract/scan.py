@@ -618,6 +618,44 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = (), lifted=()) ->
     return out
 
 
+UNREAD_INK = 170          # lighter print than ``lines``' ink: a light scan's thin glyph
+UNREAD_TALL = 0.5         # ink this part of the figure's height tall is a glyph, not a speck
+
+
+def unread_ink(gray: np.ndarray, cells: list[tuple], words: list[dict], rings=()) -> list[dict]:
+    """A figure in a cell that holds more ink than its words: a glyph no line was found for
+    (a light scan's '12.35' wrapped in its cell, '12.3' read and the '5' below it too faint
+    to make a line: a total then 0.05 short of the parts was reported against a correct
+    form).  Ink lighter than the lines' threshold, outside every word of the cell, as tall
+    as half the figure, doubts the figure (its confidence below every check's threshold);
+    ink inside the ring of a seal as dark as the print (``rings``) is the seal's, left to
+    ``under_seals``; under a lifted one it is print the lifting thinned."""
+    import cv2
+    s = ocr.SETTINGS
+    m = int(LINE) + 5
+    for cell in cells:
+        inside = [w for w in words if _inside(w, cell)]
+        figures = [w for w in inside if _figure_like(w["text"])]
+        if not figures:
+            continue
+        x0, y0, x1, y1 = (int(v) for v in cell)
+        inner = (gray[y0 + m:y1 - m, x0 + m:x1 - m] < UNREAD_INK).astype(np.uint8)
+        if inner.size == 0:
+            continue
+        for w in inside:
+            inner[max(0, int(w["top"]) - y0 - m - 2):max(0, int(np.ceil(w["bottom"])) - y0 - m + 3),
+                  max(0, int(w["x0"]) - x0 - m - 2):max(0, int(np.ceil(w["x1"])) - x0 - m + 3)] = 0
+        n, _, stats, centres = cv2.connectedComponentsWithStats(
+            cv2.dilate(inner, np.ones((3, 3), np.uint8)), connectivity=8)
+        tall = UNREAD_TALL * min(w["bottom"] - w["top"] for w in figures)
+        if any(stats[k, cv2.CC_STAT_HEIGHT] >= tall and not any(
+                np.hypot(centres[k][0] + x0 + m - cx, centres[k][1] + y0 + m - cy) < r for cx, cy, r in rings)
+               for k in range(1, n)):
+            for w in figures:
+                w["conf"] = min(w["conf"], s.disagreed_conf)
+    return words
+
+
 def _key(text: str) -> str:
     """A reading with its spaces taken out (readings are compared so)."""
     return "".join(text.split())
@@ -673,7 +711,9 @@ def read_page(img: np.ndarray, page_no: int) -> tuple[list[tuple], dict]:
         words += second_look(gray, cells, words)
         words = head_signs(gray, cells, words)
         words = recheck_figures(gray, words, cells)
-        words = under_seals(words, recipe.get("dark_seals", ()), cells, _dark_lifted(gray, recipe))
+        dark = _dark_lifted(gray, recipe)
+        words = under_seals(words, recipe.get("dark_seals", ()), cells, dark)
+        words = unread_ink(gray, cells, words, [*recipe.get("dark_seals", ()), *dark])
     ocr.STATS["pages"] = ocr.STATS.get("pages", 0) + 1
     return page_items(page_no, words, tables, tol=GRID_TOL), {**recipe, "scale": scale}
 

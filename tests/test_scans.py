@@ -389,6 +389,32 @@ def test_a_lifted_seal_whose_ring_stays_as_dark_as_the_print_doubts_what_it_reac
     assert [(w["text"], w["conf"]) for w in kept] == [("9", 0.5), ("得分", 0.99), ("96%", 0.99)]
 
 
+def test_a_figure_beside_ink_no_line_was_found_for_is_doubted():
+    """A light scan's '12.35' wrapped in its cell: '12.3' read at 0.999, the '5' below too
+    faint for a line of its own (a held-out scan: the parts then summed 0.05 under the
+    total, and a TOTAL_MISMATCH was reported against a correct form).  Ink outside the
+    cell's words, as tall as half the figure, doubts the figure; a speck does not, nor
+    does the ink of a seal as dark as the print (``under_seals`` speaks for that)."""
+    import cv2
+    import numpy as np
+    from extract import scan
+
+    def page(glyph=True, speck=False):
+        g = np.full((200, 200), 240, np.uint8)
+        cv2.rectangle(g, (20, 20), (180, 180), 0, 3)
+        cv2.putText(g, "12.3", (40, 75), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2, cv2.LINE_AA)
+        if glyph:
+            cv2.putText(g, "5", (40, 135), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 150, 1, cv2.LINE_AA)   # faint
+        if speck:
+            g[120:122, 60:62] = 150
+        return g
+    cell = [(20, 20, 180, 180)]
+    word = {"text": "12.3", "x0": 38.0, "top": 50.0, "x1": 110.0, "bottom": 80.0, "conf": 0.999}
+    assert [w["conf"] for w in scan.unread_ink(page(), cell, [dict(word)])] == [0.5]
+    assert scan.unread_ink(page(glyph=False, speck=True), cell, [dict(word)]) == [word]
+    assert scan.unread_ink(page(), cell, [dict(word)], [(60, 125, 60)]) == [word]
+
+
 def test_figures_under_a_grey_seal_are_read():
     rel = "scan_form10_national2020.pdf"
     assert TRUTH[rel]["scan"]["seal"] and not TRUTH[rel]["scan"]["colour"]
