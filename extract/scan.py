@@ -223,16 +223,21 @@ def _inside(w: dict, cell: tuple) -> bool:
 
 def _ink_box(gray: np.ndarray, cell: tuple) -> tuple[int, int, int, int] | None:
     """The inked part of a cell's inside (page pixels), or None for a blank cell."""
-    x0, y0, x1, y1 = cell
-    m = int(LINE) + 5
-    inner = gray[int(y0) + m:int(y1) - m, int(x0) + m:int(x1) - m]
+    inner, ox, oy = _cell_inside(gray, cell)
     if inner.size == 0 or inner.shape[0] < 8 or inner.shape[1] < 8:
         return None
     ink = inner < 128
     if ink.mean() < 0.004:
         return None
     ys, xs = np.nonzero(ink)
-    return int(x0) + m + int(xs.min()), int(y0) + m + int(ys.min()), int(x0) + m + int(xs.max()), int(y0) + m + int(ys.max())
+    return ox + int(xs.min()), oy + int(ys.min()), ox + int(xs.max()), oy + int(ys.max())
+
+
+def _cell_inside(gray: np.ndarray, cell: tuple) -> tuple[np.ndarray, int, int]:
+    """A cell's inside, its rulings left out: (pixels, where they start on the page, x, y)."""
+    m = int(LINE) + 5
+    ox, oy = int(cell[0]) + m, int(cell[1]) + m
+    return gray[oy:int(cell[3]) - m, ox:int(cell[2]) - m], ox, oy
 
 
 def _padded(gray: np.ndarray, box: tuple, pad: int = 6) -> np.ndarray:
@@ -380,17 +385,11 @@ DOT_MIN = 0.06            # a speck smaller than this part of the line's height 
 def _lead_dot(band: np.ndarray, height: int) -> bool:
     """The line's first glyph is a point at the foot of the line ('.18万', the second line
     of '≤852.18万元' wrapped in its cell, that the recogniser read as '18万')."""
-    if band.size == 0 or band.shape[1] < 3:
-        return False
-    ink = band < 160
-    cols = np.nonzero(ink.sum(axis=0) >= 2)[0]
-    if not len(cols):
-        return False
-    gaps = np.nonzero(np.diff(cols) > 1)[0]
-    if not len(gaps):
-        return False                    # one glyph: the figure itself
-    a, z = int(cols[0]), int(cols[gaps[0]])
-    rows = np.nonzero(ink[:, a:z + 1].any(axis=1))[0]
+    found = _first_run(band)
+    if found is None or not found[2]:
+        return False                    # no ink, or one glyph: the figure itself
+    a, z, _ = found
+    rows = np.nonzero((band[:, a:z + 1] < 160).any(axis=1))[0]
     w, h = z - a + 1, rows[-1] - rows[0] + 1
     return DOT_MIN * height <= min(w, h) and max(w, h) <= DOT * height and rows[0] >= DOT_LOW * height
 
@@ -424,17 +423,25 @@ def _first_glyph(band: np.ndarray, height: int) -> tuple[int, np.ndarray] | None
     """The first glyph of a line's band, left to right (columns of ink up to the first
     gap): (where it starts in the band, its crop, padded); None when there is none, or it
     is too small or too wide to be a sign."""
-    if band.size == 0 or band.shape[1] < 3:
+    found = _first_run(band)
+    if found is None:
         return None
-    ink = (band < 160).sum(axis=0) >= 2
-    cols = np.nonzero(ink)[0]
-    if not len(cols):
-        return None
-    gaps = np.nonzero(np.diff(cols) > 1)[0]
-    a, z = int(cols[0]), int(cols[gaps[0]] if len(gaps) else cols[-1])
+    a, z, _ = found
     if not 0.3 * height <= z - a + 1 <= 1.2 * height:
         return None
     return a, band[:, max(0, a - 2):z + 3]
+
+
+def _first_run(band: np.ndarray) -> tuple[int, int, bool] | None:
+    """A line's band's first columns of ink, left to right, up to the first gap: (first,
+    last, whether more ink follows); None when the band holds none."""
+    if band.size == 0 or band.shape[1] < 3:
+        return None
+    cols = np.nonzero((band < 160).sum(axis=0) >= 2)[0]
+    if not len(cols):
+        return None
+    gaps = np.nonzero(np.diff(cols) > 1)[0]
+    return int(cols[0]), int(cols[gaps[0]] if len(gaps) else cols[-1]), bool(len(gaps))
 
 
 def _signed(gray: np.ndarray, box: tuple | None, w: dict) -> dict:
@@ -632,24 +639,23 @@ def unread_ink(gray: np.ndarray, cells: list[tuple], words: list[dict], rings=()
     ``under_seals``; under a lifted one it is print the lifting thinned."""
     import cv2
     s = ocr.SETTINGS
-    m = int(LINE) + 5
     for cell in cells:
         inside = [w for w in words if _inside(w, cell)]
         figures = [w for w in inside if _figure_like(w["text"])]
         if not figures:
             continue
-        x0, y0, x1, y1 = (int(v) for v in cell)
-        inner = (gray[y0 + m:y1 - m, x0 + m:x1 - m] < UNREAD_INK).astype(np.uint8)
+        inner, ox, oy = _cell_inside(gray, cell)
+        inner = (inner < UNREAD_INK).astype(np.uint8)
         if inner.size == 0:
             continue
         for w in inside:
-            inner[max(0, int(w["top"]) - y0 - m - 2):max(0, int(np.ceil(w["bottom"])) - y0 - m + 3),
-                  max(0, int(w["x0"]) - x0 - m - 2):max(0, int(np.ceil(w["x1"])) - x0 - m + 3)] = 0
+            inner[max(0, int(w["top"]) - oy - 2):max(0, int(np.ceil(w["bottom"])) - oy + 3),
+                  max(0, int(w["x0"]) - ox - 2):max(0, int(np.ceil(w["x1"])) - ox + 3)] = 0
         n, _, stats, centres = cv2.connectedComponentsWithStats(
             cv2.dilate(inner, np.ones((3, 3), np.uint8)), connectivity=8)
         tall = UNREAD_TALL * min(w["bottom"] - w["top"] for w in figures)
         if any(stats[k, cv2.CC_STAT_HEIGHT] >= tall and not any(
-                np.hypot(centres[k][0] + x0 + m - cx, centres[k][1] + y0 + m - cy) < r for cx, cy, r in rings)
+                np.hypot(centres[k][0] + ox - cx, centres[k][1] + oy - cy) < r for cx, cy, r in rings)
                for k in range(1, n)):
             for w in figures:
                 w["conf"] = min(w["conf"], s.disagreed_conf)

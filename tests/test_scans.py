@@ -190,20 +190,34 @@ def test_photos_are_flattened_from_the_table_border_and_read():
     assert not any("warp" in t for t in flat["source"]["page_transforms"].values())
 
 
+def _ruled(ys):
+    """A 1000 × 1400 white page ruled across at ``ys`` from x 150 to 850, and down every 140
+    pixels between the first and the last of them."""
+    import cv2
+    import numpy as np
+    page = np.full((1400, 1000), 255, np.uint8)
+    for y in ys:
+        cv2.line(page, (150, y), (850, y), 0, 3)
+    for x in range(150, 851, 140):
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 3)
+    return page
+
+
+def _tilted(page, corners):
+    """``page`` as a camera sees it: its corners moved to ``corners`` (tl, tr, br, bl)."""
+    import cv2
+    import numpy as np
+    src = np.float32([[0, 0], [1000, 0], [1000, 1400], [0, 1400]])
+    return cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, np.float32(corners)), (1000, 1400),
+                               borderValue=255)
+
+
 def test_keystone_is_taken_out_of_a_known_warp():
     """A ruled grid warped by a known perspective: after flattening, its border's opposite
     edges are parallel again (the keystone was 3°, it is under 0.1°)."""
-    import cv2
-    import numpy as np
     from extract import photo
-    page = np.full((1400, 1000), 255, np.uint8)
-    for y in range(200, 1201, 100):
-        cv2.line(page, (150, y), (850, y), 0, 3)
-    for x in range(150, 851, 140):
-        cv2.line(page, (x, 200), (x, 1200), 0, 3)
-    src = np.float32([[0, 0], [1000, 0], [1000, 1400], [0, 1400]])
-    dst = np.float32([[60, 30], [960, 0], [1000, 1400], [0, 1360]])
-    tilted = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (1000, 1400), borderValue=255)
+    page = _ruled(range(200, 1201, 100))
+    tilted = _tilted(page, [[60, 30], [960, 0], [1000, 1400], [0, 1360]])
     assert photo._keystone(photo.border_corners(tilted)) > 1.5
     flat, mat = photo.flatten(tilted)
     assert mat is not None and photo._keystone(photo.border_corners(flat)) < 0.1
@@ -217,16 +231,9 @@ def test_the_rest_of_a_table_at_a_pages_top_is_flattened_only_from_straight_edge
     joins the notes below it to its bottom edge, that edge is no line, and no corners are
     given (a held-out flat scan was warped by 2.6° from such an edge)."""
     import cv2
-    import numpy as np
     from extract import photo
-    page = np.full((1400, 1000), 255, np.uint8)
-    for y in range(150, 451, 50):
-        cv2.line(page, (150, y), (850, y), 0, 3)
-    for x in range(150, 851, 140):
-        cv2.line(page, (x, 150), (x, 450), 0, 3)
-    src = np.float32([[0, 0], [1000, 0], [1000, 1400], [0, 1400]])
-    dst = np.float32([[40, 20], [970, 0], [1000, 1400], [0, 1380]])
-    tilted = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (1000, 1400), borderValue=255)
+    page = _ruled(range(150, 451, 50))
+    tilted = _tilted(page, [[40, 20], [970, 0], [1000, 1400], [0, 1380]])
     quad = photo.border_corners(tilted)
     assert quad is not None and cv2.contourArea(quad) < photo.SETTINGS.border_small * tilted.size
     flat, mat = photo.flatten(tilted)
