@@ -56,7 +56,7 @@ heldout: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m fixtures.bench
 
-## make fuzz: a bounded fuzzing campaign (N mutated inputs across all formats, per-input limits); writes FUZZ.md
+## make fuzz: a bounded fuzzing campaign (N mutated inputs across all formats, per-input limits, then N mutations of the real forms' text); writes FUZZ.md
 N ?= 5000
 fuzz: $(STAMP)
 	$(PY) -m fixtures.fuzz --inputs $(N)

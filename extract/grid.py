@@ -17,6 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# Why an OCR'd reading is in doubt, carried on its word and then its cell (``Cell.doubt``);
+# score/ reads the reason, never a confidence with a special value.
+INKED_UNREAD = "inked but unread"            # ink in the cell, no reading: not a printed blank
+READINGS_DISAGREE = "readings disagree"      # read again (larger, binarised, by its strokes): no two agree
+UNDER_SEAL = "under a seal"                  # a seal as dark as the print reaches it: a digit or point may be hidden
+INK_BESIDE = "ink beside it unread"          # a glyph-tall mark in its cell no line was read from
+DOUBTS = (INKED_UNREAD, READINGS_DISAGREE, UNDER_SEAL, INK_BESIDE)
+
+
 @dataclass
 class Cell:
     text: str
@@ -29,6 +38,7 @@ class Cell:
     bbox: tuple[float, float, float, float] | None = None
     confidence: float | None = None  # OCR recognition confidence, None when not OCR'd
     table: int | None = None      # which table of the document (aligned blocks counted in order)
+    doubt: str | None = None      # why an OCR'd reading is in doubt, whatever its confidence (DOUBTS)
 
     @property
     def clean(self) -> str:
@@ -43,6 +53,8 @@ class Cell:
             out["bbox"] = [round(v, 1) for v in self.bbox]
         if self.confidence is not None:
             out["confidence"] = round(self.confidence, 3)
+        if self.doubt is not None:
+            out["doubt"] = self.doubt
         return out
 
 

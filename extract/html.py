@@ -29,6 +29,9 @@ SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "
 BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "section",
          "article", "header", "footer", "center", "blockquote", "pre", "hr", "dl", "dt", "dd", "form",
          "caption", "title", "body", "td", "th"}
+# bytes of a part as encoded for one byte of page, at most: base64 4 for 3 with its line
+# breaks; quoted-printable '=XX' for every byte of Chinese UTF-8 with its soft breaks
+ENCODED = {"base64": 1.4, "quoted-printable": 3.2}
 CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -74,6 +77,14 @@ def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in msg.walk():
         if part.get_content_type() == "text/html":
+            raw = part.get_payload()
+            # the page as the file holds it is held to the page limit too: base64 that
+            # decodes to little (most of it not base64) is still that many bytes of page
+            size = len(raw) if isinstance(raw, (str, bytes)) else 0
+            if size > ENCODED.get(str(part.get("Content-Transfer-Encoding", "")).strip().lower(), 1.0) \
+                    * LIMITS.max_text_mb * (1 << 20):
+                raise refuse(f"its page is {size >> 20} MB as encoded in the archive",
+                             f"{LIMITS.max_text_mb} MB (once decoded)")
             body = part.get_payload(decode=True)
             if body:
                 return body, part.get_content_charset()

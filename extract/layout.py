@@ -23,7 +23,7 @@ SNAP = 0.012         # share of the table's width within which a continued part'
 @dataclass
 class Table:
     bbox: tuple          # (x0, top, x1, bottom) on its page
-    boxes: list          # [((x0, top, x1, bottom), text, confidence)]
+    boxes: list          # [((x0, top, x1, bottom), text, confidence, doubt)]
     height: float        # the page's height, same units
     tol: float = 3.0     # distance within which box edges are one grid line
 
@@ -62,7 +62,8 @@ def _cjk(t: str) -> bool:
 
 
 def assign_words(cell_boxes, words: list[dict]) -> list:
-    """Each word to the smallest cell containing its centre → [(box, text, min confidence)]."""
+    """Each word to the smallest cell containing its centre → [(box, text, min confidence,
+    the doubts of its words or None)]."""
     cells = sorted(cell_boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
     per: dict[int, list] = {i: [] for i in range(len(cells))}
     for w in words:
@@ -74,8 +75,14 @@ def assign_words(cell_boxes, words: list[dict]) -> list:
     out = []
     for i, bbox in enumerate(cells):
         confs = [w["conf"] for w in per[i] if w.get("conf") is not None]
-        out.append((bbox, cell_text_of(per[i]), min(confs) if confs else None))
+        out.append((bbox, cell_text_of(per[i]), min(confs) if confs else None, doubt_of(per[i])))
     return out
+
+
+def doubt_of(words: list[dict]) -> str | None:
+    """The reasons the words of one cell are in doubt, each once, or None."""
+    reasons = list(dict.fromkeys(w["doubt"] for w in words if w.get("doubt")))
+    return "; ".join(reasons) or None
 
 
 def split_words(words: list[dict], tables: list) -> list[tuple]:
@@ -118,13 +125,19 @@ def assemble(doc: Document, items: list[tuple]) -> None:
     """Reading order → blocks; a table touching the bottom of a page followed by a table
     touching the top of the next page is one table."""
     pending: list[tuple] = []      # boxes of the table being continued: (box, text, conf, page)
+    doubts: dict[tuple, str] = {}  # (page, box) -> why its reading is in doubt
     last_bottom_gap = None
     tol = 3.0
 
     def flush():
         nonlocal pending
         if pending:
-            doc.blocks.append(_stack(pending, tol))
+            block = _stack(pending, tol)
+            for row in block.rows:
+                for cell in row:
+                    if cell.bbox is not None:
+                        cell.doubt = doubts.get((cell.page, tuple(round(v, 1) for v in cell.bbox)))
+            doc.blocks.append(block)
             pending = []
 
     for kind, page_no, payload in items:
@@ -132,11 +145,11 @@ def assemble(doc: Document, items: list[tuple]) -> None:
             flush()
             texts, boxes = lines_of(payload)
             block = text_block(texts, page=page_no, boxes=boxes)
-            confs = [[w.get("conf") for w in ln for _ in _piece_boxes(w)] for ln in _grouped(payload)]
+            confs = [[(w.get("conf"), w.get("doubt")) for w in ln for _ in _piece_boxes(w)] for ln in _grouped(payload)]
             for row, cs in zip(block.rows, confs):
                 if len(row) == len(cs):
-                    for cell, c in zip(row, cs):
-                        cell.confidence = c
+                    for cell, (c, d) in zip(row, cs):
+                        cell.confidence, cell.doubt = c, d
             doc.blocks.append(block)
             continue
         table: Table = payload
@@ -144,7 +157,8 @@ def assemble(doc: Document, items: list[tuple]) -> None:
             and last_bottom_gap is not None and last_bottom_gap < EDGE * 2 * table.height
         if pending and not continues:
             flush()
-        pending.extend((b, t, c, page_no) for b, t, c in table.boxes)
+        pending.extend((b, t, c, page_no) for b, t, c, _ in table.boxes)
+        doubts.update({(page_no, tuple(round(v, 1) for v in b)): d for b, _, _, d in table.boxes if d})
         tol = table.tol
         last_bottom_gap = table.height - table.bbox[3]
     flush()

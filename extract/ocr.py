@@ -52,8 +52,6 @@ class OCRSettings:
     lone_conf: float = 0.5         # below this, a second-look reading of a lone glyph is a guess
     recheck_conf: float = 0.97     # numeric cells read below this get a second look
     recheck_scale: float = 1.5     # the second look's upscaling
-    disagreed_conf: float = 0.5    # a figure whose readings all differ is this sure at most
-    sealed_conf: float = 0.5       # a figure under a seal as dark as the print is this sure at most
 
 
 SETTINGS = OCRSettings()

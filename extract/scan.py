@@ -27,7 +27,8 @@ import numpy as np
 import regex as re
 
 from . import lines, ocr, photo
-from .grid import Document, UnreadableError, detail_of, sha256_of
+from .grid import INK_BESIDE, INKED_UNREAD, READINGS_DISAGREE, UNDER_SEAL, Document, UnreadableError, detail_of, \
+    sha256_of
 from .limits import LIMITS
 from .layout import assemble, page_items
 
@@ -296,7 +297,7 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
     lone sign, is read again together with the cell to its right, whose known text then
     tells where the glyph's reading ends.  Returns the words found in empty cells (the
     page's words are corrected in place); an inked cell that still reads as nothing gets
-    an empty word of confidence 0, so that it is told from a printed blank."""
+    an empty word in doubt (INKED_UNREAD), so that it is told from a printed blank."""
     s = ocr.SETTINGS
     todo, lone = [], []
     for cell in cells:
@@ -311,18 +312,21 @@ def second_look(gray: np.ndarray, cells: list[tuple], words: list[dict]) -> list
         box = (int(w["x0"]), int(w["top"]), int(w["x1"]), int(w["bottom"]))
         better = _with_neighbour(gray, cell, cells, words, box)
         if better and better[0] != w["text"].strip():
-            w["text"], w["conf"] = better
+            w["text"], w["conf"], agreed = better
+            if not agreed:
+                w["doubt"] = READINGS_DISAGREE
         _signed(gray, _ink_box(gray, cell), w)
     found = []
     for (cell, box), (text, conf) in zip(todo, ocr.read([_padded(gray, b) for _, b in todo])):
-        text = text.strip()
+        text, agreed = text.strip(), True
         if text and (conf < s.lone_conf or _lone_glyph(text)):
-            text, conf = _with_neighbour(gray, cell, cells, words, box) or (text, conf)
-        w = _signed(gray, box, {"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf})
+            text, conf, agreed = _with_neighbour(gray, cell, cells, words, box) or (text, conf, True)
+        w = _signed(gray, box, {"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3], "text": text, "conf": conf,
+                                **({} if agreed else {"doubt": READINGS_DISAGREE})})
         if w["text"] and w["conf"] >= s.lone_conf:
             found.append(dash_shape(w))
         else:       # inked but unread (under a seal, a smudge): not a printed blank
-            found.append({**w, "text": "", "conf": 0.0})
+            found.append({**w, "text": "", "doubt": INKED_UNREAD})
     return found
 
 
@@ -403,7 +407,7 @@ def _dot_put_back(gray: np.ndarray, cell: tuple, w: dict, text: str) -> None:
     if got and all(g == "." + _key(text) for g in got):
         w["text"] = "." + text
     elif not all(g == _key(text) for g in got):
-        w["conf"] = min(w["conf"], ocr.SETTINGS.disagreed_conf)
+        w["doubt"] = READINGS_DISAGREE
 
 
 def _signs_read(gray: np.ndarray, span: tuple, known: str) -> list[str]:
@@ -446,22 +450,22 @@ def _first_run(band: np.ndarray) -> tuple[int, int, bool] | None:
 
 def _signed(gray: np.ndarray, box: tuple | None, w: dict) -> dict:
     """A lone sign's reading checked against its strokes (``box``: the ink of its cell):
-    where they disagree, the strokes' sign is kept and marked doubtful (below every
-    check's threshold); where they agree, an unsure reading is kept as doubtful, not
-    dropped."""
+    where they disagree, the strokes' sign is kept, in doubt (READINGS_DISAGREE); where
+    they agree, an unsure reading is kept at its low confidence, not dropped."""
     if w["text"] not in SIGN_READS and not _lone_glyph(w["text"]):
         return w
     shape = sign_shape(_padded(gray, box, pad=2)) if box else None
     if shape and shape != w["text"]:
-        w["text"], w["conf"] = shape, ocr.SETTINGS.disagreed_conf
-    elif shape:
-        w["conf"] = max(w["conf"], ocr.SETTINGS.lone_conf)      # an unsure reading its strokes confirm
+        w["text"], w["doubt"] = shape, READINGS_DISAGREE
+    if shape:
+        w["conf"] = max(w["conf"], ocr.SETTINGS.lone_conf)      # a sign its strokes show is read, not a guess
     return w
 
 
-def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float] | None:
+def _with_neighbour(gray, cell, cells, words, box) -> tuple[str, float, bool] | None:
     """A lone glyph's reading, made from the glyph read together with the text of the cell
-    to its right (three ways: as is, larger, binarised; the readings vote)."""
+    to its right (three ways: as is, larger, binarised; the readings vote): its text, its
+    confidence, and whether two readings agreed."""
     nb = _right_neighbour(cell, cells)
     theirs = sorted((w for w in words if _inside(w, nb)), key=lambda w: w["x0"]) if nb else []
     if not theirs:
@@ -551,10 +555,11 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
     """Figures read unsure (below ``recheck_conf``) or with stray marks ('96.98%6', '18-':
     marks alone that are no figure; '111个' or '（2020年度）' are a figure and its words) are
     read twice more.  Readings that agree make the figure surer; readings that all differ
-    leave it doubtful (its confidence below any check's threshold), never silently picked."""
+    leave it in doubt (READINGS_DISAGREE), never silently picked; readings that agree take
+    that doubt off a figure an earlier look put it on."""
     s = ocr.SETTINGS
     todo = [w for w in words if _figure_like(w["text"])
-            and (w["conf"] < s.recheck_conf or _stray(w["text"]))]
+            and (w["conf"] < s.recheck_conf or _stray(w["text"]) or w.get("doubt") == READINGS_DISAGREE)]
     if not todo:
         return words
     def cell_of(w):
@@ -569,7 +574,11 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
         if t.strip():
             readings[n].append((t.strip(), c))
     for w, r in zip(todo, readings):
-        w["text"], w["conf"] = _agreed(r)
+        w["text"], w["conf"], agreed = _agreed(r)
+        if agreed:
+            w.pop("doubt", None) if w.get("doubt") == READINGS_DISAGREE else None
+        else:
+            w["doubt"] = READINGS_DISAGREE
     return words
 
 
@@ -620,7 +629,7 @@ def under_seals(words: list[dict], seals, cells: list[tuple] = (), lifted=()) ->
         if id(w) in legend or (w["text"].strip() in ocr.DASH_READS and on_ring(w)):
             continue
         if _figure_like(w["text"]) and reaches(w):
-            w["conf"] = min(w["conf"], s.sealed_conf)
+            w["doubt"] = UNDER_SEAL
         out.append(w)
     return out
 
@@ -658,7 +667,7 @@ def unread_ink(gray: np.ndarray, cells: list[tuple], words: list[dict], rings=()
                 np.hypot(centres[k][0] + ox - cx, centres[k][1] + oy - cy) < r for cx, cy, r in rings)
                for k in range(1, n)):
             for w in figures:
-                w["conf"] = min(w["conf"], s.disagreed_conf)
+                w["doubt"] = INK_BESIDE
     return words
 
 
@@ -667,9 +676,9 @@ def _key(text: str) -> str:
     return "".join(text.split())
 
 
-def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float]:
+def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float, bool]:
     """The readings' vote: the text most of them give (spaces aside), surer when two agree
-    (1 − the chance both are wrong), at most ``disagreed_conf`` when none does."""
+    (1 − the chance both are wrong); and whether any two agreed."""
     groups: dict[str, list[float]] = {}
     for t, c in readings:
         groups.setdefault(_key(t), []).append(c)
@@ -677,8 +686,8 @@ def _agreed(readings: list[tuple[str, float]]) -> tuple[str, float]:
     cs = sorted(groups[best], reverse=True)
     text = next(t for t, _ in readings if _key(t) == best)
     if len(cs) >= 2:
-        return text, min(0.999, 1 - (1 - cs[0]) * (1 - cs[1]))
-    return text, min(cs[0], ocr.SETTINGS.disagreed_conf)
+        return text, min(0.999, 1 - (1 - cs[0]) * (1 - cs[1])), True
+    return text, cs[0], False
 
 
 def text_boxes(gray: np.ndarray, tables: list, rulings: np.ndarray) -> list[np.ndarray]:

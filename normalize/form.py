@@ -198,18 +198,23 @@ class Builder(PositionedRows):
             for c in own:
                 x, fld = min(self.header_cols, key=lambda h: abs(h[0] - _centre(c)))
                 if fld and fld != "declared_total":
-                    self._set_field(fld, (getattr(f, fld) or "") + c.clean, [], append=True)
+                    self._set_field(fld, self._printed(fld) + c.clean, [], append=True)
             return
         else:
             self.header_cols = []
         if not matched_any:
             if self.pending_field and not self.aligned:
                 fld = self.pending_field
-                prev = getattr(self.form, fld) or ""
-                self._set_field(fld, prev + (cell_text(own) or ""), own, append=True)
+                self._set_field(fld, self._printed(fld) + (cell_text(own) or ""), own, append=True)
             for c in own:
                 self._header_text(c)
             self._header_text(cell_text(own) or "")
+
+    def _printed(self, fld: str) -> str:
+        """A header field's text as printed so far (a figure's printed text, not its value),
+        for a line that continues it."""
+        v = self.form.texts.get(fld) if fld == "declared_total" else getattr(self.form, fld)
+        return v if isinstance(v, str) else ""
 
     def _set_field(self, fld: str, text: str, cells: list[Cell], append: bool = False) -> None:
         f = self.form

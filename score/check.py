@@ -6,10 +6,12 @@ from dataclasses import dataclass, field, replace
 
 import regex as re
 
+from extract.grid import INKED_UNREAD
 from normalize.schema import BudgetLine, Form, Indicator
 from normalize.text import key
 from normalize.values import MULTIPLIERS, decimals, is_blank, parse_number, parse_quantity
 
+from .codes import registry
 from .rules import RuleSet
 
 EPS = 1e-9
@@ -24,6 +26,13 @@ class Finding:
     declared: float | None = None
     expected: float | None = None
     evidence: list = field(default_factory=list)   # provenance of the cells involved
+    # a failing check of the form's own arithmetic, reported as a review flag on the OCR'd
+    # figure it doubts (a total below its parts): score/reconcile weighs it like any failing check
+    fails: bool = False
+
+    def __post_init__(self):
+        if self.code not in registry():         # a code nobody can look up is a bug, found by any test
+            raise ValueError(f"finding code {self.code!r} is not in score/codes.toml")
 
     def to_dict(self, form: Form) -> dict:
         return {"path": form.path, "form_index": form.form_index, "project_name": form.project_name,
@@ -147,15 +156,19 @@ class Checker:
         """Figures read by OCR with low confidence are flagged for review (LOW_CONFIDENCE)
         and the check that needs them is not run: neither trusted nor zeroed.  A blank or
         dash cell has no figure to doubt."""
-        low = [c for c in cells if c is not None and c.confidence is not None and c.confidence < self.low_confidence
-               and not is_blank(c.text)]
+        low = [c for c in cells if self.unsure(c) and not is_blank(c.text)]
         if not low:
             return False
         for c in low:
             if id(c) in self.flagged:
                 continue
-            self.review(what, c, f" with confidence {c.confidence:.2f} (< {self.low_confidence})", indicator)
+            why = f" ({c.doubt})" if c.doubt else f" with confidence {c.confidence:.2f} (< {self.low_confidence})"
+            self.review(what, c, why, indicator)
         return True
+
+    def unsure(self, c) -> bool:
+        """An OCR'd cell not to be trusted: read in doubt (its reason), or below ``ocr_low``."""
+        return c is not None and c.confidence is not None and (c.doubt is not None or c.confidence < self.low_confidence)
 
     def unsigned(self, ind) -> bool:
         """A target printed apart from its sign (a 指标性质 column: '≤' | '819.38' | '万元')
@@ -163,7 +176,7 @@ class Checker:
         its direction, so it is flagged for review, the sign's cell and the figure's as
         evidence, and no check runs on it."""
         op, target = ind.cells.get("target_op"), ind.cells.get("target")
-        if op is None or target is None or op.confidence != 0.0 or not is_blank(op.text) \
+        if op is None or target is None or INKED_UNREAD not in (op.doubt or "") or not is_blank(op.text) \
                 or parse_number(ind.texts.get("target") or "") is None or id(target) in self.flagged:
             return False
         self.flagged.update((id(op), id(target)))
@@ -183,12 +196,14 @@ class Checker:
                 self.review(what, c, f", more than the form's full marks ({self.rules.full_marks:g})", indicator)
         return bool(bad)
 
-    def review(self, what: str, c, why: str, indicator=None) -> None:
+    def review(self, what: str, c, why: str, indicator=None, fails: bool = False) -> None:
         """An OCR'd figure flagged for a person to look at (LOW_CONFIDENCE), saying where it
-        is and why its reading is in doubt; no check runs on it after."""
+        is and why its reading is in doubt; no check runs on it after.  ``fails``: the doubt
+        is a check of the form's arithmetic that fails with this reading."""
         self.flagged.add(id(c))
         self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
                  f"{what}: {self.place(c)}: OCR read {c.clean!r}{why}; check this figure by eye", indicator, cells=[c])
+        self.findings[-1].fails = fails
 
     def place(self, c) -> str:
         """Where a cell sits, in the form's own words: its column's header and page, row, column."""
@@ -525,12 +540,13 @@ class Checker:
         if f.declared_total is None or f.declared_total >= sure - 0.5 or cell is None \
                 or cell.confidence is None or id(cell) in self.flagged:
             return
-        self.review("declared total", cell, f", less than the {sure:g} its parts read so far add up to (a digit lost?)")
+        self.review("declared total", cell, f", less than the {sure:g} its parts read so far add up to (a digit lost?)",
+                    fails=True)
 
     def weights(self):
         f = self.f
         inds = [i for i in f.indicators]
-        if any(c is not None and c.confidence is not None and (c.confidence < self.low_confidence or id(c) in self.flagged)
+        if any(c is not None and c.confidence is not None and (self.unsure(c) or id(c) in self.flagged)
                for i in inds for c in (i.cells.get("weight"),)):
             return          # a weight read with low confidence or impossible (flagged): no sums on guesses
         if inds and not self.table_read_to_end():
@@ -546,6 +562,12 @@ class Checker:
             if not members or any(w is None for w in members):
                 continue
             s = sum(members)
+            if not level1.strip():
+                # a printed group weight whose group's name was not read: which rows are its
+                # members is not known, so neither is their sum
+                self.incomplete(f"a group labelled {want:g} points has no name read, so which indicators it "
+                                f"holds is not known and its weights were not summed")
+                continue
             unplaced = [i.name for i in inds if i.level1 is None]
             if s < want - 1e-6 and unplaced:
                 # rows whose group was not read may be this group's: its sum is not known
@@ -583,7 +605,8 @@ class Checker:
                     and cell is not None and cell.confidence is not None:
                 # OCR's full marks contradict both the rule set's and the form's own weights:
                 # the reading is in doubt, not the form
-                self.review("full marks", cell, f", but the weights add up to {total:g}, the rule set's full marks")
+                self.review("full marks", cell, f", but the weights add up to {total:g}, the rule set's full marks",
+                            fails=True)
                 return
             full = printed or full
         if abs(total - full) > 1e-6:
@@ -695,12 +718,12 @@ def slips(text: str):
 
 def inked_unread(cell) -> bool:
     """An OCR'd figure cell that was not read, as opposed to a printed blank: ink that read
-    as nothing (confidence 0), or a reading that is not a figure ('10\n区社会管理中心', a
+    as nothing (INKED_UNREAD), or a reading that is not a figure ('10\n区社会管理中心', a
     seal's words mixed in)."""
     if cell is None or cell.confidence is None:
         return False
     if is_blank(cell.text):
-        return cell.confidence == 0.0
+        return INKED_UNREAD in (cell.doubt or "")
     return parse_number(cell.text) is None
 
 

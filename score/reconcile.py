@@ -65,8 +65,16 @@ def _accusing(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if _is_accusing(f)]
 
 
+def _key(f: Finding) -> tuple:
+    """A failing check, told apart across readings: its code and row; a failing check
+    reported as a review flag (``fails``) also by the cell it doubts."""
+    return (f.code, f.indicator, *(_evidence_spot(e) for e in f.evidence if not e.get("context"))) if f.fails \
+        else (f.code, f.indicator)
+
+
 def _keys(findings: list[Finding]) -> set:
-    return {(f.code, f.indicator) for f in _accusing(findings)}
+    """Every failing check: the accusing findings and the review flags that are failing checks."""
+    return {_key(f) for f in findings if _is_accusing(f) or f.fails}
 
 
 def _figures(form: Form):
@@ -195,8 +203,9 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
     for n, f in enumerate(a.findings):
         if not _is_accusing(f):
             continue
-        low = [(e, f"which OCR read with confidence {e['confidence']:.2f} (< {high})") for e in f.evidence
-               if not e.get("context") and e.get("confidence") is not None and e["confidence"] < high]
+        low = [(e, f"which OCR read in doubt ({e['doubt']})" if e.get("doubt") else
+                f"which OCR read with confidence {e['confidence']:.2f} (< {high})") for e in f.evidence
+               if not e.get("context") and e.get("confidence") is not None and (e.get("doubt") or e["confidence"] < high)]
         why[n] = low or _slipped(a, f, rules, runs)
     doubted = {_evidence_spot(e): because for reasons in why.values() for e, because, *_ in reasons}
     # the failing checks a slipped reading clears are explained by it too (a total whose
@@ -208,8 +217,11 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
         e = next((e for e in f.evidence if _evidence_spot(e) in doubted), None) or explained.get((f.code, f.indicator))
         return [] if e is None else [({k: v for k, v in e.items() if k != "context"}, doubted[_evidence_spot(e)])]
 
-    out, flagged = [], {}
+    out, flagged, folded = [], {}, []
     for n, f in enumerate(a.findings):
+        if f.fails and _key(f) in explained:
+            folded.append((explained[_key(f)], f))      # a failing review flag the slip explains
+            continue
         reasons = (why[n] or leaning(f)) if n in why else []
         if not reasons:
             out.append(f)
@@ -223,6 +235,12 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
                                    f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, "
                                    f"{because}; check this figure by eye ({f.message})", f.indicator, evidence=[e])
             out.append(flagged[key])
+    for e, f in folded:
+        host = flagged.get(_evidence_spot(e))
+        if host is None:
+            out.append(f)                   # nothing took its place: it stays as it was
+        else:
+            host.message += f"; nor the flag on {f.message.split(':', 1)[0]} ({f.message.split(': ', 2)[-1]})"
     a.findings = out
     return a
 
@@ -232,16 +250,20 @@ def _evidence_spot(e: dict) -> tuple:
 
 
 def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dict, str, set]]:
-    """The OCR'd figure this failing check compares for which a reading one character
-    away makes it hold together with at least one other failing check, breaking none that
-    held, and no other figure's such reading does as much: [(evidence, why, the failing
-    checks it clears)].  A slip is only taken on such evidence: one character lost or
-    added fits some sum by chance.  ``runs`` keeps the checks' outcome per reading tried."""
+    """The OCR'd figure this failing check compares for which a reading one slip away
+    makes it hold, breaking none that held, and no other figure's such reading does as much:
+    [(evidence, why, the failing checks it clears)].  A slip of one character (lost or
+    added) is only taken where it clears at least one more failing check: one character
+    fits some sum by chance.  A decimal point lost or added ('36' for 3.6) may clear this
+    check alone: a figure ten times too large or small meets an equality only by that
+    slip; for a score above its weight (an inequality, which any small figure meets) only
+    where the reading is at least ``point_slip_ratio`` times its weight, more than any
+    form claims.  ``runs`` keeps the checks' outcome per reading tried."""
     spots = {_evidence_spot(e): e for e in f.evidence if not e.get("context") and e.get("confidence") is not None}
     if not spots:
         return []
     before = _keys(a.findings)
-    best: list = []             # (how many checks cleared, evidence, reading, those checks)
+    best: list = []             # (how many checks cleared, evidence, reading, those checks, a point slip)
     for where, role, cell, text in _figures(a.form):
         e = spots.get(_spot(cell)) if cell is not None and cell.bbox and text else None
         if e is None:
@@ -255,12 +277,25 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dic
                 g = _substituted(a.form, where, role, new)
                 runs[(where, role, new)] = (g, _keys(Checker(g, rules).run()) if g is not None else before)
             g, after = runs[(where, role, new)]
-            if g is None or (f.code, f.indicator) in after or not _breaks_nothing(g, where, before, after):
+            if g is None or _key(f) in after or not _breaks_nothing(g, where, before, after):
                 continue
-            best.append((len(before - after), e, new, before - after))
+            best.append((len(before - after), e, new, before - after, _point_slip(text, new)))
     best.sort(key=lambda b: -b[0])
-    if not best or best[0][0] < 2 or len(best) > 1 and best[1][0] == best[0][0]:
+    if best and best[0][0] >= 2 and not (len(best) > 1 and best[1][0] == best[0][0]):
+        cleared, e, new, keys, _ = best[0]
+        return [(e, f"which one character lost or added by OCR would make {new!r}, a reading with which "
+                    f"{cleared} of the form's failing checks hold", keys)]
+    points = [b for b in best if b[4]]
+    ratio = float(rules.confidence.get("point_slip_ratio", 2.0))
+    if not points or len({_evidence_spot(b[1]) for b in points}) > 1 or f.code == "SCORE_EXCEEDS_WEIGHT" and not (
+            f.declared is not None and f.expected and f.declared >= ratio * f.expected):
         return []
-    cleared, e, new, keys = best[0]
-    return [(e, f"which one character lost or added by OCR would make {new!r}, a reading with which "
-                f"{cleared} of the form's failing checks hold", keys)]
+    _, e, new, keys, _ = points[0]
+    return [(e, f"which a decimal point lost or added by OCR would make {new!r}, a reading with which this "
+                f"check holds", keys)]
+
+
+def _point_slip(old: str, new: str) -> bool:
+    """Two readings of one figure that differ only by where (or whether) a point stands."""
+    a, b = "".join(old.split()), "".join(new.split())
+    return a != b and a.replace(".", "") == b.replace(".", "") and abs(a.count(".") - b.count(".")) <= 1

@@ -60,6 +60,9 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
             held = {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM forms").fetchall()}
             held |= {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM findings").fetchall()} if exists("findings") else set()
         unchanged = {r["sha256"] for r in results if r.get("sha256") in held and r.get("cached")}
+        # a result read again (not cached: an encrypted PDF without its password, a limit)
+        # whose rows are what the archive holds is unchanged too, not "replaced"
+        unchanged |= _same_as_held(con, [r for r in results if r.get("sha256") in held - unchanged])
         todo = [r for r in results if r.get("sha256") not in unchanged]
         replaced_shas = sorted({r["sha256"] for r in todo if r.get("sha256") in held})
         dfs = frames(todo)
@@ -96,6 +99,45 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
         return counts
     finally:
         con.close()
+
+
+def _row_key(row) -> tuple:
+    """A row compared by value: numbers as floats, blanks (None, NaN) alike."""
+    import math
+    out = []
+    for v in row:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append(float(v))
+        else:
+            out.append(str(v))
+    return tuple(out)
+
+
+def _same_as_held(con, results: list[dict]) -> set[str]:
+    """The sha256s of ``results`` whose rows, table by table, are exactly those held."""
+    if not results:
+        return set()
+    shas = sorted({r["sha256"] for r in results})
+    incoming = frames(results)
+    same = set(shas)
+    for name, df in incoming.items():
+        have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()} if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0] else set()
+        if not set(df.columns) <= have:
+            return set()                # a new column: every row is written anew
+        cols = list(df.columns)
+        sel = ", ".join(f'"{c}"' for c in cols)
+        held: dict[str, list] = {}
+        for row in con.execute(f"SELECT {sel} FROM {name} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                               [shas]).fetchall():
+            held.setdefault(row[cols.index("sha256")], []).append(_row_key(row))
+        new: dict[str, list] = {}
+        for row in df.itertuples(index=False):
+            new.setdefault(row[cols.index("sha256")], []).append(_row_key(row))
+        same = {sha for sha in same if sorted(held.get(sha, []), key=repr) == sorted(new.get(sha, []), key=repr)}
+    return same
 
 
 def _flag_duplicates(con) -> None:

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from extract import ocr
 from extract.grid import sha256_of
 
-from .files import write_text
+from .files import sweep_stale, write_text
 from .pipeline import FileResult, not_a_file, process_file, unreadable
 from .safe import clean, text
 from .workers import FileLimits, run_limited
@@ -45,17 +45,22 @@ def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
     (~$…) and the ``exclude`` folders (this run's --out) are passed over, each counted in
     the summary."""
     out: list[tuple[Path, str | None]] = []
-    skip_dirs = {Path(e).resolve() for e in exclude}
+    skip_dirs = {_resolved(Path(e)) for e in exclude} - {None}
     for p in map(Path, paths):
         if not p.is_dir():
             out.append((p, None))
             continue
         root = p.resolve()
-        for d, dirs, names in os.walk(p):          # links to folders are not walked into
+        unlisted: list[Path] = []
+        # links to folders are not walked into; a folder that cannot be listed is kept, so
+        # that it is reported as unreadable (pipeline.not_a_file says why), never passed in silence
+        for d, dirs, names in os.walk(p, onerror=lambda e: unlisted.append(Path(e.filename))):
+            out.extend((u, None) for u in unlisted)
+            unlisted.clear()
             dirs.sort()
             here = Path(d)
             for n in list(dirs):
-                why = "this run's output folder (--out)" if (here / n).resolve() in skip_dirs \
+                why = "this run's output folder (--out)" if _resolved(here / n) in skip_dirs \
                     and not (here / n).is_symlink() else _passed_over(n, True)
                 if why:
                     out.append((here / n, why))
@@ -64,19 +69,30 @@ def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
                     out.append((here / n, _outside(here / n, root) or "a link to a folder (not followed)"))
             for n in sorted(names):
                 q = here / n
-                why = "this run's own output (--out, --db)" if q.resolve() in skip_dirs else _passed_over(n, False)
+                why = "this run's own output (--out, --db)" if _resolved(q) in skip_dirs else _passed_over(n, False)
                 if why:
                     out.append((q, why))
                 elif q.is_symlink():
                     out.append((q, _outside(q, root)))
                 else:
                     out.append((q, None))
+        out.extend((u, None) for u in unlisted)       # the walked folder itself, or the last one
     return out
 
 
+def _resolved(p: Path) -> Path | None:
+    """Where a path leads, or None for a link that leads nowhere it can name (a loop)."""
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):         # Python < 3.13 raises RuntimeError on a loop
+        return None
+
+
 def _outside(link: Path, root: Path) -> str | None:
-    target = link.resolve()
-    if target != root and root not in target.parents:
+    """Why a link in the walked folder is not followed, or None: it is read (a loop among
+    links is read too, and reported as unreadable with that reason)."""
+    target = _resolved(link)
+    if target is not None and target != root and root not in target.parents:
         return f"a link leading out of the walked folder (to {target}), not followed"
     return None
 
@@ -133,6 +149,8 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     workers write the rows of files it does not hold yet there as Parquet, by year)."""
     found = entries(paths) if found is None else found
     files = [p for p, _ in found]
+    if cache_dir is not None:
+        sweep_stale(cache_dir)          # what a worker killed mid-write left behind
     jobs = jobs or os.cpu_count() or 1
     fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")
     results: dict[int, dict] = {}

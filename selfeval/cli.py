@@ -15,12 +15,13 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 # plain help (rich_markup_mode=None): the rich layout prints '<bool>' beside every flag, as if it took a value
 app = typer.Typer(help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).",
                   context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None)
-err = Console(stderr=True, soft_wrap=True)      # a reason is one line, never cut mid-sentence
+err = Console(stderr=True, soft_wrap=True, emoji=False)      # a reason is one line, never cut mid-sentence
 LOCK = ".selfeval.lock"
 EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
 
@@ -63,8 +64,18 @@ def _existing(paths: List[Path]) -> None:
     """A path that does not exist is a usage error (exit 2), before any work."""
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
-        err.print(f"[red]error:[/] no such file or folder: {p}")
+        err.print(f"[red]error:[/] no such file or folder: {escape(str(p))}")
     if missing:
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _known_codes(codes: List[str]) -> None:
+    """A code the registry does not hold (a typo would silently ignore nothing) is a usage error."""
+    from score.codes import registry, unknown
+    bad = unknown(codes)
+    if bad:
+        err.print(f"[red]error:[/] no finding code {escape(', '.join(bad))}; the codes are: "
+                  f"{', '.join(registry())} (selfeval codes explains them)")
         raise typer.Exit(EXIT_USAGE)
 
 
@@ -87,7 +98,7 @@ def _reported(results: list[dict], min_severity: Level, ignore: List[str]) -> li
 def _name_unreadable(results: list[dict]) -> None:
     for r in results:
         if r.get("error"):
-            err.print(f"[yellow]UNREADABLE[/] {r['path']}: {r['error']}")
+            err.print(f"[yellow]UNREADABLE[/] {escape(r['path'])}: {escape(r['error'])}")
 
 
 def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
@@ -178,6 +189,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     sink = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     writer = csv.DictWriter(sink, fieldnames=CSV_COLUMNS) if fmt == Format.csv else None
     if writer:
+        sink.write("\ufeff")       # a byte-order mark, as findings.csv has: Excel reads the Chinese as UTF-8
         writer.writeheader()
     try:
         found = entries(paths)
@@ -203,10 +215,10 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
             t = Table("file", "#", "year", "project", "total", "indicators")
             for rec in records:
                 if rec["status"] != "ok":
-                    t.add_row(Path(rec["path"]).name, "—", "—", f"[yellow]{rec['status']}[/]: {rec['reason']}", "—", "—")
+                    t.add_row(escape(Path(rec["path"]).name), "—", "—", f"[yellow]{rec['status']}[/]: {escape(rec['reason'])}", "—", "—")
                     continue
-                t.add_row(Path(rec["source"]["path"]).name, str(rec["source"]["form_index"]), str(rec["year"]),
-                          rec["project_name"] or "—", str(rec["declared_total"]), str(len(rec["indicators"])))
+                t.add_row(escape(Path(rec["source"]["path"]).name), str(rec["source"]["form_index"]), str(rec["year"]),
+                          escape(rec["project_name"] or "—"), str(rec["declared_total"]), str(len(rec["indicators"])))
             Console(file=sink).print(t)
     finally:
         if output:
@@ -214,7 +226,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     _name_unreadable(results)
     for r in results:
         if r.get("skipped"):
-            err.print(f"[dim]skipped[/] {r['path']}: {r['skipped']}")
+            err.print(f"[dim]skipped[/] {escape(r['path'])}: {escape(r['skipped'])}")
     raise typer.Exit(_exit_code(results))
 
 
@@ -239,6 +251,7 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
+    _known_codes(ignore)
     _existing(paths)
     try:
         with exclusive(out / LOCK):
@@ -247,7 +260,7 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
                              {"quiet": quiet, "verbose": verbose, "pictures": pictures,
                               "engine": _engine(engine, scheduler, out / "dataset")}, (min_severity, ignore))
     except Busy as e:
-        err.print(f"[red]refused:[/] {e}")
+        err.print(f"[red]refused:[/] {escape(str(e))}")
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(_exit_code(results, fail_on))
 
@@ -291,15 +304,36 @@ def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts
         pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)))
     if xlsx:
         from .workbook import write_workbook
-        write_workbook(results, out / "report.xlsx", pics)
+        _report(write_workbook, results, out / "report.xlsx", pics)
     if html:
         from .html import write_html
-        write_html(results, out / "report.html", pics)
+        _report(write_html, results, out / "report.html", pics)
     if not opts.get("quiet"):
         print_summary(s, out, opts.get("verbose", False))
     else:
         _name_unreadable(results)
     return results
+
+
+def _report(writer, results: list[dict], target: Path, pics: dict) -> None:
+    """One report written, or, where its writer fails, no report of that name at all: an
+    earlier run's report is never left beside this run's findings as if it were theirs."""
+    try:
+        writer(results, target, pics)
+    except Exception as e:          # a writer's fault must not cost the other reports
+        target.unlink(missing_ok=True)
+        err.print(f"[red]{escape(target.name)} not written[/] (a fault of selfeval, please report it): "
+                  f"{escape(type(e).__name__)}: {escape(str(e))}")
+
+
+@app.command()
+def codes():
+    """List the finding codes: what each means and its usual severity."""
+    from score.codes import registry
+    t = Table("code", "severity", "meaning")
+    for c in registry().values():
+        t.add_row(c.code, c.severity, escape(c.en))
+    Console().print(t)
 
 
 @app.command()
@@ -333,11 +367,11 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)
     except Busy as e:
-        err.print(f"[red]refused:[/] {e}")
+        err.print(f"[red]refused:[/] {escape(str(e))}")
         raise typer.Exit(EXIT_USAGE)
     unread = sum(1 for r in results if r.get("error"))
-    c = Console()
-    c.print(f"{len(results)} files ({unread} unreadable, {sum(1 for r in results if r.get('cached'))} from cache) → {db}")
+    c = Console(emoji=False)
+    c.print(f"{len(results)} files ({unread} unreadable, {sum(1 for r in results if r.get('cached'))} from cache) → {escape(str(db))}")
     for name, n in counts.items():
         c.print(f"  {name}: {n['added']} rows added, {n['replaced']} replaced, {n['unchanged']} unchanged; "
                 f"{n['rows']} in all")
@@ -346,15 +380,15 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
         c.print(f"  flagged: {f['duplicates']} forms filed twice (forms.duplicate_of), "
                 f"{f['missing_year']} without a year read (forms.missing)")
     if engine == Engine.dask:
-        c.print(f"  Parquet dataset written by the Dask workers in {dataset}/ (by year)")
+        c.print(f"  Parquet dataset written by the Dask workers in {escape(str(dataset))}/ (by year)")
     elif parquet is not None:
-        c.print(f"  Parquet mirror of the whole archive in {parquet}/ (by year)")
+        c.print(f"  Parquet mirror of the whole archive in {escape(str(parquet))}/ (by year)")
     _name_unreadable(results)
     raise typer.Exit(_exit_code(results))
 
 
 def print_summary(s: dict, out: Path, verbose: bool = False) -> None:
-    c = Console()
+    c = Console(emoji=False)
     t = Table(title="selfeval audit", show_header=False)
     t.add_row("files in / reported", f"{s['files_in']} / {s['files_reported']}")
     t.add_row("forms", str(s["forms"]))
@@ -362,17 +396,17 @@ def print_summary(s: dict, out: Path, verbose: bool = False) -> None:
     t.add_row("taken from cache", str(s["files_from_cache"]))
     t.add_row("entries skipped", str(s["files_skipped"]))
     for why, n in Counter(x["reason"] for x in s["skipped"]).most_common():
-        t.add_row(f"  {why}", str(n))
+        t.add_row(f"  {escape(why)}", str(n))
     t.add_row("findings", f"{s['findings']} ({s['errors']} error, {s['warnings']} warning, {s['info']} info)")
     for code, n in s["by_code"].items():
-        t.add_row(f"  {code}", str(n))
+        t.add_row(f"  {escape(code)}", str(n))
     c.print(t)
     for u in s["unreadable"]:
-        c.print(f"[yellow]UNREADABLE[/] {u['path']}: {u['reason']}", soft_wrap=True)
+        c.print(f"[yellow]UNREADABLE[/] {escape(u['path'])}: {escape(u['reason'])}", soft_wrap=True)
     if verbose:
         for x in s["skipped"]:
-            c.print(f"[dim]skipped[/] {x['path']}: {x['reason']}", soft_wrap=True)
-    c.print(f"reports written to {out}/ (findings.json, findings.csv, forms.json"
+            c.print(f"[dim]skipped[/] {escape(x['path'])}: {escape(x['reason'])}", soft_wrap=True)
+    c.print(f"reports written to {escape(str(out))}/ (findings.json, findings.csv, forms.json"
             f"{', report.xlsx' if (out / 'report.xlsx').exists() else ''}"
             f"{', report.html' if (out / 'report.html').exists() else ''})")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,13 +73,14 @@ def _pdf_page(path: str, page: int, password: str | None):
 
 
 @lru_cache(maxsize=8)
-def _ocr_page(path: str, fmt: str, page: int, transform: tuple, password: str | None):
-    """The cleaned page an OCR reading's coordinates refer to (see extract.scan)."""
+def _ocr_page(path: str, fmt: str, page: int, transform: str, password: str | None):
+    """The cleaned page an OCR reading's coordinates refer to (see extract.scan);
+    ``transform`` as JSON text, the cache's key (it holds lists: the seals found)."""
     from PIL import Image
 
     from extract import scan
     img = scan.render_pdf_page(path, page, password) if fmt == "pdf" else scan.load_image_pages(path)[page - 1]
-    return Image.fromarray(scan.normalized(img, dict(transform)))
+    return Image.fromarray(scan.normalized(img, json.loads(transform)))
 
 
 def _bands(boxed: list[dict], gap: float) -> list[tuple[int, float, float]]:
@@ -120,7 +122,7 @@ def crop(path: str, fmt: str, evidence: list[dict], password: str | None = None,
     for page, y0, y1 in _bands(boxed, gap=pad * 2):
         transform = (transforms or {}).get(str(page)) or (transforms or {}).get(page)
         if transform is not None:
-            img, scale = _ocr_page(path, fmt, page, tuple(sorted(transform.items())), password), 1.0
+            img, scale = _ocr_page(path, fmt, page, json.dumps(transform, sort_keys=True), password), 1.0
         else:
             img, scale = _pdf_page(path, page, password), SCALE
         left, top = max(0, (x0 - pad) * scale), max(0, (y0 - pad / 2) * scale)

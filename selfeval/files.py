@@ -28,6 +28,33 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def sweep_stale(folder: Path) -> int:
+    """Remove the temporary files (``atomic``'s ``.NAME.PID.tmp``) that a run killed
+    mid-write left in ``folder``: those whose writer is no longer running.  Returns how many."""
+    import re
+    gone = 0
+    for f in Path(folder).glob(".*.tmp") if Path(folder).is_dir() else ():
+        m = re.fullmatch(r"\..+\.(\d+)\.tmp", f.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        try:
+            f.unlink()
+            gone += 1
+        except OSError:
+            pass
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:             # another user's process: alive
+        return True
+    return True
+
+
 class Busy(Exception):
     """Another selfeval run holds the lock."""
 

@@ -1,6 +1,7 @@
 """file → extract → normalize → score, for one file; every outcome is a result, never a crash."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import traceback
@@ -46,9 +47,16 @@ def not_a_file(path: str | Path) -> str | None:
     except FileNotFoundError:
         return "no such file" if not os.path.islink(path) else "a broken link (its target does not exist)"
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "a link loop (links that lead to each other, never to a file)"
         return f"cannot open: {e.strerror or e}"
     if stat.S_ISREG(st.st_mode):
         return None
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as e:       # a walked folder the walk could not enter
+            return f"a folder that cannot be listed ({e.strerror or e}): the files in it were not seen"
     kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
             else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
             else "a socket" if stat.S_ISSOCK(st.st_mode) else "a special file")

@@ -9,8 +9,9 @@ import math
 import re
 
 # C0/C1 controls other than tab, newline and carriage return; lone surrogates (the bytes of a
-# file name that is not valid UTF-8, kept by Python as U+DC80..U+DCFF)
-_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+# file name that is not valid UTF-8, kept by Python as U+DC80..U+DCFF); U+FFFE and U+FFFF,
+# the noncharacters XML 1.0 refuses (lxml will not write them into report.xlsx or .html)
+_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]|[\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -40,7 +40,7 @@ def _width(v) -> int:
 
 def _relative(target: str, base: Path) -> str:
     """A link that still works when the report folder moves with (or beside) its sources."""
-    rel = os.path.relpath(Path(target).resolve(), base.resolve())
+    rel = os.path.relpath(os.path.abspath(target), os.path.abspath(base))    # a link's own place: a loop has no target
     return quote(Path(rel).as_posix())
 
 

@@ -21,20 +21,19 @@ def report():
                     exclude=() if HAVE_LIBREOFFICE else ("doc/",))
 
 
-def test_corpus_is_what_the_issue_asks_for():
+def test_every_contract_code_planted_in_the_corpus_is_found(report):
+    """Each finding code of the contract is planted somewhere in the corpus, and for each
+    the planted findings are found: a code the checker stopped giving shows here by name."""
     truth = json.loads((FIXTURES / "truth" / "corpus.json").read_text())["files"]
-    singles = {rel.split("/")[1] for rel in truth if rel.startswith("docx/form")}
-    assert len(singles) >= 30
-    assert {t["layout"] for t in truth.values()} >= {"national2020", "county2021", "spreadsheet", "budgetsys",
-                                                      "fengtai2019"}
-    codes = {f[1] for t in truth.values() for f in t["findings"]}
     contract = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_MISMATCH",
                 "QUALITATIVE_BAND_MISMATCH", "SCORE_EXCEEDS_WEIGHT", "OVER_TARGET_DEDUCTION_MISSING",
                 "GROUP_WEIGHT_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "TOTAL_MISMATCH", "UNIT_INCONSISTENT",
                 "MISSING_VALUE"}
-    assert codes == contract
-    clean = [rel for rel, t in truth.items() if not t["findings"]]
-    assert len(clean) >= 30
+    planted = {f[1] for rel, t in truth.items() for f in t["findings"]
+               if HAVE_LIBREOFFICE or not rel.startswith("doc/")}
+    assert planted >= contract
+    missed = {w[1] for _, w in report["misses"]}
+    assert not contract & missed, report["misses"]
 
 
 def test_field_accuracy_per_format(report):
@@ -93,12 +92,32 @@ def test_docx_vertical_merge_covers_every_row():
     assert len(label_rows) > 10 and sum(not c.merged for c in label_rows) == 1
 
 
-def test_xlsx_numbers_stored_as_text_or_numbers_read_alike():
+def test_xlsx_numbers_stored_as_text_or_numbers_read_alike(tmp_path):
+    """The same workbook saved twice, its figures once as numbers and once as text (as
+    budget systems export them): selfeval reads the same form from both."""
     import openpyxl
-    as_text = openpyxl.load_workbook(CORPUS / "xlsx" / "form01_county2021.xlsx").worksheets[0]
-    as_num = openpyxl.load_workbook(CORPUS / "xlsx" / "form02_spreadsheet.xlsx").worksheets[0]
-    assert any(isinstance(c.value, str) and c.value.replace(".", "").isdigit() for r in as_text.iter_rows() for c in r)
-    assert any(isinstance(c.value, float) for r in as_num.iter_rows() for c in r)
+    src = CORPUS / "xlsx" / "form02_spreadsheet.xlsx"
+    wb = openpyxl.load_workbook(src)
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    c.value, c.number_format = repr(c.value).removesuffix(".0") if float(c.value).is_integer() \
+                        else repr(c.value), "@"
+                    changed += 1
+    assert changed > 20
+    as_text = tmp_path / "as_text.xlsx"
+    wb.save(as_text)
+
+    def figures(path):
+        (form,) = run(path)["forms"]
+        return ([(b["initial"], b["adjusted"], b["executed"], b["rate_declared"], b["score_declared"])
+                 for b in form["budget"]["lines"]],
+                [(i["name"], i["weight"], i["score_declared"]) for i in form["indicators"]], form["declared_total"])
+    got = figures(as_text)
+    assert got == figures(src)
+    assert sum(w is not None for _, w, _ in got[1]) >= 10
 
 
 def test_legacy_word_without_libreoffice_is_unreadable_with_reason(monkeypatch):

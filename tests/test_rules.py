@@ -54,13 +54,14 @@ def test_a_target_whose_sign_cell_was_inked_but_unread_is_flagged_not_checked():
     as '≥' (or printed blank: no ink), the row is checked as before (10 of 8 done: 8)."""
     from extract.grid import Cell
 
-    def row(op_text, op_conf):
+    def row(op_text, op_conf, op_doubt=None):
         i = ind("培训人数", "10人", "8人", 10, 10)
         i.texts["target"], i.texts["target_unit"] = "10", "人"        # 指标值 | 度量单位 apart
         i.cells["target"] = Cell("10", 3, 4, page=1, bbox=(400.0, 300.0, 480.0, 340.0), confidence=0.99)
-        i.cells["target_op"] = Cell(op_text, 3, 3, page=1, bbox=(320.0, 300.0, 400.0, 340.0), confidence=op_conf)
+        i.cells["target_op"] = Cell(op_text, 3, 3, page=1, bbox=(320.0, 300.0, 400.0, 340.0), confidence=op_conf,
+                                    doubt=op_doubt)
         return i
-    findings, _ = check_form(form(row("", 0.0)), from_dict(national()))
+    findings, _ = check_form(form(row("", 0.9, "inked but unread")), from_dict(national()))
     flags = [f for f in findings if f.code == "LOW_CONFIDENCE"]
     assert [f.code for f in findings if f.severity == "error"] == [] and len(flags) == 1
     assert {tuple(e["bbox"]) for e in flags[0].evidence if not e.get("context")} >= {(320.0, 300.0, 400.0, 340.0),
@@ -454,3 +455,72 @@ def test_a_lone_fund_lines_figure_one_character_from_the_totals_is_flagged():
     (low,) = audited("909072")
     assert "其中:财政拨款 (executed)" in low.message and "'909072'" in low.message and "'9090720'" in low.message
     assert audited("5000000") == [] and audited("909072", ocr=False) == []
+
+
+def test_a_score_whose_point_ocr_lost_accuses_no_one_and_the_total_flag_it_explains_goes():
+    """Seed 000 printed and scanned: the score 3.6 (weight 4) read '36' at 0.977, the
+    budget's score not read.  The total is then not checked (its parts are incomplete) but
+    flagged as below the 115.85 its read parts add up to; and 36 > 4 was an error,
+    SCORE_EXCEEDS_WEIGHT.  One decimal point explains both: '3.6' makes the score fit its
+    weight and the parts 83.45, below the total.  So the score is LOW_CONFIDENCE (the
+    slip named) and the correctly read total carries no flag.  Printed so on a text layer,
+    the same 36 is the form's error."""
+    from score import audit_form, load_rulesets, select
+
+    def scanned():
+        form = _ocr_form()
+        ind = next(i for i in form.indicators if i.score_declared == 3.6 and i.name.startswith("6、"))
+        ind.score_declared, ind.texts["score"], ind.cells["score"].text = 36.0, "36", "36"
+        ind.cells["score"].confidence = 0.977
+        next(b for b in form.budget_lines if b.kind == "total").score_declared = None
+        return form, ind
+    form, ind = scanned()
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.code == "SCORE_EXCEEDS_WEIGHT"], [f.message for f in a.findings]
+    errors = [(f.code, f.indicator) for f in a.findings if f.severity == "error"]
+    assert errors == [("INDICATOR_SCORE_MISMATCH", next(i.name for i in form.indicators if "1100余名" in i.name))]
+    (low,) = [f for f in a.findings if f.code == "LOW_CONFIDENCE"]
+    assert low.indicator == ind.name and "'36'" in low.message and "'3.6'" in low.message
+    assert "decimal point" in low.message or "character" in low.message
+    assert low.evidence[0]["text"] == "36"
+    form.ocr = False
+    got = [(f.code, f.severity) for f in audit_form(form, select(form, load_rulesets())).findings]
+    assert ("SCORE_EXCEEDS_WEIGHT", "error") in got
+
+
+@pytest.mark.parametrize("read, weight, stays", [("36", 4.0, False), ("5.5", 5.0, True), ("9", 5.0, True)])
+def test_a_decimal_point_alone_explains_a_score_above_its_weight_only_far_above_it(read, weight, stays):
+    """Alone (no other check failing), a point slip explains a score above its weight only
+    where the reading is at least twice the weight (no form claims that): '36' on 4 is
+    doubted; '5.5' on 5 or '9' on 5, read surely, are over-claims a point cannot explain
+    ('55' and '0.9' fit nothing better) and stay errors: recall is not given away."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    ind = next(i for i in form.indicators if "1100余名" in i.name)
+    ind.weight, ind.texts["weight"], ind.cells["weight"].text = weight, f"{weight:g}", f"{weight:g}"
+    ind.score_declared, ind.texts["score"], ind.cells["score"].text = float(read), read, read
+    form.declared_total = None                 # the total unread: no second check to lean on
+    form.texts.pop("declared_total", None)
+    form.cells.pop("declared_total", None)
+    a = audit_form(form, select(form, load_rulesets()))
+    exceeds = [f for f in a.findings if f.code == "SCORE_EXCEEDS_WEIGHT"]
+    assert bool(exceeds) == stays and (not exceeds or exceeds[0].severity == "error"), [f.message for f in a.findings]
+    assert any(f.code == "LOW_CONFIDENCE" and f.indicator == ind.name for f in a.findings) != stays
+
+
+def test_a_group_weight_whose_group_name_was_not_read_is_not_summed():
+    """A printed group weight whose 一级指标 label OCR lost (the group ''): which rows it
+    holds is unknown, so a mismatch over it is no accusation ('GROUP_WEIGHT_MISMATCH: is
+    labelled 40 points' with no name, on a scan): it is EXTRACTION_INCOMPLETE."""
+    from score import audit_form, load_rulesets, select
+    form = _ocr_form()
+    group = next(g for g in form.group_weights if g)
+    form.group_weights = {("" if g == group else g): w for g, w in form.group_weights.items()}
+    for i in form.indicators:
+        if i.level1 == group:
+            i.level1 = ""
+    form.group_weights[""] += 5               # and its printed weight misread too
+    a = audit_form(form, select(form, load_rulesets()))
+    assert not [f for f in a.findings if f.code == "GROUP_WEIGHT_MISMATCH" and "labelled" in f.message
+                and f.message.startswith(" ")], [f.message for f in a.findings]
+    assert any(f.code == "EXTRACTION_INCOMPLETE" and "no name read" in f.message for f in a.findings)
