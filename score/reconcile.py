@@ -255,10 +255,11 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dic
     [(evidence, why, the failing checks it clears)].  A slip of one character (lost or
     added) is only taken where it clears at least one more failing check: one character
     fits some sum by chance.  A decimal point lost or added ('36' for 3.6) may clear this
-    check alone: a figure ten times too large or small meets an equality only by that
-    slip; for a score above its weight (an inequality, which any small figure meets) only
-    where the reading is at least ``point_slip_ratio`` times its weight, more than any
-    form claims.  ``runs`` keeps the checks' outcome per reading tried."""
+    check alone where the form then holds with no check failing anew, its own row's
+    included: a figure ten times too large or small meets an equality only by that slip;
+    for a score above its weight (an inequality, which any small figure meets, and which
+    kept its row's own check from speaking) only where the reading is at least
+    ``point_slip_ratio`` times its weight, more than any form claims.  ``runs`` keeps the checks' outcome per reading tried."""
     spots = {_evidence_spot(e): e for e in f.evidence if not e.get("context") and e.get("confidence") is not None}
     if not spots:
         return []
@@ -279,7 +280,12 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dic
             g, after = runs[(where, role, new)]
             if g is None or _key(f) in after or not _breaks_nothing(g, where, before, after):
                 continue
-            best.append((len(before - after), e, new, before - after, _point_slip(text, new)))
+            # a point slip alone must make the form hold: no check failing after it that did
+            # not before, not even on its own row (a score made small enough to clear an
+            # over-claim is then an under-claim: the slip explains nothing); but a score above
+            # its weight pre-empts its row's own check, which may then speak
+            holds = after <= before or f.code == "SCORE_EXCEEDS_WEIGHT"
+            best.append((len(before - after), e, new, before - after, _point_slip(text, new) and holds))
     best.sort(key=lambda b: -b[0])
     if best and best[0][0] >= 2 and not (len(best) > 1 and best[1][0] == best[0][0]):
         cleared, e, new, keys, _ = best[0]

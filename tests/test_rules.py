@@ -524,3 +524,23 @@ def test_a_group_weight_whose_group_name_was_not_read_is_not_summed():
     assert not [f for f in a.findings if f.code == "GROUP_WEIGHT_MISMATCH" and "labelled" in f.message
                 and f.message.startswith(" ")], [f.message for f in a.findings]
     assert any(f.code == "EXTRACTION_INCOMPLETE" and "no name read" in f.message for f in a.findings)
+
+
+def test_a_decimal_point_that_turns_an_over_claim_into_an_under_claim_explains_nothing():
+    """Held-out scan seed 32: 采购设备数量, target 100台, actual 320台, weight 12, score
+    '12' read surely; the rules deduct 10% for a target set too low (10.8), so 12 is
+    OVER_TARGET_DEDUCTION_MISSING.  '1.2' also clears that check, but only by becoming an
+    under-claim on the same row: the form does not hold with it, so the error stays."""
+    from extract.grid import Cell
+    from score import audit_form
+    i = ind("采购设备数量", "100台", "320台", 12, 12)
+    i.texts = {"weight": "12", "score": "12"}
+    i.cells = {"weight": Cell("12", 3, 6, page=1, bbox=(600.0, 300.0, 650.0, 340.0), confidence=0.999),
+               "score": Cell("12", 3, 7, page=1, bbox=(650.0, 300.0, 700.0, 340.0), confidence=0.999)}
+    f = form(i)
+    f.ocr = True
+    fengtai = next(r for r in load_rulesets() if r.id.startswith("fengtai"))
+    a = audit_form(f, fengtai)
+    assert [(x.code, x.severity, x.declared) for x in a.findings if x.severity != "info"
+            and x.code not in ("MISSING_VALUE", "EXTRACTION_INCOMPLETE")] == \
+        [("OVER_TARGET_DEDUCTION_MISSING", "error", 12.0)], [x.message for x in a.findings]
