@@ -41,9 +41,12 @@ run: $(STAMP) sysdeps
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms (ARGS=real: every wrong field)
+## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms
+## (ARGS=real: every wrong field), and the grid of template family × text shape (ARGS=grid: the grid alone;
+## GRID_SEED=N: a fresh grid drawn from seed N, never tuned on, GRID_PER forms a cell)
+GRID_SEED ?=
 eval: $(STAMP)
-	$(PY) -m fixtures.evaluate $(ARGS)
+	GRID_SEED=$(GRID_SEED) $(PY) -m fixtures.evaluate $(ARGS)
 
 ## make heldout: scans and photos of the corpus forms the committed scans do not use, drawn with SEED, read and measured (never tune on them)
 SEED ?= 11
@@ -66,6 +69,7 @@ fixtures: $(STAMP)
 	$(PY) -m fixtures.generate
 	$(PY) -m fixtures.scans
 	$(PY) -m fixtures.webpages
+	$(PY) -m fixtures.grid --pdftext
 
 clean:
 	rm -rf $(VENV) reports .sysdeps.log
