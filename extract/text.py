@@ -78,6 +78,12 @@ def _word_dump_rows(lines: list[str]) -> list[list[str]]:
     return joined
 
 
+def _inner(cells: list[str]) -> list[str]:
+    """The cells from the first with text to the last with text."""
+    full = [k for k, c in enumerate(cells) if c]
+    return cells[full[0]:full[-1] + 1] if full else []
+
+
 def read_text(path: str | Path) -> Document:
     path = Path(path)
     size = path.stat().st_size
@@ -97,11 +103,13 @@ def read_text(path: str | Path) -> Document:
     if not nonblank:
         raise UnreadableError("no text in file")
     tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
-    piped = sum(1 for ln in nonblank if ln.count("|") >= 2)
-    if piped >= 0.3 * len(nonblank):
+    texts = [ln for ln in nonblank if ln.strip("| \t\u3000")]      # lines holding a cell's text
+    piped = sum(1 for ln in texts if ln.count("|") >= 2)
+    if texts and piped >= 0.3 * len(texts):
         # a pipe table (a web page's table as text): cells between the pipes, spaces inside a
-        # cell kept in the cell
-        rows = [[Cell(p.strip(), row=r, col=c) for c, p in enumerate(q for q in ln.split("|") if q.strip())]
+        # cell kept in the cell; a blank cell between two others is a cell (its column stays),
+        # blanks before the first and after the last are the row's merged columns
+        rows = [[Cell(p, row=r, col=c) for c, p in enumerate(_inner([q.strip() for q in ln.split("|")]))]
                 for r, ln in enumerate(lines)]
         doc.blocks.append(Block(rows=[row for row in rows if row], aligned=False))
     elif tabbed >= 0.5 * len(nonblank):
@@ -109,5 +117,8 @@ def read_text(path: str | Path) -> Document:
         cells = [[Cell(t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
         doc.blocks.append(Block(rows=cells, aligned=True))
     else:
-        doc.blocks.append(text_block(lines))
+        # a pipe closing or opening a line's cell (one cell a line, ' |' after each) is a
+        # separator, never text; a line of pipes alone is no cell
+        doc.blocks.append(text_block([ln.strip().strip("|").strip() if "|" in ln else ln
+                                      for ln in lines if "|" not in ln or ln.strip("| \t\u3000")]))
     return doc

@@ -1,8 +1,9 @@
 """How well a binding of cells to the schema is supported by the form itself.
 
 ``quality`` ranks competing readers' bindings: fields found, values of their field's type,
-and the form's own arithmetic (executed / budget ≈ rate, score ≤ weight, weights summing to
-full marks, scores summing to the declared total).  ``consistency`` is the share of the
+and the form's own arithmetic (executed / budget ≈ rate, score ≤ weight, a sub-line within
+its total line, a printed group weight equal to its rows' weights summed, scores summing to
+the declared total).  ``consistency`` is the share of the
 form's arithmetic claims that hold, the binding's confidence; ``missing`` names what a
 complete form would have and this one lacks.
 """
@@ -21,12 +22,23 @@ def _claims(f: Form) -> list[bool]:
             out.append(abs(b.executed / b.adjusted - b.rate_declared) <= TOL)
         if b.weight is not None and b.score_declared is not None and (b.adjusted or b.executed) is not None:
             out.append(b.score_declared <= b.weight + 1e-9)
+    primary = next((b for b in f.budget_lines if b.kind == "total"), None)
+    for b in f.budget_lines:
+        if b is primary or primary is None:
+            continue
+        for fld in ("adjusted", "executed"):        # a line under the total (其中) is a part of it
+            part, whole = getattr(b, fld), getattr(primary, fld)
+            if part is not None and whole is not None:
+                out.append(part <= whole * (1 + TOL) + 1e-6)
     for i in f.indicators:
         if i.weight is not None and i.score_declared is not None:
             out.append(i.score_declared <= i.weight + 1e-9)
+    for group, want in f.group_weights.items():      # a printed group weight is its rows' weights summed
+        members = [i.weight for i in f.indicators if i.level1 == group]
+        if group and members and None not in members:
+            out.append(abs(sum(members) - want) <= 1e-6)
     scores = [i.score_declared for i in f.indicators]
     if f.declared_total is not None and f.indicators and all(s is not None for s in scores):
-        primary = next((b for b in f.budget_lines if b.kind == "total"), None)
         parts = sum(scores) + (primary.score_declared or 0 if primary else 0) + (f.goal.score_declared or 0)
         out.append(abs(parts - f.declared_total) <= 0.5)
     return out

@@ -28,6 +28,7 @@ BUDGET_KINDS = _table("budget_kinds")
 HEADER_FIELDS = _table("header")
 SECTION_WORDS: dict[str, list[str]] = _CELLS["section_words"]
 LEVEL1_OF_LEVEL2: dict[str, str] = _CELLS["level1_of_level2"]
+LEVEL1_HOLDS: dict[str, list[str]] = _CELLS["level1_holds"]
 FORM_TITLE = _CELLS["form"]["title"]
 HEADER_LABELS = _CELLS["form"]["header_labels"]
 DEADLINE = _CELLS["form"]["deadline"]

@@ -30,7 +30,7 @@ import regex as re
 
 from extract.grid import Cell, Document
 
-from .labels import LEVEL1_OF_LEVEL2
+from .labels import LEVEL1_HOLDS, LEVEL1_OF_LEVEL2
 from .schema import BudgetLine, Form, Indicator
 from .text import PINYIN, first_match, key, key_map, matches, pattern, vocabulary
 from .values import is_blank, parse_number, parse_weight, with_operator
@@ -1330,7 +1330,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             level2 = _printed(t, m.start(1), m.end(1))
             family = LEVEL1_OF_LEVEL2.get(m.group(1) if m.group(1).endswith("指标") else m.group(1) + "指标")
             if level1 is not None and family is not None and family != key(level1) and \
-                    not (level1 == "效益指标" and family == "满意度指标"):
+                    family not in LEVEL1_HOLDS.get(key(level1), ()):
                 level1 = None       # a 二级指标 of another group: its own 一级 label was not printed
             started = True
             starts.add(len(data))
