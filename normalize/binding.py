@@ -26,7 +26,7 @@ def _claims(f: Form) -> list[bool]:
     for b in f.budget_lines:
         if b is primary or primary is None:
             continue
-        for fld in ("adjusted", "executed"):        # a line under the total (其中) is a part of it
+        for fld in ("adjusted", "executed", "weight"):      # a line under the total (其中) is a part of it
             part, whole = getattr(b, fld), getattr(primary, fld)
             if part is not None and whole is not None:
                 out.append(part <= whole * (1 + TOL) + 1e-6)

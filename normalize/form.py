@@ -285,6 +285,8 @@ class Builder(PositionedRows):
         for i, role in found.items() if section else ():
             # the column's label, shown beside a finding's cell as its header
             self.form.cells.setdefault(f"head.{section}.{role}", own[i])
+            if section == "indicators" and role not in self.form.columns:
+                self.form.columns.append(role)
         if self.aligned:
             for i, role in found.items():
                 self.roles[own[i].col] = role
@@ -675,10 +677,11 @@ def fold_breakdowns(f: Form) -> None:
 
 def infer_weights(f: Form) -> None:
     """Where no weight column is printed (seed 004): the indicators' section weight split
-    equally over the 二级指标, then equally inside each 二级指标."""
+    equally over the 二级指标, then equally inside each 二级指标.  Where the form prints a
+    weight column, weights not read stay unread."""
     inds = f.indicators
-    if not inds or any(i.weight is not None for i in inds):
-        return
+    if not inds or any(i.weight is not None for i in inds) or "weight" in f.columns:
+        return          # (a weight column printed whose figures were not read: they are unread, not equal)
     total = f.section_weights.get("indicators")
     if total is None:
         return
@@ -712,22 +715,26 @@ def build_forms(doc: Document) -> list[Form]:
     whose rows kept their lines) and, where the document has no real table, the token-stream
     reader.  Each proposes its forms; the binding the form's own evidence supports best
     (labels placed, values of their field's type, the form's arithmetic) wins."""
+    from .abstain import set_aside
     from .binding import consistency, missing, quality
     from .stream import read_stream
     from .units import resolve_unit
     forms = Builder(doc).run()
     for f in forms:
         f.mapping = {"reader": "column-table", "unplaced": []}
+        set_aside(f)
     if not any(b.aligned for b in doc.blocks):
         stream = read_stream(doc)
         for f, rep in stream:
             finish_form(f)
             f.mapping = rep.to_dict()
+            set_aside(f)
         alt = [f for f, _ in stream]
         if alt and not forms or sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
             forms = alt
     _document_year(forms)
     for f in forms:
+        f.mapping["columns"] = list(f.columns)      # what the review rules may rest on
         f.unit_used, f.unit_evidence = resolve_unit(f)
         f.mapping["missing"] = missing(f)
         f.mapping["confidence"] = round(consistency(f), 3)

@@ -184,6 +184,11 @@ def _phrase_re():
     return re.compile("|".join(map(re.escape, words)))
 
 
+def _sign_only(atom: str) -> bool:
+    """A target's comparison printed in a cell of its own (指标性质 '≥')."""
+    return bool(re.fullmatch(r"[≥≤<>=＞＜]|大于等于|小于等于|等于|正向|反向", atom or ""))
+
+
 def _is_word(atom: str) -> bool:
     return atom in vocabulary()["values"]["words"]
 
@@ -939,7 +944,7 @@ def _fit_key(role: str, k: str) -> float:
             return 0.2
         return 2.0 if num is not None and "%" not in k and num <= 100 else -6.0
     if role == "target_op":
-        return 1.5 if re.fullmatch(r"[≥≤=<>]|正向|反向|定量指标?|定性指标?|大于等于|小于等于|等于", k) else -3.0
+        return 1.5 if re.fullmatch(r"[≥≤=<>]|正向|反向|定量(?:指标)?|定性(?:指标)?|大于等于|小于等于|等于", k) else -3.0
     if role == "target_unit":
         return 0.5 if len(k) <= 4 and num is None else -3.0
     if role == "rate":
@@ -1323,7 +1328,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             starts.add(len(data))
             continue
         if matches(lv["level2"], k) and len(k) <= 14 and not (
-                _value_res()[0].fullmatch(nxt) and re.search(r"\D", nxt) or _is_word(nxt)):
+                _value_res()[0].fullmatch(nxt) and re.search(r"\D", nxt) or _is_word(nxt)
+                or level2 is not None and key(level2) != k and _sign_only(nxt)):
             # (a 二级 label followed by its row's values is the row's name: '满意度指标 |
             # 服务对象满意度 | 85% | 84% | 9')
             m = pattern(lv["level2"]).match(k)
@@ -1379,6 +1385,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         # printed before its actual value
         roles.remove("actual")
         roles.insert(roles.index("target") + 1, "actual")
+    f.columns = [r for r in roles if r not in f.columns]
     row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
     if "name" not in row_roles:
         row_roles = ("name",) + row_roles
