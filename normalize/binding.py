@@ -61,6 +61,9 @@ def quality(f: Form) -> float:
     if f.goal.actual:
         q += 1
     for i in f.indicators:
+        unit = i.texts.get("target_unit")
+        if unit and (len(unit) > 4 or any(ch.isdigit() for ch in unit)):
+            q -= 2      # a figure or a tier in the 度量单位 column: the row's cells shifted
         if i.name and i.weight is not None and i.score_declared is not None and i.score_declared <= i.weight:
             q += 2
         elif i.name and (i.target or i.actual):

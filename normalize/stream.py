@@ -876,7 +876,8 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if not texts:
         return
     n = len(texts)
-    if sum(1 for t in toks if len(t.key) <= 12 and matches(v["target"], t.key)) >= 2:
+    if sum(1 for t in body if len(t.key) <= 12 and matches(v["target"], t.key)) >= 2:
+        # (the block's own label, '年度目标', is no target column's)
         # a target column and an adjusted-target column (年初 | 全年(调整) | 实际完成情况): three
         # texts are read as the columns, the adjusted target the one that counts; other
         # counts cannot be told apart (OCR interleaves the columns' lines)

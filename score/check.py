@@ -524,6 +524,20 @@ class Checker:
             return
         self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"], what)
 
+    def rows_set_aside(self) -> bool:
+        """Rows of the indicator table the reader set aside as no indicators (a figure or a
+        header read as a name) that carried a weight or a score: sums over the table are not
+        checked, and that is said once ('……', no figures, takes nothing from them)."""
+        aside = self.f.mapping.get("set_aside") if isinstance(self.f.mapping, dict) else None
+        aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})]
+        if not aside:
+            return False
+        names = ", ".join(repr(a["name"]) for a in aside[:3])
+        self.incomplete(f"{len(aside)} row(s) of the indicator table were read with no indicator's name ({names}) "
+                        f"and set aside, so group weights, the weight total and the declared total were not "
+                        f"checked against its sums")
+        return True
+
     def table_read_to_end(self) -> bool:
         """The indicator table was read to its end (its 总分/合计 row, the end of a real table,
         the form's notes, or the next form): sums over it may be checked.  A text that stops
@@ -549,6 +563,8 @@ class Checker:
         if any(c is not None and c.confidence is not None and (self.unsure(c) or id(c) in self.flagged)
                for i in inds for c in (i.cells.get("weight"),)):
             return          # a weight read with low confidence or impossible (flagged): no sums on guesses
+        if self.rows_set_aside():
+            return
         if inds and not self.table_read_to_end():
             self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
                             "weight total and the declared total were not checked against its sums")
@@ -620,7 +636,7 @@ class Checker:
     def total(self):
         f = self.f
         self.recomputed["total_by_rules"] = self.total_by_rules()
-        if self.doubtful("declared total", [f.cells.get("declared_total")]):
+        if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.rows_set_aside():
             return
         primary = self.primary_budget_line()
         read = []           # (score, its cell)

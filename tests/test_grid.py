@@ -1,0 +1,77 @@
+"""The grid (fixtures/grid.py): every template family written in every text shape real pages
+show, read as its truth says; and the rules the reader abstains by."""
+import json
+
+import pytest
+from conftest import FIXTURES
+
+GRID = FIXTURES / "grid"
+
+
+@pytest.fixture(scope="module")
+def text_grid():
+    from fixtures.evaluate import grid_table
+    return grid_table(GRID / "text" / "truth.json", GRID / "text", jobs=2)
+
+
+def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
+    """Each cell of family × shape on its own (a shape a reader lost shows by name): at least
+    97% of the fields, no figure given a wrong value as if read, no false accusation."""
+    rep = text_grid["report"]
+    assert rep["overall"] >= 0.99, rep["wrong"][:10]
+    low = {k: round(c["ok"] / c["n"], 3) for k, c in text_grid["cells"].items() if c["ok"] < 0.97 * c["n"]}
+    assert not low, low
+    assert rep["unflagged"] == [] and rep["false_accusations"] == [], (rep["unflagged"], rep["false_accusations"])
+    assert rep["recall"] == 1.0, rep["misses"]
+
+
+def test_the_grid_covers_each_family_in_each_shape_named_for_a_real_form():
+    from fixtures.forms import LAYOUTS
+    from fixtures.grid import SHAPES
+    files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
+    assert {(t["layout"], t["shape"]) for t in files.values()} == {(f, s) for f in LAYOUTS for s in SHAPES}
+    assert all(real.split() for real, _ in SHAPES.values())         # every shape names its real forms
+
+
+def test_a_generated_grid_is_its_seeds_alone(tmp_path):
+    from fixtures.grid import generate
+    a, b = generate(5, 1, tmp_path / "a"), generate(5, 1, tmp_path / "b")
+    assert a == b and all((tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes() for rel in a)
+    assert generate(6, 1, tmp_path / "c") != a
+
+
+@pytest.mark.parametrize("name, why", [("≥", "sign"), ("10", "figure"), ("8.55", "figure"), ("100%", "figure"),
+                                       ("件", "unit"), ("达成预期指标", "tier"), ("其他需要说明事项", "closing"),
+                                       ("合计：", "closing"), ("年度指标值", "label"), ("……", "sign")])
+def test_a_row_named_by_a_figure_a_sign_or_a_label_is_no_indicator(name, why):
+    from normalize.abstain import not_an_indicator
+    assert not_an_indicator(name) is not None
+    for fine in ("验收合格率", "服务对象满意度", "采购设备数量", "2021年度培训人次", "PM2.5达标天数"):
+        assert not_an_indicator(fine) is None, fine
+
+
+def test_rows_set_aside_leave_the_sums_unjudged_and_are_named(tmp_path):
+    """A pipe table whose last row binds a sign as a name ('≥ | 85 | % | 87% | 10 | 10'):
+    the row is set aside, named in the mapping report, and the weights and the total are
+    not judged over a table missing it (EXTRACTION_INCOMPLETE, no WEIGHT_TOTAL_MISMATCH)."""
+    from conftest import run
+    src = (GRID / "text" / "spreadsheet" / "pipe_00.txt").read_text(encoding="utf-8").splitlines()
+    k = next(n for n, ln in enumerate(src) if ln.startswith("满意度指标"))
+    src[k] = "≥ | 85 | % | 87% | 10 | 10 |  | "
+    p = tmp_path / "aside.txt"
+    p.write_text("\n".join(src), encoding="utf-8")
+    r = run(p)
+    (form,) = r["forms"]
+    assert [a["name"] for a in form["mapping"]["set_aside"]] == ["≥"]
+    codes = {f["code"] for f in r["findings"]}
+    assert "EXTRACTION_INCOMPLETE" in codes and not codes & {"WEIGHT_TOTAL_MISMATCH", "TOTAL_MISMATCH"}
+    assert any("set aside" in f["message"] for f in r["findings"] if f["code"] == "EXTRACTION_INCOMPLETE")
+
+
+def test_the_mapping_report_names_the_columns_the_form_prints():
+    from conftest import run
+    r = run(GRID / "text" / "spreadsheet" / "cell_lines_00.txt")
+    cols = r["forms"][0]["mapping"]["columns"]
+    assert {"name", "target_op", "target", "target_unit", "actual", "weight", "score", "note"} <= set(cols)
+    r = run(GRID / "text" / "county2021" / "cell_lines_00.txt")
+    assert "weight" not in r["forms"][0]["mapping"]["columns"] or r["forms"][0]["indicators"][0]["weight"]
