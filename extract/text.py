@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import regex as re
+
 from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
 from .limits import LIMITS, refuse
 
@@ -78,6 +80,38 @@ def _word_dump_rows(lines: list[str]) -> list[list[str]]:
     return joined
 
 
+CHAR_W, LINE_H = 6.0, 12.0        # a laid-out text's character cell, in points: one column, one line
+GAP = re.compile(r"\S+(?: \S+)*")   # a piece: words apart by single spaces; two or more end it
+
+
+def laid_out(nonblank: list[str]) -> bool:
+    """Text laid out by spaces on a character grid (``pdftotext -layout``, a printout's text):
+    a third of its lines or more hold pieces two or more spaces apart after some text, and
+    several lines are indented by runs of spaces, as columns make them."""
+    inner = sum(1 for ln in nonblank if re.search(r"\S {2,}\S", ln))
+    indented = sum(1 for ln in nonblank if re.match(r" {4,}\S", ln))
+    return len(nonblank) >= 8 and inner >= 0.3 * len(nonblank) and indented >= 0.1 * len(nonblank)
+
+
+def positioned_blocks(lines: list[str]) -> list[Block]:
+    """A laid-out text as pages of words at positions (a form feed starts a page): each
+    piece a cell whose box is its place on the character grid, as a PDF's words are, so
+    that the readers tell columns and wrapped cells by where text stands."""
+    blocks, page, rows, boxes = [], 1, [], []
+    for ln in lines + ["\f"]:
+        for part_no, part in enumerate(ln.split("\f")):
+            if part_no:
+                if rows:
+                    blocks.append(text_block(rows, page=page, boxes=boxes))
+                page, rows, boxes = page + 1, [], []
+            # (a single space inside a piece is pdftotext's between Chinese and digits: '2020 年度')
+            pieces = [("".join(m.group().split()), m.start(), m.end()) for m in GAP.finditer(part)]
+            y = LINE_H * len(rows)
+            rows.append(" ".join(p for p, _, _ in pieces))
+            boxes.append([(a * CHAR_W, y, b * CHAR_W, y + LINE_H * 0.8) for _, a, b in pieces])
+    return blocks
+
+
 def _inner(cells: list[str]) -> list[str]:
     """The cells from the first with text to the last with text."""
     full = [k for k, c in enumerate(cells) if c]
@@ -116,6 +150,8 @@ def read_text(path: str | Path) -> Document:
         rows = _word_dump_rows(lines)
         cells = [[Cell(t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
         doc.blocks.append(Block(rows=cells, aligned=True))
+    elif laid_out(nonblank):
+        doc.blocks.extend(positioned_blocks(lines))
     else:
         # a pipe closing or opening a line's cell (one cell a line, ' |' after each) is a
         # separator, never text; a line of pipes alone is no cell

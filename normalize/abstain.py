@@ -23,11 +23,18 @@ FIGURE = re.compile(r"^[-+≥≤<>=＞＜]*\d[\d,.]*%?\p{Han}{0,3}$|^[\d,.]+%?$"
 SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\[\]]*$")
 
 
+TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
+FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
+WEIGHT_DECIMALS = 2     # points are printed to two decimals at most; more is a rate or a ratio
+
+
 def not_an_indicator(name: str | None) -> str | None:
     """Why a row named so is no indicator, or None."""
     k = key(name or "")
     if not k:
         return "it has no name"
+    if TARGET_INSIDE.search(k):
+        return f"its name {name!r} holds a target ('≥12'): the row's cells ran together"
     if SIGN.fullmatch(k):
         return f"its name {name!r} is a sign, not a name"
     if FIGURE.fullmatch(k):
@@ -45,8 +52,47 @@ def not_an_indicator(name: str | None) -> str | None:
     return None
 
 
+def no_figure_of(role: str, text: str | None, value: float | None) -> str | None:
+    """Why a figure read as a weight, a score or the declared total cannot be one, or None."""
+    if value is None:
+        return None
+    if role == "total" and value > 2 * FULL_MARKS:
+        # (a total a little above full marks is the form's own over-claim, checked as such)
+        return f"{text!r} is more than twice the full marks ({FULL_MARKS:g}) any such form has"
+    if role != "total" and value > FULL_MARKS + 1e-9:
+        return f"{text!r} is above the full marks ({FULL_MARKS:g}) any such form has"
+    if role == "weight":
+        m = re.search(r"\.(\d+)", text or "")
+        if m and len(m.group(1)) > WEIGHT_DECIMALS:
+            return f"{text!r} has more decimals than points are printed with: a rate, not a weight"
+    return None
+
+
+def _figures_aside(f: Form) -> list[dict]:
+    """Weights, scores and the declared total a text form's reader bound that cannot be
+    them: made null (never a guess), each named.  (On a scan the checker flags such a
+    figure on its cell instead, for a person to read.)"""
+    out = []
+    if f.ocr:
+        return out
+    rows = [(i.name, i) for i in f.indicators] + [(b.label, b) for b in f.budget_lines]
+    for name, row in rows:
+        for role, attr in (("weight", "weight"), ("score", "score_declared")):
+            why = no_figure_of(role, row.texts.get(role), getattr(row, attr))
+            if why:
+                setattr(row, attr, None)
+                out.append({"name": name, "why": f"its {role} {why}", "figures": {role: row.texts.get(role)}})
+    why = no_figure_of("total", f.texts.get("declared_total"), f.declared_total)
+    if why:
+        f.declared_total = None
+        out.append({"name": "declared total", "why": f"the declared total {why}",
+                    "figures": {"score": f.texts.get("declared_total")}})
+    return out
+
+
 def set_aside(f: Form) -> None:
-    """The form's indicator rows that are no indicators, taken out and reported."""
+    """The form's indicator rows that are no indicators, and figures that cannot be what
+    they were bound as, taken out and reported."""
     kept, aside = [], []
     for ind in f.indicators:
         why = not_an_indicator(ind.name)
@@ -56,6 +102,7 @@ def set_aside(f: Form) -> None:
             aside.append({"name": ind.name, "why": why,
                           "figures": {r: ind.texts.get(r) for r in ("target", "actual", "weight", "score")
                                       if ind.texts.get(r)}})
+    f.indicators = kept
+    aside += _figures_aside(f)
     if aside:
-        f.indicators = kept
         f.mapping.setdefault("set_aside", []).extend(aside)

@@ -75,3 +75,27 @@ def test_the_mapping_report_names_the_columns_the_form_prints():
     assert {"name", "target_op", "target", "target_unit", "actual", "weight", "score", "note"} <= set(cols)
     r = run(GRID / "text" / "county2021" / "cell_lines_00.txt")
     assert "weight" not in r["forms"][0]["mapping"]["columns"] or r["forms"][0]["indicators"][0]["weight"]
+
+
+@pytest.mark.parametrize("role, text, value, aside", [
+    ("weight", "0.8754", 0.8754, True),        # a rate read as a weight: four decimals
+    ("weight", "1170", 1170.0, True),          # above any form's full marks
+    ("weight", "2.5", 2.5, False), ("weight", "0.25", 0.25, False),
+    ("score", "101", 101.0, True), ("score", "9.85", 9.85, False),
+    ("total", "10097.5", 10097.5, True),       # full marks and the total run together
+    ("total", "103.29", 103.29, False),        # a total above 100: the form's own over-claim, checked
+])
+def test_a_figure_that_cannot_be_what_it_was_bound_as_is_left_unread(role, text, value, aside):
+    from normalize.abstain import no_figure_of
+    assert (no_figure_of(role, text, value) is not None) == aside
+
+
+def test_laid_out_text_is_read_as_words_at_their_places():
+    """pdftotext -layout prints a table as text on a character grid: each piece of it is a
+    word at its place (columns by where text stands), not a line of words."""
+    from extract import read
+    doc = read(GRID / "pdftext" / "form02_spreadsheet.pdf_layout.txt")
+    words = [c for b in doc.blocks for row in b.rows for c in row]
+    assert words and all(c.bbox is not None and c.page for c in words)
+    head = next(c for c in words if "年初预算" in c.text)
+    assert head.bbox[0] > 0 and head.bbox[2] > head.bbox[0]
