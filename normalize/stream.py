@@ -22,7 +22,7 @@ between forms; a region's reading depends only on the region's tokens.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations, permutations, product
 
@@ -829,12 +829,42 @@ def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], 
 
 def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
     line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
+    doubt = _unconfirmed_cut(cells)
     for role, t in cells.items():
         ok, val, unit = _figure(t)
         if unit == "万元" and f.unit_declared is None:
             f.unit_declared = "万元"
-        line.set_figure(role, val, t.key, t.cell, "%" in t.key)
+        cell = t.cell
+        if doubt and cell is not None and len(_RUN_FIGURES.findall(cell.text or "")) > 1:
+            cell = replace(cell, text=t.key, doubt=doubt)
+        line.set_figure(role, val, t.key, cell, "%" in t.key)
     f.add_budget_line(line)
+
+
+_RUN_FIGURES = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def _unconfirmed_cut(cells: dict[str, Tok]) -> str | None:
+    """Why a budget line's figures cut from one run of digits ('228.22229.98198.371091.26%')
+    are in doubt, or None: a cut is a reading only where the line's arithmetic confirms it
+    (executed / budget ≈ the rate printed); else it is a guess, flagged, never judged."""
+    runs = {id(t.cell): t.cell.text for t in cells.values()
+            if t.cell is not None and len(_RUN_FIGURES.findall(t.cell.text or "")) > 1}
+    if not runs:
+        return None
+    A = _figure(cells.get("adjusted") or cells.get("initial"))[1] if (cells.get("adjusted") or cells.get("initial")) else None
+    B = _figure(cells["executed"])[1] if "executed" in cells else None
+    R = _figure(cells["rate"])[1] if "rate" in cells else None
+    if R is not None and R > 1.5 and "%" not in cells["rate"].key:
+        R /= 100
+    if A and B is not None and R is not None:
+        # to the rate's last printed digit (rounded or cut): a looser fit confirms a wrong cut
+        m = re.search(r"\.(\d+)", cells["rate"].key)
+        step = 10 ** -(len(m.group(1)) if m else 0) * (0.01 if "%" in cells["rate"].key else 1)
+        if abs(B / A - R) <= step + 1e-9:
+            return None
+    run = next(iter(runs.values()))
+    return f"cut from figures run together ('{run[:40]}') where the line's arithmetic does not confirm the cut"
 
 
 GOAL_DONE = re.compile(r"(.{8,}[。;；.])(已完成|已全部完成|全部完成|基本完成|未完成|部分完成|达成预期指标|部分达成预期指标)")

@@ -168,7 +168,7 @@ class Checker:
 
     def unsure(self, c) -> bool:
         """An OCR'd cell not to be trusted: read in doubt (its reason), or below ``ocr_low``."""
-        return c is not None and c.confidence is not None and (c.doubt is not None or c.confidence < self.low_confidence)
+        return c is not None and (c.doubt is not None or c.confidence is not None and c.confidence < self.low_confidence)
 
     def unsigned(self, ind) -> bool:
         """A target printed apart from its sign (a 指标性质 column: '≤' | '819.38' | '万元')
@@ -202,7 +202,8 @@ class Checker:
         is a check of the form's arithmetic that fails with this reading."""
         self.flagged.add(id(c))
         self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                 f"{what}: {self.place(c)}: OCR read {c.clean!r}{why}; check this figure by eye", indicator, cells=[c])
+                 f"{what}: {self.place(c)}: {'OCR read' if c.confidence is not None else 'read'} {c.clean!r}{why}; "
+                 f"check this figure by eye", indicator, cells=[c])
         self.findings[-1].fails = fails
 
     def place(self, c) -> str:
@@ -530,6 +531,12 @@ class Checker:
         checked, and that is said once ('……', no figures, takes nothing from them)."""
         aside = self.f.mapping.get("set_aside") if isinstance(self.f.mapping, dict) else None
         aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})]
+        cut = [i.name for i in self.f.indicators if i.texts.get("figures_cut")]
+        if cut:             # figures cut from a run of digits are a guess: no sum rests on them
+            self.incomplete(f"the figures of {len(cut)} row(s) were cut from digits run together "
+                            f"({', '.join(map(repr, cut[:3]))}), a guess, so group weights, the weight total and "
+                            f"the declared total were not checked against the table's sums")
+            return True
         if not aside:
             return False
         names = ", ".join(repr(a["name"]) for a in aside[:3])

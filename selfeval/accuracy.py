@@ -41,14 +41,30 @@ def field_pairs(got: dict | None, truth: dict) -> list[tuple[str, object, object
         for k in GOAL:
             out.append((f"goal.{k}", truth["goal"][k], gg.get(k)))
     ginds = got.get("indicators", []) or []
+    paired = _paired_rows(truth.get("indicators", []), ginds)
     for i, row in enumerate(truth.get("indicators", [])):
-        gi = ginds[i] if i < len(ginds) else {}
+        gi = paired.get(i, {})
         for k, v in zip(IND, row):
             out.append((f"indicators[{i}].{k}", v, gi.get(k)))
     if len(ginds) > len(truth.get("indicators", [])):
         out.append(("indicators.count", len(truth["indicators"]), len(ginds)))
     for k, v in truth.get("group_weights", {}).items():
         out.append((f"group_weights.{k}", v, (got.get("group_weights") or {}).get(k)))
+    return out
+
+
+def _paired_rows(truth_rows: list, got_rows: list[dict]) -> dict[int, dict]:
+    """Each truth row's reading: rows of the same name in order (a row the reader left out,
+    or set aside, shifts no other row's comparison); between two such anchors, rows paired
+    by their place.  A truth row with no reading is compared with nothing (fields missing)."""
+    from difflib import SequenceMatcher
+    names_t = ["".join(str(r[2] or "").split()) for r in truth_rows]
+    names_g = ["".join(str(g.get("name") or "").split()) for g in got_rows]
+    out: dict[int, dict] = {}
+    for tag, a0, a1, b0, b1 in SequenceMatcher(None, names_t, names_g, autojunk=False).get_opcodes():
+        if tag in ("equal", "replace"):
+            for k in range(min(a1 - a0, b1 - b0)):
+                out[a0 + k] = got_rows[b0 + k]
     return out
 
 
