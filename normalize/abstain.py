@@ -23,6 +23,8 @@ FIGURE = re.compile(r"^[-+≥≤<>=＞＜]*\d[\d,.]*%?\p{Han}{0,3}$|^[\d,.]+%?$"
 SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\[\]]*$")
 
 
+UNIT_THEN_FIGURE = re.compile(r"\p{Han}{1,2}\d[\d,.]*%?")
+LONG_LABELS = sorted((w for w in LABELS if len(w) >= 4), key=len, reverse=True)
 TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
 FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
 WEIGHT_DECIMALS = 2     # points are printed to two decimals at most; more is a rate or a ratio
@@ -35,6 +37,11 @@ def not_an_indicator(name: str | None) -> str | None:
         return "it has no name"
     if TARGET_INSIDE.search(k):
         return f"its name {name!r} holds a target ('≥12'): the row's cells ran together"
+    if UNIT_THEN_FIGURE.fullmatch(k) and k[:2].rstrip("0123456789.") in UNITS | {k[:1]}:
+        return f"its name {name!r} is a unit and a figure: the end of one cell and the next"
+    labels = [w for w in LONG_LABELS if w in k]
+    if len(labels) >= 2:
+        return f"its name {name!r} holds column labels ({', '.join(labels[:3])}): labels read in a row"
     if SIGN.fullmatch(k):
         return f"its name {name!r} is a sign, not a name"
     if FIGURE.fullmatch(k):
@@ -61,6 +68,8 @@ def no_figure_of(role: str, text: str | None, value: float | None) -> str | None
         return f"{text!r} is more than twice the full marks ({FULL_MARKS:g}) any such form has"
     if role != "total" and value > FULL_MARKS + 1e-9:
         return f"{text!r} is above the full marks ({FULL_MARKS:g}) any such form has"
+    if role == "weight" and "%" in (text or ""):
+        return f"{text!r} is a rate, not a weight"
     if role == "weight":
         m = re.search(r"\.(\d+)", text or "")
         if m and len(m.group(1)) > WEIGHT_DECIMALS:

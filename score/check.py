@@ -350,6 +350,19 @@ class Checker:
         at most, never an error."""
         start = len(self.findings)
         self._indicator(ind)
+        if ind.weight_inferred and ind.score_declared is not None and not self._weights_misfit():
+            # shares worked out inside a 二级 group are the least sure part of the working-out:
+            # a score within what its whole group holds may be an unequal split, not an over-claim
+            group = [i for i in self.f.indicators if i.weight_inferred and (i.level1, i.level2 or i.name) ==
+                     (ind.level1, ind.level2 or ind.name)]
+            if len(group) > 1 and ind.score_declared <= sum(i.weight for i in group) + EPS:
+                for k in range(start, len(self.findings)):
+                    f = self.findings[k]
+                    if f.severity == "error" and f.code == "SCORE_EXCEEDS_WEIGHT":
+                        f.severity = "warning"
+                        f.message += (f" (the weight {ind.weight:g} is worked out, its 二级 group's "
+                                      f"{sum(i.weight for i in group):g} points shared equally among {len(group)} "
+                                      f"rows; the score is within the group's points)")
         if ind.weight_inferred and self._weights_misfit():
             for k in range(start, len(self.findings)):
                 f = self.findings[k]
@@ -450,6 +463,14 @@ class Checker:
         direction = self.direction(ind, t)
         rec["direction"] = direction
         A, B = t.value, a.value
+        if A and B and not 1e-3 <= B / A <= 1e3:
+            # a target and an actual a thousand times apart measure no completion: their units
+            # were read apart (元 against 万元), not the form's work; nothing is judged on them
+            self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"],
+                     f"indicator {name}: target {ind.target!r} and actual {ind.actual!r} are read "
+                     f"{max(A, B) / min(A, B):,.0f} times apart: their units differ as read, so the score "
+                     f"{ind.score_declared:g} was not checked", name, cells=cells)
+            return
         q = self.rules.quantitative
         if direction == "either":       # the score may follow either formula: only neither is a mismatch
             pos, _ = self.expected_score("positive", t, A, B, w)

@@ -52,11 +52,14 @@ def test_a_generated_grid_is_its_seeds_alone(tmp_path):
 
 @pytest.mark.parametrize("name, why", [("≥", "sign"), ("10", "figure"), ("8.55", "figure"), ("100%", "figure"),
                                        ("件", "unit"), ("达成预期指标", "tier"), ("其他需要说明事项", "closing"),
-                                       ("合计：", "closing"), ("年度指标值", "label"), ("……", "sign")])
+                                       ("合计：", "closing"), ("年度指标值", "label"), ("……", "sign"),
+                                       ("次2054", "a unit and a figure"), ("数量组织培训人次≥12指标57人次", "target"),
+                                       ("校园安全设施改造北京市丰台区年初预算数实施单位", "labels")])
 def test_a_row_named_by_a_figure_a_sign_or_a_label_is_no_indicator(name, why):
     from normalize.abstain import not_an_indicator
     assert not_an_indicator(name) is not None
-    for fine in ("验收合格率", "服务对象满意度", "采购设备数量", "2021年度培训人次", "PM2.5达标天数"):
+    for fine in ("验收合格率", "服务对象满意度", "采购设备数量", "2021年度培训人次", "PM2.5达标天数", "预算执行率",
+                 "项目预算控制912.216万元。", "支持基层工作人员预计处理2万件以上"):
         assert not_an_indicator(fine) is None, fine
 
 
@@ -90,7 +93,7 @@ def test_the_mapping_report_names_the_columns_the_form_prints():
 @pytest.mark.parametrize("role, text, value, aside", [
     ("weight", "0.8754", 0.8754, True),        # a rate read as a weight: four decimals
     ("weight", "1170", 1170.0, True),          # above any form's full marks
-    ("weight", "2.5", 2.5, False), ("weight", "0.25", 0.25, False),
+    ("weight", "2.5", 2.5, False), ("weight", "0.25", 0.25, False), ("weight", "97%", 0.97, True),
     ("score", "101", 101.0, True), ("score", "9.85", 9.85, False),
     ("total", "10097.5", 10097.5, True),       # full marks and the total run together
     ("total", "103.29", 103.29, False),        # a total above 100: the form's own over-claim, checked
@@ -109,3 +112,19 @@ def test_laid_out_text_is_read_as_words_at_their_places():
     assert words and all(c.bbox is not None and c.page for c in words)
     head = next(c for c in words if "年初预算" in c.text)
     assert head.bbox[0] > 0 and head.bbox[2] > head.bbox[0]
+
+
+def test_a_target_and_an_actual_a_thousand_times_apart_judge_no_score():
+    """'≤431万元' against an actual read in 元 (4071700): units read apart, not the form's
+    work: EXTRACTION_INCOMPLETE, no INDICATOR_SCORE_MISMATCH; 431 against 407.17 is judged."""
+    from normalize.schema import Form, Indicator
+    from score import check_form, load_rulesets, select
+
+    def findings(actual):
+        f = Form(path="x", sha256="0", format="test", year=2021)
+        f.indicators = [Indicator(level1="产出指标", level2="成本指标", name="项目总成本", target="≤431万元",
+                                  actual=actual, weight=10.0, score_declared=6.0, texts={"score": "6"})]
+        return [(x.code, x.severity) for x in check_form(f, select(f, load_rulesets()))[0]]
+    assert ("EXTRACTION_INCOMPLETE", "warning") in findings("4071700") and \
+        not any(c == "INDICATOR_SCORE_MISMATCH" for c, _ in findings("4071700"))
+    assert ("INDICATOR_SCORE_MISMATCH", "warning") in findings("407.17万元")      # 6 of 10: an under-claim
