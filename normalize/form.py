@@ -285,8 +285,9 @@ class Builder(PositionedRows):
         for i, role in found.items() if section else ():
             # the column's label, shown beside a finding's cell as its header
             self.form.cells.setdefault(f"head.{section}.{role}", own[i])
-            if section == "indicators" and role not in self.form.columns:
-                self.form.columns.append(role)
+            printed = self.form.columns if section == "indicators" else self.form.budget_columns
+            if role not in printed:
+                printed.append(role)
         if self.aligned:
             for i, role in found.items():
                 self.roles[own[i].col] = role
@@ -735,6 +736,7 @@ def build_forms(doc: Document) -> list[Form]:
     _document_year(forms)
     for f in forms:
         f.mapping["columns"] = list(f.columns)      # what the review rules may rest on
+        f.mapping["budget_columns"] = list(f.budget_columns)
         f.unit_used, f.unit_evidence = resolve_unit(f)
         f.mapping["missing"] = missing(f)
         f.mapping["confidence"] = round(consistency(f), 3)

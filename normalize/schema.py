@@ -89,6 +89,7 @@ class Form:
     unit_evidence: str = ""
     mapping: dict = field(default_factory=dict)   # the reader's report: reader, unplaced, missing, confidence
     columns: list = field(default_factory=list)   # the indicator table's columns the form prints, by role
+    budget_columns: list = field(default_factory=list)   # the budget block's columns, by role
 
     def add_budget_line(self, line: BudgetLine) -> None:
         """A line that printed one budget figure has it as ``adjusted`` (the contract's

@@ -762,6 +762,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         elif not re.fullmatch(r"\(?(万元|元)\)?|其中:?", t.key):
             rep.unplaced.append(t.text)
         i += 1
+    f.budget_columns = list(roles)
     lines = _loose_figures(lines, loose, roles, rate_pct, rep)
     merged: list = []
     for kind, label, vals in lines:

@@ -284,7 +284,7 @@ class Checker:
                     expected_alt=cut)
             weight = b.weight if b.weight is not None else (f.section_weights.get("budget") or self.rules.budget_weight)
             if b.score_declared is None:
-                if b is primary:
+                if b is primary and not self.unscored("budget"):
                     self.missing(f"{what}: budget score is blank or unreadable", cells=list(b.cells.values()))
                 continue
             if weight is None:
@@ -390,6 +390,9 @@ class Checker:
         if self.unsigned(ind):
             return
         if self.impossible(f"indicator {name}", [ind.cells.get("weight"), ind.cells.get("score")], name):
+            return
+        if ind.weight is None and ind.score_declared is None and self.unscored():
+            rec["kind"] = "unscored"        # the template prints no points: nothing missing, nothing to judge
             return
         if ind.weight is None:
             self.missing(f"indicator {name}: weight (分值) is blank or unreadable", name, [ind.cells.get("weight")])
@@ -546,6 +549,12 @@ class Checker:
             return
         self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"], what)
 
+    def unscored(self, block: str = "indicators") -> bool:
+        """The block's printed columns are known and hold neither weight nor score: a
+        template without points (a transfer form's), where a blank score is no missing value."""
+        cols = self.f.columns if block == "indicators" else self.f.budget_columns
+        return bool(cols) and not {"weight", "score"} & set(cols)
+
     def rows_set_aside(self) -> bool:
         """Rows of the indicator table the reader set aside as no indicators (a figure or a
         header read as a name) that carried a weight or a score: sums over the table are not
@@ -593,6 +602,8 @@ class Checker:
             return          # a weight read with low confidence or impossible (flagged): no sums on guesses
         if self.rows_set_aside():
             return
+        if self.unscored() and all(i.weight is None for i in inds):
+            return          # no points printed: no sums to check
         if inds and not self.table_read_to_end():
             self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
                             "weight total and the declared total were not checked against its sums")
@@ -666,6 +677,8 @@ class Checker:
         self.recomputed["total_by_rules"] = self.total_by_rules()
         if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.rows_set_aside():
             return
+        if f.declared_total is None and self.unscored() and all(i.score_declared is None for i in f.indicators):
+            return          # a form without points declares no total
         primary = self.primary_budget_line()
         read = []           # (score, its cell)
         if primary is not None and primary.score_declared is not None:

@@ -36,10 +36,10 @@ def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
 
 
 def test_the_grid_covers_each_family_in_each_shape_named_for_a_real_form():
-    from fixtures.forms import LAYOUTS
+    from fixtures.forms import TEXT_LAYOUTS
     from fixtures.grid import SHAPES
     files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
-    assert {(t["layout"], t["shape"]) for t in files.values()} == {(f, s) for f in LAYOUTS for s in SHAPES}
+    assert {(t["layout"], t["shape"]) for t in files.values()} == {(f, s) for f in TEXT_LAYOUTS for s in SHAPES}
     assert all(real.split() for real, _ in SHAPES.values())         # every shape names its real forms
 
 
@@ -128,3 +128,17 @@ def test_a_target_and_an_actual_a_thousand_times_apart_judge_no_score():
     assert ("EXTRACTION_INCOMPLETE", "warning") in findings("4071700") and \
         not any(c == "INDICATOR_SCORE_MISMATCH" for c, _ in findings("4071700"))
     assert ("INDICATOR_SCORE_MISMATCH", "warning") in findings("407.17万元")      # 6 of 10: an under-claim
+
+
+def test_a_template_without_points_misses_no_weight_or_score():
+    """A transfer form prints no 分值 or 得分 anywhere (its columns say so): a blank weight or
+    score is no missing value, no total is expected; its budget rate is still checked."""
+    from conftest import run
+    files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
+    for rel, t in files.items():
+        if t["layout"] != "transfer" or t["shape"] == "run_together":
+            continue
+        r = run(GRID / "text" / rel)
+        (form,) = r["forms"]
+        assert not {"weight", "score"} & set(form["mapping"]["columns"])
+        assert [f["code"] for f in r["findings"] if f["severity"] != "info"] == [c for _, c, _, _ in t["findings"]], rel
