@@ -43,10 +43,12 @@ test: $(STAMP)
 
 ## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms
 ## (ARGS=real: every wrong field), and the grid of template family × text shape (ARGS=grid: the grid alone;
-## GRID_SEED=N: a fresh grid drawn from seed N, never tuned on, GRID_PER forms a cell)
+## GRID_SEED=N: a fresh grid drawn from seed N, never tuned on, GRID_PER forms a cell; GRID_WRITE=1 with ARGS=grid:
+## the tables into BENCHMARKS.md)
 GRID_SEED ?=
+GRID_WRITE ?=
 eval: $(STAMP)
-	GRID_SEED=$(GRID_SEED) $(PY) -m fixtures.evaluate $(ARGS)
+	GRID_SEED=$(GRID_SEED) GRID_WRITE=$(GRID_WRITE) $(PY) -m fixtures.evaluate $(ARGS)
 
 ## make heldout: scans and photos of the corpus forms the committed scans do not use, drawn with SEED, read and measured (never tune on them)
 SEED ?= 11

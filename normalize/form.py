@@ -1,4 +1,4 @@
-"""The schema, and the builder that maps a Document's rows onto it.
+"""The column-table reader: the builder that maps a Document's rows onto the schema.
 
 One state machine for every format.  Sections open on their label; inside a section,
 a row of column labels tells the role of each column.  Data rows are then read by
@@ -11,40 +11,15 @@ import regex as re
 from extract.grid import Cell, Document
 
 from . import labels as L
+from .cells import _roles_in, _split_packed, assign_sequence, cell_text
+from .finish import finish_form
 from .positions import PositionedRows, _centre, joined, run_on, wraps
 from .schema import BudgetLine, Form, Indicator
-from .values import clean, is_blank, is_figure, parse_number, parse_weight, with_operator
+from .table_budget import BudgetRows
+from .values import is_blank, parse_number, parse_weight, with_operator
 
 
-def cell_text(cells: list[Cell]) -> str | None:
-    """Cell text as written with whitespace (full-width too) and line breaks removed."""
-    seen, parts = set(), []
-    for c in cells:
-        if id(c) in seen or (c.merged and any(o.text == c.text for o in cells if o is not c and not o.merged)):
-            continue
-        seen.add(id(c))
-        t = "".join(c.text.split())
-        if t and (not parts or parts[-1] != t):
-            parts.append(t)
-    out = "".join(parts)
-    return out or None
-
-
-def _roles_in(cells: list[Cell], table) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for i, c in enumerate(cells):
-        if c.merged or not c.clean or c.clean[0] in "（(":
-            continue
-        role = L.match(table, c.clean)
-        if role == "level1" and role in out.values() and re.fullmatch(r"[-—－]?级指标", c.clean):
-            # '级指标' is an OCR'd 一/二/三级指标 whose rank was lost: the next rank not taken
-            role = next((r for r in ("level2", "name") if r not in out.values()), None)
-        if role and role not in out.values():
-            out[i] = role
-    return out
-
-
-class Builder(PositionedRows):
+class Builder(PositionedRows, BudgetRows):
     def __init__(self, doc: Document):
         self.doc = doc
         self.forms: list[Form] = []
@@ -264,14 +239,6 @@ class Builder(PositionedRows):
         self._section_weight(self.section)
         return True
 
-    def _budget_meta(self, text: str) -> None:
-        f = self.form
-        m = re.search(r"[（(]\s*(万元|千元|亿元|元)|单位[:：]\s*(万元|千元|亿元|元)", text)
-        if m and f.unit_declared is None:
-            f.unit_declared = m.group(1) or m.group(2)
-        m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）*×]|(\d+(?:\.\d+)?)分\*执行率", text)
-        if m and "budget" not in f.section_weights:
-            f.section_weights["budget"] = float(m.group(1) or m.group(2))
 
     def _header_roles(self, own: list[Cell], table, min_roles: int) -> bool:
         """A row of column labels: remember the role of each column (or their order)."""
@@ -309,87 +276,6 @@ class Builder(PositionedRows):
                 out.setdefault(role, []).append(c)
         return out
 
-    # budget ---------------------------------------------------------------
-    def _budget(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
-        f = self.form
-        if not opener and not self.data_started and not self.aligned:
-            self.head_text += "".join(c.clean for c in own)
-            self._budget_meta(self.head_text)
-        if self._header_roles(own, L.BUDGET_ROLES, 1 if not self.aligned else 2):
-            self.pending_kind = None
-            for c in own:
-                self._budget_weight(c)
-            return
-        if self.aligned and not self.roles and self._budget_across(row, own):
-            return
-        if self.aligned:
-            kind_cell = next((c for c in own if not is_figure(c.text) and L.match(L.BUDGET_KINDS, c.clean)), None)
-            if kind_cell is None:
-                return
-            self.data_started = True
-            by_col = self._by_column([c for c in row if not c.merged])
-            self._budget_line(L.match(L.BUDGET_KINDS, kind_cell.clean), kind_cell,
-                              {k: v[0] for k, v in by_col.items()})
-            return
-        values = [c for c in own if is_figure(c.text)]
-        words = [c for c in own if not is_figure(c.text) and c.clean[0] not in "（("]
-        if words:
-            if self.pending_kind is None:
-                self.pending_kind = ("", words[0])
-            label_cell = self.pending_kind[1]
-            text = self.pending_kind[0] + lab_text(words)
-            self.pending_kind = (text, label_cell)
-        if values and self.pending_kind and self.role_seq:
-            text, label_cell = self.pending_kind
-            kind = L.match(L.BUDGET_KINDS, clean(text))
-            self.pending_kind = None
-            if kind is None:
-                return
-            self.data_started = True
-            roles = self.role_seq
-            if len(values) >= len(roles):
-                mapping = dict(zip(roles, values))
-            else:
-                mapping = dict(zip(roles[-len(values):], values))
-            self._budget_line(kind, Cell(text, label_cell.row, label_cell.col, page=label_cell.page,
-                                         bbox=label_cell.bbox), mapping)
-
-    def _budget_weight(self, c: Cell) -> None:
-        """The budget block's points printed in its 分值 label ('分值（10分）'), first one kept."""
-        w = parse_weight(c.clean) if re.search(r"^(分值|权重)", c.clean) else None
-        if w is not None and "budget" not in self.form.section_weights:
-            self.form.section_weights["budget"] = w
-
-    def _budget_across(self, row: list[Cell], own: list[Cell]) -> bool:
-        """A transposed budget block: a row of funding-source labels (one column each), then
-        one row per figure whose first cell names its role (年初预算数, 执行数, 执行率, 分值, 得分)."""
-        if not own or is_figure(own[0].text):
-            return False
-        if not self.across:
-            kinds = [(c, L.match(L.BUDGET_KINDS, c.clean)) for c in own]
-            if all(k for _, k in kinds) and not self.data_started:
-                self.across = [(c.col, BudgetLine(kind=k, label=c.clean.rstrip(":："))) for c, k in kinds]
-                return True
-            return False
-        role = _roles_in(own[:1], L.BUDGET_ROLES).get(0)
-        if role is None:
-            return False
-        self._budget_weight(own[0])
-        self.data_started = True
-        for col, line in self.across:
-            c = row[col] if col < len(row) else None
-            if c is not None and c.clean and not is_blank(c.text):
-                line.set_figure(role, parse_number(c.text), c.clean, c, "%" in clean(c.text))
-        return True
-
-    def _budget_line(self, kind: str, label: Cell, cells: dict[str, Cell]) -> None:
-        f = self.form
-        line = BudgetLine(kind=kind, label=label.clean.rstrip(":："))
-        for role, c in cells.items():
-            if role not in ("initial", "adjusted", "executed", "rate", "weight", "score"):
-                continue
-            line.set_figure(role, parse_number(c.text), c.clean, c, "%" in clean(c.text))
-        f.add_budget_line(line)
 
     # goal -----------------------------------------------------------------
     def _goal(self, row: list[Cell], own: list[Cell], opener: bool = False) -> None:
@@ -573,171 +459,3 @@ class Builder(PositionedRows):
         self._finish_section()
         for f in self.forms:
             finish_form(f)
-
-
-def _split_packed(cells: list[Cell]) -> list[Cell]:
-    """A header line kept in one cell ('单位名称(盖章)：  填报日期：…  自评得分： 95', a merged
-    spreadsheet row) is split into its whitespace-separated pieces, as a PDF line would be."""
-    out = []
-    for c in cells:
-        text = re.sub(r"(?<=\S)(?<!项目)(?=(" + L.HEADER_LABELS + r")\s*[:：])", " ", c.text)   # OCR joins them
-        parts = text.split()
-        if len(parts) > 1 and sum(1 for p in parts if re.search(r"[:：]", p)) >= 1 and \
-                sum(1 for p in parts if L.match(L.HEADER_FIELDS, p)) >= 1:
-            out.extend(Cell(p, c.row, c.col, page=c.page, bbox=c.bbox, confidence=c.confidence) for p in parts)
-        else:
-            out.append(c)
-    return out
-
-
-def lab_text(cells: list[Cell]) -> str:
-    return "".join(c.text.strip() for c in cells)
-
-
-def assign_sequence(cells: list[Cell], roles: list[str], absorb: str) -> dict[str, list[Cell]]:
-    """Map a flowing row's pieces onto the header's roles in order.
-
-    The same count maps one to one.  Extra pieces belong to the ``absorb`` role (a name or
-    a goal text that the PDF broke into several pieces); missing pieces are taken from the
-    roles between ``absorb`` and the numbers, keeping the trailing numbers aligned right.
-    """
-    if not roles:
-        return {}
-    n, k = len(cells), len(roles)
-    if n == k:
-        return {r: [c] for r, c in zip(roles, cells)}
-    ai = roles.index(absorb) if absorb in roles else 0
-    tail_roles = roles[ai + 1:]
-    if n > k:
-        head = roles[:ai]
-        out = {r: [c] for r, c in zip(head, cells[:ai])}
-        tail_n = len(tail_roles)
-        out[absorb] = cells[ai:n - tail_n]
-        out.update({r: [c] for r, c in zip(tail_roles, cells[n - tail_n:])})
-        return out
-    # fewer pieces than roles: keep the absorbing role first, align numbers to the right
-    out = {absorb: [cells[0]]}
-    rest = cells[1:]
-    numeric_roles = [r for r in tail_roles if r in ("weight", "score")]
-    text_roles = [r for r in tail_roles if r not in ("weight", "score")]
-    nums = []
-    while rest and parse_number(rest[-1].text) is not None and len(nums) < len(numeric_roles):
-        nums.insert(0, rest.pop())
-    out.update({r: [c] for r, c in zip(numeric_roles[-len(nums):] if nums else [], nums)})
-    out.update({r: [c] for r, c in zip(text_roles, rest)})
-    return out
-
-
-def _year_from(f: Form, texts: list[str | None], where: str) -> None:
-    """The one year that these texts print ('2021年'), if there is exactly one."""
-    years = {int(y) for t in texts for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", "".join((t or "").split()))}
-    if len(years) == 1:
-        f.year = years.pop()
-        f.texts["year_inferred"] = where
-
-
-def finish_form(f: Form) -> None:
-    """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
-    fold_breakdowns(f)
-    infer_weights(f)
-    if f.year is None and f.project_name:      # '2023年杨楼社区特色种养殖补贴到户项目'
-        m = re.match(r"((?:19|20)\d{2})年(?!\d)", "".join(f.project_name.split()))
-        if m:
-            f.year = int(m.group(1))
-    if f.year is None:       # the year the completion text reports on ('中心2021年较好地完成了…')
-        _year_from(f, [f.goal.actual], "from the goal's completion text")
-    if f.year is None:       # the year the deadlines fall in ('完成时间 2021年12月31日')
-        _year_from(f, [i.target for i in f.indicators if re.search(
-            L.DEADLINE, "".join(((i.level2 or "") + (i.name or "")).split()))], "from the deadlines of its 时效 indicators")
-    for line in f.budget_lines:
-        for c in line.cells.values():
-            if c.page:
-                f.pages.add(c.page)
-
-
-def fold_breakdowns(f: Form) -> None:
-    """In a scored table, a row that prints a weight and a score but no target or actual,
-    followed by rows that print a target and an actual but no weight or score, is one
-    indicator broken down ('★补助各类瓜果蔬菜种植面积 10 10' over '梨树种植面积 6亩 6亩', …):
-    the sub-rows are its breakdown, not indicators of their own."""
-    if sum(1 for i in f.indicators if i.weight is not None) < 2:
-        return
-    kept, parent = [], None
-    for i in f.indicators:
-        scored = i.weight is not None or i.score_declared is not None
-        if scored:
-            parent = i if i.target is None and i.actual is None else None
-        elif parent is not None and (i.target or i.actual) and i.level2 == parent.level2:
-            parent.breakdown.append([i.name, i.target, i.actual])
-            continue
-        else:
-            parent = None
-        kept.append(i)
-    f.indicators = kept
-
-
-def infer_weights(f: Form) -> None:
-    """Where no weight column is printed (seed 004): the indicators' section weight split
-    equally over the 二级指标, then equally inside each 二级指标.  Where the form prints a
-    weight column, weights not read stay unread."""
-    inds = f.indicators
-    if not inds or any(i.weight is not None for i in inds) or "weight" in f.columns:
-        return          # (a weight column printed whose figures were not read: they are unread, not equal)
-    total = f.section_weights.get("indicators")
-    if total is None:
-        return
-    groups: dict = {}
-    for i in inds:
-        groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
-    per_group = total / len(groups)
-    for members in groups.values():
-        for i in members:
-            i.weight = round(per_group / len(members), 4)
-            i.weight_inferred = True
-
-
-def _document_year(forms: list[Form]) -> None:
-    """A form that prints no year, in a document whose other forms all print one and the same
-    (a page of a unit's forms under one 2023年 title), is of that year."""
-    years = {f.year for f in forms if f.year is not None}
-    if len(years) != 1:
-        return
-    year = years.pop()
-    for f in forms:
-        if f.year is None:
-            f.year = year
-            f.texts["year_inferred"] = "from the other forms of the document"
-
-
-def build_forms(doc: Document) -> list[Form]:
-    """Every form in a document, on the schema, money in yuan.
-
-    Competing readers: the column-table reader (tables whose columns are real, and text
-    whose rows kept their lines) and, where the document has no real table, the token-stream
-    reader.  Each proposes its forms; the binding the form's own evidence supports best
-    (labels placed, values of their field's type, the form's arithmetic) wins."""
-    from .abstain import set_aside
-    from .binding import consistency, missing, quality
-    from .stream import read_stream
-    from .units import resolve_unit
-    forms = Builder(doc).run()
-    for f in forms:
-        f.mapping = {"reader": "column-table", "unplaced": []}
-        set_aside(f)
-    if not any(b.aligned for b in doc.blocks):
-        stream = read_stream(doc)
-        for f, rep in stream:
-            finish_form(f)
-            f.mapping = rep.to_dict()
-            set_aside(f)
-        alt = [f for f, _ in stream]
-        if alt and not forms or sum(quality(f) for f in alt) > sum(quality(f) for f in forms):
-            forms = alt
-    _document_year(forms)
-    for f in forms:
-        f.mapping["columns"] = list(f.columns)      # what the review rules may rest on
-        f.mapping["budget_columns"] = list(f.budget_columns)
-        f.unit_used, f.unit_evidence = resolve_unit(f)
-        f.mapping["missing"] = missing(f)
-        f.mapping["confidence"] = round(consistency(f), 3)
-    return forms

@@ -310,7 +310,7 @@ def test_a_worked_out_weight_accuses_no_one():
     f = form(*rows, budget=[BudgetLine(label="年度资金总额", kind="total", weight=20.0)])
     f.section_weights = {"indicators": 60.0, "goal": 20.0}
     f.texts["total_row"] = "总分"                      # read to its end: sums may be checked
-    from normalize.form import infer_weights
+    from normalize.finish import infer_weights
     infer_weights(f)
     assert [i.weight for i in f.indicators] == [8.5714] * 7 and all(i.weight_inferred for i in f.indicators)
     findings, _ = check_form(f, from_dict(national()))

@@ -838,7 +838,7 @@ def test_a_rows_wrapped_lines_on_a_page_whose_rulings_were_lost_are_one_indicato
     phantom rows '效益 | 障能力 | 升 | 指标', '指标' in a held-out photo).  Words and boxes
     as the OCR read that page."""
     from extract.grid import Block, Cell, Document
-    from normalize.form import build_forms
+    from normalize import build_forms
 
     def line(*words, page=2):
         return [Cell(t, 0, k, page=page, bbox=box, confidence=0.99) for k, (t, box) in enumerate(words)]

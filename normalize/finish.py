@@ -1,0 +1,89 @@
+"""Form-level inferences that need the whole form, whichever reader read it: a row broken
+down into sub-rows, weights a template leaves out, a year the form does not print."""
+from __future__ import annotations
+
+import regex as re
+
+from . import labels as L
+from .schema import Form
+
+
+def _year_from(f: Form, texts: list[str | None], where: str) -> None:
+    """The one year that these texts print ('2021年'), if there is exactly one."""
+    years = {int(y) for t in texts for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", "".join((t or "").split()))}
+    if len(years) == 1:
+        f.year = years.pop()
+        f.texts["year_inferred"] = where
+
+
+def finish_form(f: Form) -> None:
+    """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
+    fold_breakdowns(f)
+    infer_weights(f)
+    if f.year is None and f.project_name:      # '2023年杨楼社区特色种养殖补贴到户项目'
+        m = re.match(r"((?:19|20)\d{2})年(?!\d)", "".join(f.project_name.split()))
+        if m:
+            f.year = int(m.group(1))
+    if f.year is None:       # the year the completion text reports on ('中心2021年较好地完成了…')
+        _year_from(f, [f.goal.actual], "from the goal's completion text")
+    if f.year is None:       # the year the deadlines fall in ('完成时间 2021年12月31日')
+        _year_from(f, [i.target for i in f.indicators if re.search(
+            L.DEADLINE, "".join(((i.level2 or "") + (i.name or "")).split()))], "from the deadlines of its 时效 indicators")
+    for line in f.budget_lines:
+        for c in line.cells.values():
+            if c.page:
+                f.pages.add(c.page)
+
+
+def fold_breakdowns(f: Form) -> None:
+    """In a scored table, a row that prints a weight and a score but no target or actual,
+    followed by rows that print a target and an actual but no weight or score, is one
+    indicator broken down ('★补助各类瓜果蔬菜种植面积 10 10' over '梨树种植面积 6亩 6亩', …):
+    the sub-rows are its breakdown, not indicators of their own."""
+    if sum(1 for i in f.indicators if i.weight is not None) < 2:
+        return
+    kept, parent = [], None
+    for i in f.indicators:
+        scored = i.weight is not None or i.score_declared is not None
+        if scored:
+            parent = i if i.target is None and i.actual is None else None
+        elif parent is not None and (i.target or i.actual) and i.level2 == parent.level2:
+            parent.breakdown.append([i.name, i.target, i.actual])
+            continue
+        else:
+            parent = None
+        kept.append(i)
+    f.indicators = kept
+
+
+def infer_weights(f: Form) -> None:
+    """Where no weight column is printed (seed 004): the indicators' section weight split
+    equally over the 二级指标, then equally inside each 二级指标.  Where the form prints a
+    weight column, weights not read stay unread."""
+    inds = f.indicators
+    if not inds or any(i.weight is not None for i in inds) or "weight" in f.columns:
+        return          # (a weight column printed whose figures were not read: they are unread, not equal)
+    total = f.section_weights.get("indicators")
+    if total is None:
+        return
+    groups: dict = {}
+    for i in inds:
+        groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
+    per_group = total / len(groups)
+    for members in groups.values():
+        for i in members:
+            i.weight = round(per_group / len(members), 4)
+            i.weight_inferred = True
+
+
+def _document_year(forms: list[Form]) -> None:
+    """A form that prints no year, in a document whose other forms all print one and the same
+    (a page of a unit's forms under one 2023年 title), is of that year."""
+    years = {f.year for f in forms if f.year is not None}
+    if len(years) != 1:
+        return
+    year = years.pop()
+    for f in forms:
+        if f.year is None:
+            f.year = year
+            f.texts["year_inferred"] = "from the other forms of the document"

@@ -1,0 +1,369 @@
+"""The indicator region: level labels, row figures run together, column order, and the
+indicators read from the aligned rows."""
+from __future__ import annotations
+
+from itertools import combinations
+
+import regex as re
+
+from ..labels import LEVEL1_HOLDS, LEVEL1_OF_LEVEL2
+from ..schema import Form, Indicator
+from ..text import first_match, key, matches, pattern, vocabulary
+from ..values import is_blank, parse_number, parse_weight, with_operator
+from .tokens import PLACEHOLDER, Tok, _is_word, _printed, _sign_only, _splits, _sub, _value_res, split_words
+from .regions import Mapping, _block_weight, _region_of
+from .align import FIXED, _rows, _same_columns, _scrambled, _unit_apart, _unit_re
+
+
+ROW_FIGURES = ("target", "adjusted_target", "actual", "rate", "weight", "score")
+
+
+def _row_run(t: Tok) -> bool:
+    """Digits of several cells of an indicator row run together ('901010010')."""
+    return t.glued and re.fullmatch(r"[\d.%]+", t.key) is not None and \
+        (len(re.sub(r"\D", "", t.key)) >= 5 or t.key.count(".") > 1)
+
+
+def _row_fit(vals: dict[str, float]) -> float:
+    """How well figures bound to an indicator row's columns keep the row's arithmetic:
+    weight and score in (0, 100], score ≤ weight, and the score the one the target and the
+    actual give (full marks when the target is met)."""
+    w, sc, A, B = (vals.get(r) for r in ("weight", "score", "target", "actual"))
+    s = 0.0
+    for v in (w, sc):
+        if v is not None:
+            s += 2.0 if 0 < v <= 100 else 0.0 if v == 0 and v is sc else -10.0
+    if w is not None and sc is not None:
+        if sc > w + 1e-9:
+            return s - 10.0
+        if A is not None and B is not None and A > 0:
+            if abs(sc - w * min(1.0, B / A)) <= 0.05 * w + 0.005:
+                s += 3.0            # the score a positive target gives
+            elif B <= A and abs(sc - w) < 1e-9:
+                s += 1.0            # full marks below a ceiling (a reverse target)
+    return s
+
+
+def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
+    """A row's figures that ran together cut where the row's arithmetic holds ('901010010'
+    under 指标值 | 权重 | 完成值 | 得分 → 90 | 10 | 100 | 10).  Under a 指标性质 column a
+    leading '2' may be OCR's reading of '≥' ('2810810' → ≥ | 8 | 10 | 8 | 10).  A run no cut
+    explains gives nothing (the caller reports it)."""
+    cols = [r for r in roles if r in ROW_FIGURES]
+    best, best_s = None, 0.0
+    heads = [("", t.key)]
+    if "target_op" in roles and t.key.startswith("2") and len(t.key) > 1:
+        heads.append(("≥", t.key[1:]))
+    for op, run in heads:
+        for sp in _splits(run, len(cols)):
+            if len(sp) < 2 or any(p.endswith("%") for p in sp[1:]) or \
+                    any("." in p and p.endswith("0") for p in sp):
+                continue        # no figure is printed with a trailing zero decimal ('0.110')
+            for chosen in combinations(cols, len(sp)):
+                vals = dict(zip(chosen, (parse_number(p) for p in sp)))
+                if any(v is None for v in vals.values()) or \
+                        any(r in chosen and r != c for r, c in zip(cols, chosen) if r in ("target", "weight")):
+                    continue        # the columns it fills are the first ones (target, weight), in order
+                sc = _row_fit(vals) + 0.2 * len(sp) - (0.5 if op else 0.0)
+                if sc > best_s:
+                    best_s, best = sc, (op, sp)
+    if best is None:
+        return []
+    op, sp = best
+    return ([Tok(op, op, t.cell, t.line, True, t.key)] if op else []) + \
+        [Tok(p, p, t.cell, t.line, True, t.key) for p in sp]
+
+
+FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
+
+
+def _has_figures(b: dict) -> bool:
+    return any(parse_number(t.key) is not None or _value_res()[0].fullmatch(t.key)
+               for r in FIGURE_ROLES for t in b.get(r, ()))
+
+
+def _column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
+    """Text read in column order prints rows' figures apart from their names: a run of rows
+    with figures and no name, and a run of names with no figures.  When the two counts agree
+    they are paired in order (a row of two figures, full marks then a score, after the last
+    is the total row printed before its 总分 label); a text row right after a row of figures
+    is that row's note when that makes the counts agree.  Every paired row must keep score ≤
+    weight; otherwise nothing is paired."""
+    orphan = [i for i, b in enumerate(bindings) if not b.get("name") and _has_figures(b)]
+    if len(orphan) < 2:
+        return bindings
+    # a short word before a row's figures is its target ('提高 | 达成预期指标 | 30 | 28'), not a name
+    worded = {i: {"target": b["name"], **{r: ts for r, ts in b.items() if r != "name"}}
+              for i, b in enumerate(bindings) if b.get("name") and len(b["name"]) == 1 and not b.get("target")
+              and len(key(b["name"][0].key)) <= 4 and _has_figures(b) and i - 1 in orphan}
+    original = bindings
+    if worded:
+        bindings = [worded.get(i, b) for i, b in enumerate(bindings)]
+        orphan = sorted(set(orphan) | set(worded))
+    bare = [i for i, b in enumerate(bindings) if b.get("name") and not _has_figures(b)]
+    total = None
+    last = bindings[orphan[-1]]
+    if not last.get("target") and not last.get("actual") and last.get("weight") and last.get("score") and \
+            parse_number(last["weight"][0].key) == 100:
+        total, orphan = orphan[-1], orphan[:-1]
+    notes: list[int] = []
+    if len(orphan) != len(bare):
+        notes = [i for i in bare if i - 1 in orphan and not bindings[i - 1].get("note")
+                 and all(not _has_figures({"t": ts}) for ts in bindings[i].values())]
+        if len(orphan) != len(bare) - len(notes):
+            return original
+        bare = [i for i in bare if i not in notes]
+    if not orphan or len(orphan) != len(bare):
+        return original
+    paired = {}
+    for o, n in zip(orphan, bare):
+        figs = {r: ts for r, ts in bindings[o].items() if r != "note"}
+        name = [t for ts in bindings[n].values() for t in ts]
+        note = bindings[o].get("note") or ([t for ts in bindings[o + 1].values() for t in ts]
+                                           if o + 1 in notes else None)
+        w, sc = (parse_number(figs[r][0].key) if figs.get(r) else None for r in ("weight", "score"))
+        if w is not None and sc is not None and sc > w + 1e-9:
+            return original
+        paired[n] = {"name": name, **figs, **({"note": note} if note else {})}
+    if total is not None:
+        t = bindings[total]
+        f.declared_total = parse_number(t["score"][0].key)
+        f.texts["declared_total"] = t["score"][0].key
+        f.texts["full_marks"] = t["weight"][0].key
+        f.cells["declared_total"] = t["score"][0].cell
+        f.texts["total_row"] = "(a total row printed before its label)"
+    rep.unplaced.append(f"column order: {len(paired)} rows' figures printed apart from their names, paired in order")
+    gone = set(orphan) | set(notes) | ({total} if total is not None else set())
+    return [paired.get(i, b) for i, b in enumerate(bindings) if i not in gone]
+
+
+def _label_apart(toks: list[Tok]) -> list[Tok]:
+    """A label broken over a merged cell's lines with another cell's text read between its
+    halves ('服务对象满 | 指标1:是否满意 | (10分 | 意度指标'): the halves joined where the first
+    stood."""
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        k = out[i].key
+        if len(k) >= 3 and k not in split_words() and any(w.startswith(k) for w in split_words()):
+            for j in range(i + 2, min(i + 4, len(out))):
+                if k + out[j].key in split_words():
+                    a, b = out[i], out[j]
+                    out[i] = Tok(a.text + b.text, a.key + b.key, a.cell, a.line, a.glued)
+                    del out[j]
+                    break
+        i += 1
+    return out
+
+
+def _common_weight(data: list[tuple]) -> str | None:
+    """The one weight most rows print alone (every row's 8), if there is one."""
+    alone = [t.key for t, *_ in data if re.fullmatch(r"\d{1,2}", t.key)]
+    common = max(set(alone), key=alone.count) if alone else None
+    return common if common is not None and alone.count(common) >= max(3, len(alone) // 2) else None
+
+
+def _weight_apart(t: Tok, nxt: list[str], common: str | None) -> list[Tok]:
+    """Under a 分值 column printed before the target, text run together glues the weight to
+    its neighbours ('8550万粒 | 550万粒', '8指标2…', '合格率8采购的…').  The weight is cut off
+    where the row itself shows it: a target that is the actual beside it (``nxt``, the next
+    tokens of its group) with one or two digits more in front, or the one weight most rows
+    print alone (``common``)."""
+    atom = _value_res()[0]
+    k = t.key
+    if not t.glued:
+        return [t]
+    head = next((d for d in (1, 2) if k[:d].isdigit() and k[d:d + 1].isdigit()
+                 and k[d] != "0" and atom.fullmatch(k[d:]) and re.search(r"\D$", k)
+                 and (k[d:] in nxt or k[:d] == common and any(atom.fullmatch(x) for x in nxt))), None)
+    inside = re.search(rf"(?<=\p{{Han}}){common}(?=\p{{Han}})", k) if common else None
+    if head:
+        cuts = [head]                   # '8550万粒' before '550万粒': 8 | 550万粒
+    elif common and re.match(rf"{common}(?=指标\d)", k):
+        cuts = [len(common)]            # '8指标2群众…': the last row's weight, then the next row
+    elif inside and not any(_unit_re().match(k, m.end()) for m in re.finditer(common, k)):
+        cuts = [inside.start(), inside.end()]     # '…合格率8采购的…': name | 8 | target
+    else:
+        return [t]
+    bounds = [0, *cuts, len(k)]
+    return [_sub(t, a, b) for a, b in zip(bounds, bounds[1:])]
+
+
+def _score_apart(t: Tok, prev: Tok | None) -> list[Tok]:
+    """After a row's actual value, text run together glues the score to the note after it
+    ('基本达到 | 7加强技术指导…'): score | note."""
+    m = re.fullmatch(r"(\d{1,2}(?:\.\d{1,2})?)(\p{Han}{2}.*)", t.key) if t.glued and prev is not None else None
+    if not m or not (_is_word(prev.key) or _value_res()[0].fullmatch(prev.key)) or \
+            re.match(r"[年月日万千亿]", m.group(2)) or _unit_re().match(m.group(2)):
+        return [t]
+    return [_sub(t, 0, m.end(1)), _sub(t, m.end(1), len(t.key))]
+
+
+def _ocr_operators(data: list[tuple], starts: set[int]) -> tuple[list[tuple], set[int]]:
+    """OCR's readings of '≥' standing alone before a value ('^ | 80%', '5= | 50%'): kept with
+    the value as printed, never read as a cell of their own."""
+    ops = set(vocabulary()["values"]["ocr_operators"])
+    atom = _value_res()[0]
+    out: list[tuple] = []
+    new_starts: set[int] = set()
+    skip = False
+    for n, (t, l1, l2) in enumerate(data):
+        if skip:
+            skip = False
+            continue
+        if n in starts:
+            new_starts.add(len(out))
+        nxt = data[n + 1][0] if n + 1 < len(data) else None
+        if t.key in ops and nxt is not None and n + 1 not in starts and atom.fullmatch(nxt.key):
+            out.append((Tok(t.text + nxt.text, t.key + nxt.key, t.cell, t.line, t.glued), l1, l2))
+            skip = True
+            continue
+        out.append((t, l1, l2))
+    return out, new_starts
+
+
+def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    toks = _label_apart(toks)
+    _block_weight(toks, "indicators", f)
+    v = vocabulary()
+    iv, lv = v["indicators"], v["levels"]
+    roles: list[str] = []
+    data: list[tuple[Tok, str | None, str | None]] = []
+    level1 = level2 = None
+    started = last_level1 = False
+    starts: set = set()
+    for n, t in enumerate(toks):
+        k = t.key
+        prev_level1, last_level1 = last_level1, False
+        nxt = toks[n + 1].key if n + 1 < len(toks) else ""
+        if matches(lv["level1"], k) and len(k) <= 14:
+            last_level1 = True
+            m = pattern(lv["level1"]).match(k)
+            level1 = _printed(t, m.start(1), m.end(1)) + ("" if m.group(1).endswith("指标") else "指标")
+            w = parse_weight(k)
+            if w is not None:
+                f.group_weights[level1] = w
+            level2 = None
+            started = True
+            starts.add(len(data))
+            continue
+        if matches(lv["level2"], k) and len(k) <= 14 and not (
+                _value_res()[0].fullmatch(nxt) and re.search(r"\D", nxt) or _is_word(nxt)
+                or level2 is not None and key(level2) != k and _sign_only(nxt)):
+            # (a 二级 label followed by its row's values is the row's name: '满意度指标 |
+            # 服务对象满意度 | 85% | 84% | 9')
+            m = pattern(lv["level2"]).match(k)
+            level2 = _printed(t, m.start(1), m.end(1))
+            family = LEVEL1_OF_LEVEL2.get(m.group(1) if m.group(1).endswith("指标") else m.group(1) + "指标")
+            if level1 is not None and family is not None and family != key(level1) and \
+                    family not in LEVEL1_HOLDS.get(key(level1), ()):
+                level1 = None       # a 二级指标 of another group: its own 一级 label was not printed
+            started = True
+            starts.add(len(data))
+            continue
+        if k == "指标" and started and data:
+            # the end of a label the layout broke over two lines ('社会效益' / '指标')
+            if level2 and not key(level2).endswith("指标"):
+                old = level2
+                level2 = old + "指标"
+                data = [(t2, l1, level2 if l2 == old else l2) for t2, l1, l2 in data]
+            continue
+        role = first_match(iv, k, skip=("fragments",)) or (None if started else _scrambled(iv, k))
+        if role and role not in roles and len(data) < 12:
+            # a column label printed among the level labels and the first row: the header
+            # was read across its lines ('一级 | 二级指标 | 数量指标 | … | 指标值 | 8755 | 分值')
+            roles.append(role)
+            continue
+        if started and len(k) >= 3 and matches(iv["fragments"], k) or re.fullmatch(r"[(（][A-Z][)）]", k):
+            continue        # a piece of such a label ('完成值'), a column's letter ('(A)')
+        if role and not started:
+            if role not in roles:
+                roles.append(role)
+            continue
+        if role and role in roles or _region_of(k) == "goal" or k == "年度绩效目标" or \
+                re.fullmatch(r"\d{1,2}[((]\d+(?:\.\d+)?分[))]", k):
+            continue        # the column labels printed again (a new page, a second goal block '年度绩效目标2(40分)')
+        if not started and (matches(iv["fragments"], k) or _region_of(k) == "indicators"):
+            continue
+        if not started and re.fullmatch(r"\(?\d+(?:\.\d+)?分?\)?", k) and not roles:
+            continue
+        gw = re.fullmatch(r"[(]?(\d+(?:\.\d+)?)分?[)]|[(](\d+(?:\.\d+)?)分", k)
+        if gw:
+            if level1 and prev_level1:
+                f.group_weights.setdefault(level1, float(gw.group(1) or gw.group(2)))
+            last_level1 = True      # its ')' may follow apart
+            continue
+        if k in (")", "）"):
+            continue        # a group weight ('(50分)', '30分)') whose label was printed apart
+        if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators" or PLACEHOLDER.fullmatch(k):
+            continue        # an empty template row; the block's label repeated on a new page
+        started = True
+        for piece in (_unit_apart(t) if "target_unit" in roles else [t]):
+            data.append((piece, level1, level2))
+    if "target" in roles and "actual" in roles and roles.index("actual") < roles.index("target"):
+        # a two-line header read up then down ('实际 | 指标值 | 完成值'): a target is always
+        # printed before its actual value
+        roles.remove("actual")
+        roles.insert(roles.index("target") + 1, "actual")
+    f.columns = [r for r in roles if r not in f.columns]
+    row_roles = tuple(r for r in roles if r not in ("level1", "level2")) or FIXED[:5]
+    if "name" not in row_roles:
+        row_roles = ("name",) + row_roles
+    if "weight" not in row_roles and "score" not in row_roles and "note" not in row_roles:
+        row_roles = row_roles + ("score",)     # a number column printed without its label (none
+                                               # after a labelled note column: the row ends there)
+    weight_first = "weight" in row_roles and "target" in row_roles and \
+        row_roles.index("weight") < row_roles.index("target")
+    common = _common_weight(data) if weight_first else None
+    opening = {id(data[n][0]) for n in starts if n < len(data)}
+    cut, starts = [], set()
+    for n, (t, l1, l2) in enumerate(data):
+        nxt = [d[0].key for d in data[n + 1:n + 3] if d[1:] == (l1, l2)]     # the same group's row
+        pieces = []
+        for q in (_weight_apart(t, nxt, common) if weight_first else [t]):
+            prev = pieces[-1] if pieces else cut[-1][0] if cut else None
+            run = _cut_row_run(q, row_roles) if _row_run(q) else _score_apart(q, prev)
+            if not run:     # read no figure from digits no cut explains: a blank, not a guess
+                rep.unplaced.append(f"{q.text} (figures run together; no cut fits the row's arithmetic)")
+            pieces.extend(run)
+        if pieces and (id(t) in opening or re.match(r"指标\d{1,2}[:：、.]?\p{Han}", pieces[0].key)):
+            starts.add(len(cut))        # a level label stood before it; or a numbered name ('指标2…')
+        cut.extend((p, l1, l2) for p in pieces)
+    data, starts = _ocr_operators(cut, starts)
+    items = [d[0] for d in data]
+    levels = {id(d[0]): (d[1], d[2]) for d in data}
+    multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
+    by_lines = len(multi) >= 2
+    bindings = _column_order(_same_columns(_rows(items, row_roles, by_lines, starts)), f, rep)
+    for binding in bindings:
+        first = binding["name"][0] if binding.get("name") else \
+            min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
+        l1, l2 = levels[id(first)]
+        ind = Indicator(level1=l1, level2=l2)
+        for role, ts in binding.items():
+            if any(t.cut for t in ts):
+                ind.texts["figures_cut"] = next(t.cut for t in ts if t.cut)
+            text = "".join("".join(t.text.split()) for t in ts)
+            ind.texts[role] = text
+            ind.cells[role] = ts[0].cell
+            if role in ("weight", "score"):
+                setattr(ind, "score_declared" if role == "score" else "weight",
+                        None if is_blank(text) else parse_number(text))
+            elif role in ("name", "target", "actual", "note"):
+                setattr(ind, role, None if is_blank(text) and role != "name" else text)
+        ind.target = with_operator(ind.target, ind.texts.get("target_op"), ind.texts.get("target_unit"))
+        debris = not _has_figures(binding) and ind.name is not None and \
+            (len(key(ind.name)) <= 2 or re.match(r"分|\d、|[,，。;；)）]", key(ind.name)))
+        if ind.name is None or (binding is bindings[-1] and set(binding) == {"name"}) or debris:
+            # no name; a last row cut off after its name (the excerpt or page ends there); or
+            # debris of text read in reading order ('分', '1、提供'), no figure beside it
+            rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
+            continue
+        f.indicators.append(ind)
+    groups = {i.level1 for i in f.indicators}
+    for ind in f.indicators:
+        family = LEVEL1_OF_LEVEL2.get(key(ind.level2 or ""))
+        if ind.level1 is None and family in groups:
+            # a 一级 label printed in the middle of its merged cell, after this row (column order)
+            ind.level1 = family
+            ind.texts["level1_from"] = f"{ind.level2} belongs to {family}"

@@ -1,0 +1,87 @@
+"""A stream cut into forms, and each form into its regions (header, budget, goal, indicators,
+total, notes) by their anchors; a region's printed weight; the reader's mapping report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from ..schema import Form
+from ..text import first_match, matches, vocabulary
+from .tokens import Tok, _figure
+
+
+def _region_of(k: str) -> str | None:
+    r = vocabulary()["regions"]
+    for name in ("notes", "analysis", "budget", "goal", "indicators", "criteria", "total"):
+        if matches(r[name], k):
+            return name
+    if matches(vocabulary()["indicators"]["level1"], k):
+        return "indicators"
+    return None
+
+
+def split_forms(toks: list[Tok]) -> list[list[Tok]]:
+    """Forms start at a title (…自评表) or at a second 项目名称 once a form has content."""
+    forms: list[list[Tok]] = [[]]
+    seen_content = seen_project = False
+    title = vocabulary()["regions"]["title"]
+    for t in toks:
+        is_title = len(t.key) <= 60 and matches(title, t.key) and not t.key.startswith(("注", "说明"))
+        is_project = first_match(vocabulary()["header"], t.key) == "project_name"
+        if (is_title and seen_content) or (is_project and seen_project and seen_content):
+            forms.append([])
+            seen_content = seen_project = False
+        forms[-1].append(t)
+        if is_project:
+            seen_project = True
+        if _region_of(t.key) in ("budget", "indicators"):
+            seen_content = True
+    return [f for f in forms if f]
+
+
+def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
+    out: dict[str, list[Tok]] = {"header": []}
+    cur = "header"
+    for t in toks:
+        r = _region_of(t.key)
+        if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
+            r = "goal"              # the goal's column labels, printed before its own label (column order)
+        if cur == "notes":
+            r = None                # the notes end the form: their text names other blocks
+        if r and r != cur:
+            if r == "goal" and cur == "indicators":
+                r = None            # 年度目标 inside the indicator block names a column or a group
+            elif r == "budget" and cur != "header":
+                r = None
+            elif r == "total" and cur == "budget":
+                r = None            # 合计 inside the budget block is a budget line
+        if r and r != cur:
+            cur = r
+        out.setdefault(cur, []).append(t)
+    return out
+
+
+@dataclass
+class Mapping:
+    """What a reader could not place: the start of the form's mapping report (the fields
+    missing and the confidence are derived from the finished form, normalize/binding.py)."""
+    reader: str
+    unplaced: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"reader": self.reader, "unplaced": self.unplaced[:40]}
+
+
+def _block_weight(toks: list[Tok], block: str, f: Form) -> None:
+    """A block's points printed with its label ('预算执行情况 | (万 | 元) | (20分)',
+    '项目绩效总目标(20 | 分)', '绩效指标 | (60分)'): within the label's first tokens, before
+    any figure of the block's own."""
+    head = ""
+    for t in toks[:5]:
+        if _figure(t)[0] and not re.search(r"分\)?$", t.key):
+            break
+        head += t.key
+    w = re.search(r"\((\d+(?:\.\d+)?)分\)", head)
+    if w and block not in f.section_weights:
+        f.section_weights[block] = float(w.group(1))
