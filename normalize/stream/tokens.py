@@ -9,7 +9,7 @@ import regex as re
 
 from extract.grid import Cell, Document
 
-from ..text import PINYIN, key, key_map, pattern, vocabulary
+from ..text import PINYIN, key, key_map, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
 
 
@@ -331,7 +331,27 @@ def tokens_of(doc: Document) -> list[Tok]:
                 continue
             for c in cells:
                 toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
-    return _join_fragments(_operators_to_values(toks))
+    return _join_fragments(_units_to_figures(_operators_to_values(toks)))
+
+
+FIGURE_ALONE = re.compile(r"[≥≤<>＞＜]?\d[\d,]*(?:\.\d+)?")
+
+
+def _units_to_figures(toks: list[Tok]) -> list[Tok]:
+    """A unit standing apart after its figure ('≥105 个', '≤547.37' / '万元' wrapped onto the
+    next line) is the figure's: one value.  (Where the form prints a 度量单位 column, the
+    indicator reader parts them again: ``_unit_apart``.)"""
+    units = set(vocabulary()["values"]["units"])
+    if any(matches(vocabulary()["indicators"]["target_unit"], t.key) for t in toks):
+        return toks         # a 度量单位 column: units are cells of their own there
+    out: list[Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if prev is not None and t.key in units and FIGURE_ALONE.fullmatch(prev.key) and not prev.glued:
+            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            continue
+        out.append(t)
+    return out
 
 
 LABEL_TABLES = ("header", "indicators", "budget", "budget_kinds", "goal", "regions", "levels")
@@ -359,8 +379,10 @@ def _join_fragments(toks: list[Tok]) -> list[Tok]:
     while i < len(toks):
         t = toks[i]
         joined = None
-        for n in (2, 3):
+        for n in (2, 3, 4, 5):
             k = "".join(x.key for x in toks[i:i + n])
+            if n > 3 and any(len(x.key) > 3 for x in toks[i:i + n]):
+                break       # four or five pieces of one label only as a narrow column wraps it ('可持/续影/响指/标')
             if i + n <= len(toks) and (len(t.key) <= 6 or k in split_words()):
                 if (_is_label(k) and not _is_label(t.key) or k in split_words() and t.key not in split_words()) \
                         and not _figure(t)[0] and len(k) <= 14:
