@@ -104,12 +104,29 @@ def positioned_blocks(lines: list[str]) -> list[Block]:
                 if rows:
                     blocks.append(text_block(rows, page=page, boxes=boxes))
                 page, rows, boxes = page + 1, [], []
-            # (a single space inside a piece is pdftotext's between Chinese and digits: '2020 年度')
-            pieces = [("".join(m.group().split()), m.start(), m.end()) for m in GAP.finditer(part)]
+            # (a single space beside a digit or a Latin letter is pdftotext's between scripts,
+            # '2020 年度', '≥9475 件': inside a piece; between two Chinese characters it parts
+            # two columns set close, '二级指 三级指标')
+            pieces = [("".join(p.split()), m.start() + a, m.start() + b)
+                      for m in GAP.finditer(part) for p, a, b in _han_apart(m.group())]
             y = LINE_H * len(rows)
             rows.append(" ".join(p for p, _, _ in pieces))
             boxes.append([(a * CHAR_W, y, b * CHAR_W, y + LINE_H * 0.8) for _, a, b in pieces])
     return blocks
+
+
+HAN_GAP = re.compile(r"(?<=[\p{Han}）)》”])\s(?=[\p{Han}（(《“])")
+
+
+def _han_apart(piece: str) -> list[tuple[str, int, int]]:
+    """A piece of laid-out text parted where a single space stands between Chinese characters:
+    (text, start, end) within the piece."""
+    out, start = [], 0
+    for m in HAN_GAP.finditer(piece):
+        out.append((piece[start:m.start()], start, m.start()))
+        start = m.end()
+    out.append((piece[start:], start, len(piece)))
+    return [o for o in out if o[0].strip()]
 
 
 def _inner(cells: list[str]) -> list[str]:
