@@ -664,6 +664,12 @@ class Checker:
                             fails=True)
                 return
             full = printed or full
+        if total > 2 * full:
+            # weights adding up to more than twice the full marks are another column's figures
+            # read as weights (a score column, figures run together), not the form's weighting
+            self.incomplete(f"the weights as read add up to {total:g}, more than twice the full marks "
+                            f"({full:g}): another column's figures were read as weights, so they were not judged")
+            return
         if abs(total - full) > 1e-6:
             self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
                      f"weights add up to {total:g} (budget {parts['budget']:g}"

@@ -144,3 +144,22 @@ def test_a_template_without_points_misses_no_weight_or_score():
         assert len(r["forms"]) == len(t["forms"])
         assert all(not {"weight", "score"} & set(form["mapping"]["columns"]) for form in r["forms"])
         assert [f["code"] for f in r["findings"] if f["severity"] != "info"] == [c for _, c, _, _ in t["findings"]], rel
+
+
+def test_weights_adding_up_to_more_than_twice_the_full_marks_are_no_weighting():
+    """pdftotext -layout of a fixture PDF: each row's score column read as its weight too
+    ('6 6' as 66), weights adding up to 500. Another column's figures, not the form's
+    weighting: EXTRACTION_INCOMPLETE, no WEIGHT_TOTAL_MISMATCH; 110 of 100 stays an error."""
+    from normalize.schema import BudgetLine, Form, Indicator
+    from score import check_form, load_rulesets, select
+
+    def codes(w):
+        f = Form(path="x", sha256="0", format="test", year=2021)
+        f.texts["total_row"] = "总分"
+        f.budget_lines = [BudgetLine(kind="total", label="年度资金总额", adjusted=10.0, executed=10.0, rate_declared=1.0,
+                                     weight=10.0, score_declared=10.0)]
+        f.indicators = [Indicator(level1="产出指标", name=f"指标{k}", target="达成", actual="达成预期指标", weight=w,
+                                  score_declared=w * 0.9) for k in range(9)]
+        return {(x.code, x.severity) for x in check_form(f, select(f, load_rulesets()))[0]}
+    assert ("WEIGHT_TOTAL_MISMATCH", "error") not in codes(54.0) and ("EXTRACTION_INCOMPLETE", "warning") in codes(54.0)
+    assert ("WEIGHT_TOTAL_MISMATCH", "error") in codes(11.0)          # 10 + 99 = 109 of 100: the form's own
