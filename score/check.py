@@ -664,11 +664,13 @@ class Checker:
                             fails=True)
                 return
             full = printed or full
-        if total > 2 * full:
-            # weights adding up to more than twice the full marks are another column's figures
-            # read as weights (a score column, figures run together), not the form's weighting
+        if total > 2 * self.rules.full_marks:
+            # weights adding up to more than twice the rule set's full marks are another column's
+            # figures read as weights (a score column, figures run together), not the form's
+            # weighting (a full marks printed wrong is the form's own, judged below)
             self.incomplete(f"the weights as read add up to {total:g}, more than twice the full marks "
-                            f"({full:g}): another column's figures were read as weights, so they were not judged")
+                            f"({self.rules.full_marks:g}): another column's figures were read as weights, so "
+                            f"they were not judged")
             return
         if abs(total - full) > 1e-6:
             self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
