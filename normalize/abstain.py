@@ -56,6 +56,16 @@ def not_an_indicator(name: str | None) -> str | None:
         return f"its name {name!r} is a column or section label"
     if not re.search(r"\p{Han}|[A-Za-z]{2}", k):
         return f"its name {name!r} holds no word"
+    if len(k) == 1:
+        return f"its name {name!r} is one character: a piece of a cell, not a name"
+    return None
+
+
+def _shifted(ind) -> str | None:
+    """A row whose target is blank while its actual carries a target's comparator ('≤428.19万元'
+    as the actual): its figures were bound one place along, the weight and score with them."""
+    if not (ind.target or "").strip() and re.match(r"\s*[≥≤＞＜]", ind.actual or ""):
+        return f"its actual {ind.actual!r} carries a target's comparator and its target is blank: its figures shifted"
     return None
 
 
@@ -104,7 +114,7 @@ def set_aside(f: Form) -> None:
     they were bound as, taken out and reported."""
     kept, aside = [], []
     for ind in f.indicators:
-        why = not_an_indicator(ind.name)
+        why = not_an_indicator(ind.name) or _shifted(ind)
         if why is None:
             kept.append(ind)
         else:

@@ -350,6 +350,16 @@ class Checker:
         at most, never an error."""
         start = len(self.findings)
         self._indicator(ind)
+        if ind.weight_inferred and ind.texts.get("run_together"):
+            # a share worked out over groups read from cells run together: which 二级 group the
+            # row is in, and so its share, is a guess
+            for k in range(start, len(self.findings)):
+                f = self.findings[k]
+                if f.severity == "error":
+                    f.severity = "warning"
+                    f.message += (f" (the weight {ind.weight:g} is worked out over 二级 groups read from cells "
+                                  f"run together: the row's group, and so its share, is not sure)")
+            return
         if ind.weight_inferred and ind.score_declared is not None and not self._weights_misfit():
             # shares worked out inside a 二级 group are the least sure part of the working-out:
             # a score within what its whole group holds may be an unequal split, not an over-claim

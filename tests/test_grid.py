@@ -163,3 +163,30 @@ def test_weights_adding_up_to_more_than_twice_the_full_marks_are_no_weighting():
         return {(x.code, x.severity) for x in check_form(f, select(f, load_rulesets()))[0]}
     assert ("WEIGHT_TOTAL_MISMATCH", "error") not in codes(54.0) and ("EXTRACTION_INCOMPLETE", "warning") in codes(54.0)
     assert ("WEIGHT_TOTAL_MISMATCH", "error") in codes(11.0)          # 10 + 99 = 109 of 100: the form's own
+
+
+def test_a_row_whose_figures_shifted_is_set_aside():
+    """Cells run together ('…≤428.19万元382.49万元1414'): the target lost, its comparator in the
+    actual, weight 38 and score 2.49 cut from the actual's money. A blank target beside an
+    actual carrying a target's comparator is a row bound one place along: set aside."""
+    from normalize.abstain import _shifted
+    from normalize.schema import Indicator
+    assert _shifted(Indicator(name="项目总成本", target=None, actual="≤428.19万元", weight=38.0, score_declared=2.49))
+    assert _shifted(Indicator(name="项目总成本", target="≤428.19万元", actual="382.49万元")) is None
+    assert _shifted(Indicator(name="合格率", target="≥80%", actual="≥80%")) is None      # printed so: both
+
+
+def test_an_over_claim_on_a_share_worked_out_over_run_together_groups_is_a_warning():
+    from normalize.schema import Form, Indicator
+    from score import check_form, load_rulesets, select
+    f = Form(path="x", sha256="0", format="test", year=2021)
+    f.indicators = [Indicator(level1="效益指标", level2="社会效益指标", name="案件按期办结率", target="≥92%", actual="92%",
+                              weight=3.3333, weight_inferred=True, score_declared=5.0, texts={"score": "5"})]
+    f.indicators += [Indicator(level1="产出指标", level2=f"{k}指标", name=f"指标{k}", target="≥1个", actual="1个",
+                               weight=10.0, weight_inferred=True, score_declared=10.0, texts={"score": "10"})
+                     for k in "数量质量时效"]
+    sev = {x.severity for x in check_form(f, select(f, load_rulesets()))[0] if x.code == "SCORE_EXCEEDS_WEIGHT"}
+    assert sev == {"error"}                           # groups read whole: the template's equal share
+    f.indicators[0].texts["run_together"] = "案件按期办结率≥92%92%5"
+    sev = {x.severity for x in check_form(f, select(f, load_rulesets()))[0] if x.code == "SCORE_EXCEEDS_WEIGHT"}
+    assert sev == {"warning"}

@@ -343,6 +343,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         for role, ts in binding.items():
             if any(t.cut for t in ts):
                 ind.texts["figures_cut"] = next(t.cut for t in ts if t.cut)
+            if any(t.glued for t in ts):
+                ind.texts["run_together"] = next(t.cell.text for t in ts if t.glued)
             text = "".join("".join(t.text.split()) for t in ts)
             ind.texts[role] = text
             ind.cells[role] = ts[0].cell
