@@ -62,7 +62,10 @@ class Checker:
         self.findings: list[Finding] = []
         self.recomputed: dict = {"budget": [], "indicators": [], "goal": None}
         inds = form.indicators
-        score_texts = [i.texts.get("score") for i in inds] + [b.texts.get("score") for b in form.budget_lines]
+        # the decimals the form prints its scores with; a score cut from cells run together is
+        # no evidence of them (its decimals may be another figure's)
+        score_texts = [i.texts.get("score") for i in inds if not i.texts.get("run_together")] + \
+            [b.texts.get("score") for b in form.budget_lines]
         score_texts += [form.goal.texts.get("score"), form.texts.get("declared_total")]
         self.p = precision_of(score_texts, default=rules.rounding["default_decimals"])
         self.flagged: set = set()
