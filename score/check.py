@@ -347,42 +347,35 @@ class Checker:
                               [g.cells.get("score"), g.cells.get("actual")])
 
     def indicator(self, ind: Indicator):
-        """One indicator's checks.  Weights worked out, not printed (a template with no weight
-        column: its section's points shared equally) that half the scored rows' scores exceed
-        do not fit the form (a weight column that was not read): what they find is a warning
-        at most, never an error."""
+        """One indicator's checks.  A weight worked out, not printed (a template with no weight
+        column: its section's points shared equally), accuses only where the working-out is
+        sure: what rests on it is a warning that says why where the row's group was read from
+        cells run together, where half the scored rows' scores exceed their shares (a weight
+        column that was not read), or, for a score above its share, where the score is within
+        what its whole 二级 group holds (an unequal split)."""
         start = len(self.findings)
         self._indicator(ind)
-        if ind.weight_inferred and ind.texts.get("run_together"):
-            # a share worked out over groups read from cells run together: which 二级 group the
-            # row is in, and so its share, is a guess
-            for k in range(start, len(self.findings)):
-                f = self.findings[k]
-                if f.severity == "error":
-                    f.severity = "warning"
-                    f.message += (f" (the weight {ind.weight:g} is worked out over 二级 groups read from cells "
-                                  f"run together: the row's group, and so its share, is not sure)")
-            return
-        if ind.weight_inferred and ind.score_declared is not None and not self._weights_misfit():
-            # shares worked out inside a 二级 group are the least sure part of the working-out:
-            # a score within what its whole group holds may be an unequal split, not an over-claim
-            group = [i for i in self.f.indicators if i.weight_inferred and (i.level1, i.level2 or i.name) ==
-                     (ind.level1, ind.level2 or ind.name)]
-            if len(group) > 1 and ind.score_declared <= sum(i.weight for i in group) + EPS:
-                for k in range(start, len(self.findings)):
-                    f = self.findings[k]
-                    if f.severity == "error" and f.code == "SCORE_EXCEEDS_WEIGHT":
-                        f.severity = "warning"
-                        f.message += (f" (the weight {ind.weight:g} is worked out, its 二级 group's "
-                                      f"{sum(i.weight for i in group):g} points shared equally among {len(group)} "
-                                      f"rows; the score is within the group's points)")
-        if ind.weight_inferred and self._weights_misfit():
-            for k in range(start, len(self.findings)):
-                f = self.findings[k]
-                if f.severity == "error":
-                    f.severity = "warning"
-                    f.message += (f" (the weight {ind.weight:g} is worked out, not printed, and half the rows' "
-                                  f"scores exceed theirs: a weight column may not have been read)")
+        why, codes = self._share_unsure(ind)
+        for f in self.findings[start:] if why else ():
+            if f.severity == "error" and (codes is None or f.code in codes):
+                f.severity = "warning"
+                f.message += f" (the weight {ind.weight:g} is worked out{why})"
+
+    def _share_unsure(self, ind: Indicator) -> tuple[str | None, tuple | None]:
+        """Why a worked-out weight accuses no one, and which codes that holds for (None: all)."""
+        if not ind.weight_inferred:
+            return None, None
+        if ind.texts.get("run_together"):
+            return " over 二级 groups read from cells run together: the row's group, and so its share, is not sure", None
+        if self._weights_misfit():
+            return ", not printed, and half the rows' scores exceed theirs: a weight column may not have been read", None
+        group = [i for i in self.f.indicators if i.weight_inferred and (i.level1, i.level2 or i.name) ==
+                 (ind.level1, ind.level2 or ind.name)]
+        held = sum(i.weight for i in group)
+        if ind.score_declared is not None and len(group) > 1 and ind.score_declared <= held + EPS:
+            return (f", its 二级 group's {held:g} points shared equally among {len(group)} rows; the score is "
+                    f"within the group's points", ("SCORE_EXCEEDS_WEIGHT",))
+        return None, None
 
     def _weights_misfit(self) -> bool:
         """Half the scored rows' scores exceed their worked-out weights."""
