@@ -81,6 +81,15 @@ class PositionedRows:
         for c in own:
             col = -1 if self.section == "budget" and not is_figure(c.text) else self._nearest(c)
             out.setdefault(col, []).append(c)
+        # two figures of one line never share a numeric column: where they fall nearest the same
+        # one (a page of laid-out text set a little apart from the first), the right-hand one
+        # goes to the next column while that column is empty in this line
+        for i in sorted(k for k in out if k >= 0):
+            cs = out[i]
+            if len(cs) == 2 and self.xcols[i][1] in self.NUMERIC_ROLES and all(is_figure(c.text) for c in cs) \
+                    and i + 1 < len(self.xcols) and i + 1 not in out:
+                left, right = sorted(cs, key=lambda c: c.bbox[0] if c.bbox else 0.0)
+                out[i], out[i + 1] = [left], [right]
         return out
 
     def _nearest(self, c: Cell) -> int:
