@@ -19,6 +19,8 @@ from pathlib import Path
 
 import regex as re
 
+from normalize.text import key
+
 RULESET_DIR = Path(__file__).parent / "rulesets"
 
 
@@ -135,7 +137,7 @@ def tier_key(text: str, words: dict | None = None) -> str | None:
     """The completion tier a phrase claims (达成 / 基本达成 / 部分达成 / 未达成), under a rule
     set's tier words (the defaults when none are given)."""
     words = words or defaults()["tier_words"]
-    t = "".join(text.split())
+    t = key(text)           # as labels are matched: Traditional folded to Simplified, full-width forms too
     for a, b in words["synonyms"].items():
         t = t.replace(a, b)
     for k in words["order"]:
