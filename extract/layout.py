@@ -136,7 +136,7 @@ def assemble(doc: Document, items: list[tuple]) -> None:
             for row in block.rows:
                 for cell in row:
                     if cell.bbox is not None:
-                        cell.doubt = doubts.get((cell.page, tuple(round(v, 1) for v in cell.bbox)))
+                        cell.doubt = doubts.get(_spot(cell.page, cell.bbox))
             doc.blocks.append(block)
             pending = []
 
@@ -158,10 +158,15 @@ def assemble(doc: Document, items: list[tuple]) -> None:
         if pending and not continues:
             flush()
         pending.extend((b, t, c, page_no) for b, t, c, _ in table.boxes)
-        doubts.update({(page_no, tuple(round(v, 1) for v in b)): d for b, _, _, d in table.boxes if d})
+        doubts.update({_spot(page_no, b): d for b, _, _, d in table.boxes if d})
         tol = table.tol
         last_bottom_gap = table.height - table.bbox[3]
     flush()
+
+
+def _spot(page, box) -> tuple:
+    """A box on its page, told apart to a tenth of a unit (the key a cell's doubt is kept by)."""
+    return page, tuple(round(v, 1) for v in box)
 
 
 def _grouped(words: list[dict]) -> list[list[dict]]:

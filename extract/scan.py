@@ -575,10 +575,10 @@ def recheck_figures(gray: np.ndarray, words: list[dict], cells: list[tuple] = ()
             readings[n].append((t.strip(), c))
     for w, r in zip(todo, readings):
         w["text"], w["conf"], agreed = _agreed(r)
-        if agreed:
-            w.pop("doubt", None) if w.get("doubt") == READINGS_DISAGREE else None
-        else:
+        if not agreed:
             w["doubt"] = READINGS_DISAGREE
+        elif w.get("doubt") == READINGS_DISAGREE:
+            del w["doubt"]
     return words
 
 

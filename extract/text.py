@@ -129,6 +129,12 @@ def _han_apart(piece: str) -> list[tuple[str, int, int]]:
     return [o for o in out if o[0].strip()]
 
 
+def _holds_text(line: str) -> bool:
+    """A line with a cell's text on it: more than pipes and spaces (a line of pipes alone
+    stands for a row's merged columns)."""
+    return bool(line.strip("| \t\u3000"))
+
+
 def _inner(cells: list[str]) -> list[str]:
     """The cells from the first with text to the last with text."""
     full = [k for k, c in enumerate(cells) if c]
@@ -154,7 +160,7 @@ def read_text(path: str | Path) -> Document:
     if not nonblank:
         raise UnreadableError("no text in file")
     tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
-    texts = [ln for ln in nonblank if ln.strip("| \t\u3000")]      # lines holding a cell's text
+    texts = [ln for ln in nonblank if _holds_text(ln)]
     piped = sum(1 for ln in texts if ln.count("|") >= 2)
     if texts and piped >= 0.3 * len(texts):
         # a pipe table (a web page's table as text): cells between the pipes, spaces inside a
@@ -173,5 +179,5 @@ def read_text(path: str | Path) -> Document:
         # a pipe closing or opening a line's cell (one cell a line, ' |' after each) is a
         # separator, never text; a line of pipes alone is no cell
         doc.blocks.append(text_block([ln.strip().strip("|").strip() if "|" in ln else ln
-                                      for ln in lines if "|" not in ln or ln.strip("| \t\u3000")]))
+                                      for ln in lines if "|" not in ln or _holds_text(ln)]))
     return doc

@@ -23,7 +23,7 @@ FIGURE = re.compile(r"^[-+≥≤<>=＞＜]*\d[\d,.]*%?\p{Han}{0,3}$|^[\d,.]+%?$"
 SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\[\]]*$")
 
 
-UNIT_THEN_FIGURE = re.compile(r"\p{Han}{1,2}\d[\d,.]*%?")
+UNIT_THEN_FIGURE = re.compile(r"(\p{Han}{1,2})\d[\d,.]*%?")
 LONG_LABELS = sorted((w for w in LABELS if len(w) >= 4), key=len, reverse=True)
 TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
 FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
@@ -37,7 +37,9 @@ def not_an_indicator(name: str | None) -> str | None:
         return "it has no name"
     if TARGET_INSIDE.search(k):
         return f"its name {name!r} holds a target ('≥12'): the row's cells ran together"
-    if UNIT_THEN_FIGURE.fullmatch(k) and k[:2].rstrip("0123456789.") in UNITS | {k[:1]}:
+    m = UNIT_THEN_FIGURE.fullmatch(k)
+    if m and (len(m.group(1)) == 1 or m.group(1) in UNITS):
+        # one character or a unit, then a figure: the end of one cell and the next ('次N')
         return f"its name {name!r} is a unit and a figure: the end of one cell and the next"
     labels = [w for w in LONG_LABELS if w in k]
     if len(labels) >= 2:
@@ -62,7 +64,7 @@ def not_an_indicator(name: str | None) -> str | None:
 
 
 def _shifted(ind) -> str | None:
-    """A row whose target is blank while its actual carries a target's comparator ('≤428.19万元'
+    """A row whose target is blank while its actual carries a target's comparator ('≤N万元'
     as the actual): its figures were bound one place along, the weight and score with them."""
     if not (ind.target or "").strip() and re.match(r"\s*[≥≤＞＜]", ind.actual or ""):
         return f"its actual {ind.actual!r} carries a target's comparator and its target is blank: its figures shifted"

@@ -78,12 +78,12 @@ class Checker:
                        self.rules.rounding["tolerance"])
 
     # ------------------------------------------------------------ helpers
-    def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=()):
+    def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=(), fails=False):
         shown = [c for c in cells if c is not None]
         ev = [self._evidence(c) for c in shown]
         ev += [self._evidence(c, context=True) for c in self._context(shown) if all(c is not s for s in shown)]
         self.findings.append(Finding(code, severity, message, indicator, declared,
-                                     None if expected is None else round(expected, 4), ev))
+                                     None if expected is None else round(expected, 4), ev, fails))
 
     def _roles(self) -> dict:
         """Every cell the form was read from: id → (the row it belongs to, its role)."""
@@ -206,8 +206,7 @@ class Checker:
         self.flagged.add(id(c))
         self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
                  f"{what}: {self.place(c)}: {'OCR read' if c.confidence is not None else 'read'} {c.clean!r}{why}; "
-                 f"check this figure by eye", indicator, cells=[c])
-        self.findings[-1].fails = fails
+                 f"check this figure by eye", indicator, cells=[c], fails=fails)
 
     def place(self, c) -> str:
         """Where a cell sits, in the form's own words: its column's header and page, row, column."""
@@ -561,10 +560,11 @@ class Checker:
         cols = self.f.columns if block == "indicators" else self.f.budget_columns
         return bool(cols) and not {"weight", "score"} & set(cols)
 
-    def rows_set_aside(self) -> bool:
-        """Rows of the indicator table the reader set aside as no indicators (a figure or a
-        header read as a name) that carried a weight or a score: sums over the table are not
-        checked, and that is said once ('……', no figures, takes nothing from them)."""
+    def sums_rest_on_guesses(self) -> bool:
+        """The table's sums would rest on guesses: rows whose figures were cut from digits run
+        together, or rows the reader set aside as no indicators (a figure or a header read as a
+        name) that carried a weight or a score ('……', no figures, takes nothing from them).
+        Then the sums are not checked, and that is said once."""
         aside = self.f.mapping.get("set_aside") if isinstance(self.f.mapping, dict) else None
         aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})]
         cut = [i.name for i in self.f.indicators if i.texts.get("figures_cut")]
@@ -606,7 +606,7 @@ class Checker:
         if any(c is not None and c.confidence is not None and (self.unsure(c) or id(c) in self.flagged)
                for i in inds for c in (i.cells.get("weight"),)):
             return          # a weight read with low confidence or impossible (flagged): no sums on guesses
-        if self.rows_set_aside():
+        if self.sums_rest_on_guesses():
             return
         if self.unscored() and all(i.weight is None for i in inds):
             return          # no points printed: no sums to check
@@ -689,7 +689,7 @@ class Checker:
     def total(self):
         f = self.f
         self.recomputed["total_by_rules"] = self.total_by_rules()
-        if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.rows_set_aside():
+        if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.sums_rest_on_guesses():
             return
         if f.declared_total is None and self.unscored() and all(i.score_declared is None for i in f.indicators):
             return          # a form without points declares no total

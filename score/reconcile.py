@@ -292,7 +292,7 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dic
         return [(e, f"which one character lost or added by OCR would make {new!r}, a reading with which "
                     f"{cleared} of the form's failing checks hold", keys)]
     points = [b for b in best if b[4]]
-    ratio = float(rules.confidence.get("point_slip_ratio", 2.0))
+    ratio = float(rules.confidence["point_slip_ratio"])
     if not points or len({_evidence_spot(b[1]) for b in points}) > 1 or f.code == "SCORE_EXCEEDS_WEIGHT" and not (
             f.declared is not None and f.expected and f.declared >= ratio * f.expected):
         return []

@@ -7,11 +7,10 @@ def load(path, jobs: int | None = 1, password: str | None = None, rules=()):
     ``forms``, ``budget_lines``, ``indicators`` and ``findings``."""
     from .archive import frames
     from .batch import run_batch
-    from pathlib import Path
+    from .files import missing
     paths = path if isinstance(path, (list, tuple)) else [path]
-    for p in map(Path, paths):          # a mistyped path is the caller's error, not a row of the result
-        if not p.exists() and not p.is_symlink():
-            raise FileNotFoundError(2, "no such file or folder", str(p))
+    for p in missing(paths):            # a mistyped path is the caller's error, not a row of the result
+        raise FileNotFoundError(2, "no such file or folder", str(p))
     return frames(run_batch(paths, jobs=jobs, password=password, rule_dirs=[str(r) for r in rules]))
 
 

@@ -62,7 +62,7 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
         unchanged = {r["sha256"] for r in results if r.get("sha256") in held and r.get("cached")}
         # a result read again (not cached: an encrypted PDF without its password, a limit)
         # whose rows are what the archive holds is unchanged too, not "replaced"
-        unchanged |= _same_as_held(con, [r for r in results if r.get("sha256") in held - unchanged])
+        unchanged |= _same_as_held(con, [r for r in results if r.get("sha256") in held - unchanged], exists)
         todo = [r for r in results if r.get("sha256") not in unchanged]
         replaced_shas = sorted({r["sha256"] for r in todo if r.get("sha256") in held})
         dfs = frames(todo)
@@ -115,16 +115,16 @@ def _row_key(row) -> tuple:
     return tuple(out)
 
 
-def _same_as_held(con, results: list[dict]) -> set[str]:
-    """The sha256s of ``results`` whose rows, table by table, are exactly those held."""
+def _same_as_held(con, results: list[dict], exists) -> set[str]:
+    """The sha256s of ``results`` whose rows, table by table, are exactly those held
+    (``exists``: whether the archive has a table of that name)."""
     if not results:
         return set()
     shas = sorted({r["sha256"] for r in results})
     incoming = frames(results)
     same = set(shas)
     for name, df in incoming.items():
-        have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()} if con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0] else set()
+        have = {r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()} if exists(name) else set()
         if not set(df.columns) <= have:
             return set()                # a new column: every row is written anew
         cols = list(df.columns)

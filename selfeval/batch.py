@@ -12,13 +12,13 @@ from typing import Callable, Iterable
 from extract import ocr
 from extract.grid import sha256_of
 
-from .files import sweep_stale, write_text
+from .files import TEMP_NAME, sweep_stale, write_text
 from .pipeline import FileResult, not_a_file, process_file, unreadable
 from .safe import clean, text
 from .workers import FileLimits, run_limited
 
 PIPELINE_VERSION = "1"
-OWN_FILES = re.compile(r"\.(selfeval|.+\.duckdb)\.lock|\..+\.\d+\.tmp")   # our locks and half-written files
+OWN_FILES = re.compile(rf"\.(selfeval|.+\.duckdb)\.lock|{TEMP_NAME.pattern}")   # our locks and half-written files
 
 
 OS_JUNK = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"}

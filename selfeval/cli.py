@@ -62,10 +62,11 @@ def _verbose_opt():
 
 def _existing(paths: List[Path]) -> None:
     """A path that does not exist is a usage error (exit 2), before any work."""
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for p in missing:
+    from .files import missing
+    absent = missing(paths)
+    for p in absent:
         err.print(f"[red]error:[/] no such file or folder: {escape(str(p))}")
-    if missing:
+    if absent:
         raise typer.Exit(EXIT_USAGE)
 
 

@@ -4,8 +4,12 @@ leaves either the old file or the new one, never half of one."""
 from __future__ import annotations
 
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
+
+
+TEMP_NAME = re.compile(r"\..+\.(?P<pid>\d+)\.tmp")     # atomic's '.NAME.PID.tmp'
 
 
 @contextmanager
@@ -28,14 +32,18 @@ def write_text(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
+def missing(paths) -> list[Path]:
+    """The paths given that do not exist (a link is there even when it leads nowhere)."""
+    return [p for p in map(Path, paths) if not p.exists() and not p.is_symlink()]
+
+
 def sweep_stale(folder: Path) -> int:
     """Remove the temporary files (``atomic``'s ``.NAME.PID.tmp``) that a run killed
     mid-write left in ``folder``: those whose writer is no longer running.  Returns how many."""
-    import re
     gone = 0
     for f in Path(folder).glob(".*.tmp") if Path(folder).is_dir() else ():
-        m = re.fullmatch(r"\..+\.(\d+)\.tmp", f.name)
-        if m is None or _alive(int(m.group(1))):
+        m = TEMP_NAME.fullmatch(f.name)
+        if m is None or _alive(int(m.group("pid"))):
             continue
         try:
             f.unlink()

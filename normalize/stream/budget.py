@@ -38,11 +38,7 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
                 s -= 3
             elif role in ("weight", "score") and v is not None and v > 100:
                 s -= 3
-        A = (b.get("adjusted") or b.get("initial") or (None, None))[1]
-        B = (b.get("executed") or (None, None))[1]
-        R = (b.get("rate") or (None, None))[1]
-        if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
-            R = R / 100
+        A, B, R = _line_figures(b)
         if A and B is not None and R is not None:
             ok = abs(B / A - R) <= 0.011 and (R > 0 or B == 0) and R <= 1.5
             s += 3 if ok else -1
@@ -267,6 +263,17 @@ def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], 
     return out
 
 
+def _line_figures(b: dict[str, tuple[Tok, float | None]]) -> tuple[float | None, float | None, float | None]:
+    """A bound line's budget (the full-year one where printed), executed figure and rate as a
+    fraction (a rate printed without '%' above 1.5 is in per cent)."""
+    A = (b.get("adjusted") or b.get("initial") or (None, None))[1]
+    B = (b.get("executed") or (None, None))[1]
+    R = (b.get("rate") or (None, None))[1]
+    if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
+        R = R / 100
+    return A, B, R
+
+
 def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
     line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
     doubt = _unconfirmed_cut(cells)
@@ -275,7 +282,7 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
         if unit == "万元" and f.unit_declared is None:
             f.unit_declared = "万元"
         cell = t.cell
-        if doubt and cell is not None and len(_RUN_FIGURES.findall(cell.text or "")) > 1:
+        if doubt and _holds_run(cell):
             cell = replace(cell, text=t.key, doubt=doubt)
         line.set_figure(role, val, t.key, cell, "%" in t.key)
     f.add_budget_line(line)
@@ -284,24 +291,24 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
 _RUN_FIGURES = re.compile(r"\d+(?:\.\d+)?%?")
 
 
+def _holds_run(cell) -> bool:
+    """A cell whose text holds more than one figure: a run of digits the reader cut."""
+    return cell is not None and len(_RUN_FIGURES.findall(cell.text or "")) > 1
+
+
 def _unconfirmed_cut(cells: dict[str, Tok]) -> str | None:
-    """Why a budget line's figures cut from one run of digits ('228.22229.98198.371091.26%')
-    are in doubt, or None: a cut is a reading only where the line's arithmetic confirms it
-    (executed / budget ≈ the rate printed); else it is a guess, flagged, never judged."""
-    runs = {id(t.cell): t.cell.text for t in cells.values()
-            if t.cell is not None and len(_RUN_FIGURES.findall(t.cell.text or "")) > 1}
+    """Why a budget line's figures cut from one run of digits (budget, executed, rate and
+    score printed with nothing between them) are in doubt, or None: a cut is a reading only
+    where the line's arithmetic confirms it (executed / budget ≈ the rate printed); else it
+    is a guess, flagged, never judged."""
+    runs = [t.cell.text for t in cells.values() if _holds_run(t.cell)]
     if not runs:
         return None
-    A = _figure(cells.get("adjusted") or cells.get("initial"))[1] if (cells.get("adjusted") or cells.get("initial")) else None
-    B = _figure(cells["executed"])[1] if "executed" in cells else None
-    R = _figure(cells["rate"])[1] if "rate" in cells else None
-    if R is not None and R > 1.5 and "%" not in cells["rate"].key:
-        R /= 100
+    A, B, R = _line_figures({r: (t, _figure(t)[1]) for r, t in cells.items()})
     if A and B is not None and R is not None:
         # to the rate's last printed digit (rounded or cut): a looser fit confirms a wrong cut
         m = re.search(r"\.(\d+)", cells["rate"].key)
         step = 10 ** -(len(m.group(1)) if m else 0) * (0.01 if "%" in cells["rate"].key else 1)
         if abs(B / A - R) <= step + 1e-9:
             return None
-    run = next(iter(runs.values()))
-    return f"cut from figures run together ('{run[:40]}') where the line's arithmetic does not confirm the cut"
+    return f"cut from figures run together ('{runs[0][:40]}') where the line's arithmetic does not confirm the cut"
