@@ -32,6 +32,7 @@ from .budget import read_budget
 from .goal import read_goal
 from .indicators import read_indicators
 from .blocks import _dangling_names, read_criteria, read_notes, read_total
+from .order import labels_in_place
 
 
 READERS = {"header": read_header, "criteria": read_criteria, "analysis": read_notes, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
@@ -42,7 +43,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     f = Form(path=doc.path, sha256=doc.sha256, format=doc.format, form_index=index, ocr=doc.ocr,
              page_transforms=doc.page_transforms)
     rep = Mapping("token-stream")
-    toks = _dangling_names(toks, f)
+    toks = _dangling_names(labels_in_place(toks), f)
     regs = regions(toks)
     for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:

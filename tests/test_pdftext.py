@@ -1,0 +1,59 @@
+"""Text the way pdftotext gives a form's PDF (fixtures/grid/pdftext: the corpus PDFs dumped in
+-layout, -raw and reading order), the kinds of breakage named and each read in general."""
+from conftest import FIXTURES, run
+
+from extract.text import positioned_blocks
+
+PDFTEXT = FIXTURES / "grid" / "pdftext"
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (PDFTEXT / name).read_text(encoding="utf-8").split("\n")
+    return [[c.text for c in row] for b in positioned_blocks(lines) for row in b.rows]
+
+
+def test_cells_set_one_space_apart_part_where_a_column_starts():
+    """pdftotext -layout leaves one space between cells a narrow column filled:
+    '≤705.21 659.61 万元 10' is the target, the actual with its unit and the score, because
+    '659.61' and '10' start where the header's '实际完成值' and '得分' and the other rows'
+    figures start; '130 台' stays one cell (a unit after its figure)."""
+    rows = _rows("form06_county2021.pdf_layout.txt")
+    assert ["项目总成本", "≤705.21", "659.61万元", "10"] == rows[rows.index(next(
+        r for r in rows if "项目总成本" in r))][-4:]
+    assert ["采购设备数量", "≥128台", "130台", "10"] == next(r for r in rows if "采购设备数量" in r)[-4:]
+    # a name that overran its column pushed the target one character short of its column
+    assert ["案件按期办结率", "≥100%", "100%", "5"] == next(r for r in rows if "案件按期办结率" in r)
+
+
+def test_figures_a_narrow_column_wrapped_are_whole_again():
+    """'5681' over '200' and '489160' over '0' (a 7-digit sum in a column 4 characters
+    wide): 5681200 and 4891600, and the label's own wrapped text '政拨款' stays a label."""
+    rows = _rows("form17_spreadsheet.pdf_layout.txt")
+    total = next(r for r in rows if "年度资金总额" in r)
+    assert total[total.index("年度资金总额") + 1:][:3] == ["5582900", "5681200", "4891600"]
+    assert ["政拨款"] in rows
+
+
+def test_a_total_wrapped_in_its_column_is_read_whole_or_not_at_all():
+    """'100.9' over '4' is 100.94: read as 100.9 it accused the form of over-claiming by
+    0.96 points (the parts sum to 99.94)."""
+    r = run(PDFTEXT / "form23_budgetsys.pdf_layout.txt")
+    assert r["forms"][0]["declared_total"] in (100.94, None)
+    assert not [f for f in r["findings"] if f["code"] == "TOTAL_MISMATCH"]
+
+
+def test_a_label_column_printed_before_its_values_is_put_back():
+    """Reading order gives 项目名称, 主管部门, 预算执行情况(万元)(20分), … 备注 first and
+    then the values: every value fell under 备注 and the file read as no form at all.  With
+    the labels back before their values the header and the budget read as printed."""
+    r = run(PDFTEXT / "form06_county2021.pdf_reading.txt")
+    assert not r.get("error"), r.get("error")
+    f = r["forms"][0]
+    assert f["project_name"] == "城市管理监督指挥平台运维（2021年）"
+    assert f["department"] == "区农业农村局"
+    assert f["implementing_unit"] == "区养老服务指导中心"
+    tot = next(line for line in f["budget"]["lines"] if line["kind"] == "total")
+    # 705.21 and 659.61 万元, the rate 93.53%, 19 of its 20 points
+    assert (tot["adjusted"], tot["executed"], tot["rate_declared"], tot["score_declared"]) == \
+        (7052100, 6596100, 0.9353, 19)
+    assert tot["weight"] == 20
