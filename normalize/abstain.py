@@ -111,12 +111,24 @@ def _figures_aside(f: Form) -> list[dict]:
     return out
 
 
+LEVEL_WORDS = (_V["levels"]["level1"], _V["levels"]["level2"])
+
+
+def _named_as_a_group(ind) -> bool:
+    """A row named with a group's word ('社会效益') under 一级 and 二级 labels of its own that
+    are other words ('效果' / '履职效益'): a rubric's item, whose name a template may take
+    from the project forms' group labels."""
+    k = key(ind.name or "")
+    return bool(k and ind.level1 and ind.level2 and key(ind.level2) != k and key(ind.level1) != k
+                and any(re.fullmatch(p, k) for p in LEVEL_WORDS))
+
+
 def set_aside(f: Form) -> None:
     """The form's indicator rows that are no indicators, and figures that cannot be what
     they were bound as, taken out and reported."""
     kept, aside = [], []
     for ind in f.indicators:
-        why = not_an_indicator(ind.name) or _shifted(ind)
+        why = None if _named_as_a_group(ind) else not_an_indicator(ind.name) or _shifted(ind)
         if why is None:
             kept.append(ind)
         else:

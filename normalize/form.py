@@ -63,9 +63,9 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
     def _header_text(self, c: Cell | str) -> None:
         f = self.form
         t = c if isinstance(c, str) else c.clean
-        if re.search(L.FORM_TITLE, t) and f.title is None:
+        if L.titled(t) and f.title is None:
             f.title = t
-        m = re.search(r"((?:19|20)\d{2})\s*年度", t) or (re.search(r"((?:19|20)\d{2})年", t) if f.year is None and re.search(L.FORM_TITLE, t) else None)
+        m = re.search(r"((?:19|20)\d{2})\s*年度", t) or (re.search(r"((?:19|20)\d{2})年", t) if f.year is None and L.titled(t) else None)
         if m and f.year is None:
             f.year = int(m.group(1))
 
@@ -92,7 +92,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
         sec = L.section_of(first)
         if sec == "total" and self.section == "budget" and L.match(L.BUDGET_KINDS, first):
             sec = None          # 合计 inside the budget block is a budget line
-        title_like = bool(re.search(L.FORM_TITLE, joined)) and len(joined) < 80 and sec != "notes" \
+        title_like = L.titled(joined) and len(joined) < 80 and sec != "notes" \
             and self.section in ("header", "notes", "after_total", "analysis")
         starts_form = title_like or (first.startswith("项目名称") and
                                      (self.form is None or self.form.project_name))
@@ -109,13 +109,17 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
         for c in own:
             if c.page is not None:
                 self.form.pages.add(c.page)
-        if sec and sec != self.section and not (sec == "total" and self.section == "notes"):
+        unlabelled = sec is None and self.section in ("header", "budget", "goal") and _indicator_heads(own)
+        if unlabelled or (sec and sec != self.section and not (sec == "total" and self.section == "notes")):
             self._finish_section()
-            self.section = sec
+            self.section = sec or "indicators"
             self.roles, self.role_seq = {}, []
             self.head_text, self.data_started = "", False
             self.xcols, self.logical, self.label_x = [], None, _centre(own[0])
-            self._open_section(row, own)
+            if unlabelled:          # the table's column labels, printed with no section label before them
+                self._indicators(row, own)
+            else:
+                self._open_section(row, own)
             return
         if self.xcols and not self.aligned and self.section in ("budget", "goal", "indicators"):
             self._positioned(own)
@@ -382,3 +386,10 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
         self._finish_section()
         for f in self.forms:
             finish_form(f)
+
+
+def _indicator_heads(own: list[Cell]) -> bool:
+    """A row of the indicator table's column labels (三 of them at least, its 一级指标 or its
+    name among them): the table begins here, whether or not a section label came first."""
+    found = set(_roles_in(own, L.INDICATOR_ROLES).values())
+    return len(found) >= 3 and bool(found & {"level1", "name"})

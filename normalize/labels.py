@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex as re
 
-from .text import vocabulary
+from .text import simplified, vocabulary
 
 _CELLS = vocabulary()["cells"]
 
@@ -46,10 +46,18 @@ def section_of(text: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
+def titled(text: str) -> bool:
+    """The text names a self-evaluation form (…自评表), in Simplified or Traditional."""
+    return any(re.search(FORM_TITLE, t) for t in dict.fromkeys((text, simplified(text))))
+
+
 def match(table: list[tuple[str, str]], text: str) -> str | None:
-    for key, pattern in table:
-        if re.search(pattern, text):
-            return key
+    """The first field whose pattern the text matches, as written or (printed in
+    Traditional Chinese) as Simplified."""
+    for t in dict.fromkeys((text, simplified(text))):
+        for key, pattern in table:
+            if re.search(pattern, t):
+                return key
     return None
 
 

@@ -2,12 +2,17 @@
 columns' roles, its 一级/二级 labels carried down their merged cells."""
 from __future__ import annotations
 
+import regex as re
+
 from extract.grid import Cell
 
 from . import labels as L
 from .cells import assign_sequence, cell_text
 from .schema import Indicator
 from .values import parse_number, parse_weight, with_operator
+
+
+POINTED = re.compile(r"[^\d\s（(]{2,14}[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]")    # a group label with its points
 
 
 class IndicatorRows:
@@ -33,14 +38,17 @@ class IndicatorRows:
             data = {role: [c for c in cs if not c.merged] for role, cs in cols.items()}
         else:
             rest = list(own)
+            if "seq" in self.role_seq and rest and re.fullmatch(r"\d{1,3}", rest[0].clean):
+                rest.pop(0)                     # the row's number (序号)
             if rest and L.level1_of(rest[0].clean) and len(rest[0].clean) <= 14:
                 self._level("level1", rest.pop(0).clean)
             if rest and L.level2_of(rest[0].clean):
                 self._level("level2", rest.pop(0).clean)
+            self._pointed_levels(rest)
             if not rest:
                 return
             roles = [r for r in (self.role_seq or ["name", "target", "actual", "weight", "score"])
-                     if r not in ("level1", "level2")]
+                     if r not in ("level1", "level2", "seq")]
             data = assign_sequence(rest, roles, absorb="name")
         if not any(cell_text(cs) for cs in data.values()):
             return
@@ -68,6 +76,21 @@ class IndicatorRows:
         if ind.name is None:
             ind.name = ind.target
         f.indicators.append(ind)
+
+    def _pointed_levels(self, rest: list[Cell]) -> None:
+        """Group labels the vocabulary does not know, told by the points they print ('规划
+        （15分）', '基础信息（3分）'): leading cells of a row that print points before the
+        row's own figures.  Two are the 一级 and the 二级; one alone is the 二级 where the
+        table has a 二级 column (a new 一级 merged down its rows starts a new 二级 too),
+        else the 一级."""
+        pointed = 0
+        while pointed < min(2, len(rest) - 1) and POINTED.fullmatch(rest[pointed].clean):
+            pointed += 1
+        if pointed == 2:
+            self._level("level1", rest.pop(0).clean)
+            self._level("level2", rest.pop(0).clean)
+        elif pointed == 1:
+            self._level("level2" if "level2" in self.role_seq else "level1", rest.pop(0).clean)
 
     def _level(self, lvl: str, text: str) -> None:
         if lvl == "level1":

@@ -27,6 +27,12 @@ def _t2s():
         return lambda s: s
 
 
+def simplified(text: str) -> str:
+    """Traditional Chinese as Simplified (OpenCC), all else as written: the labels' wording
+    for text printed in Traditional."""
+    return _t2s()(text) if any(ord(c) > 0x2E80 for c in text) else text
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     with open(Path(__file__).with_name("vocabulary.toml"), "rb") as f:

@@ -243,7 +243,8 @@ class Checker:
         f = self.f
         primary = self.primary_budget_line()
         if primary is None:
-            self.missing("no budget execution block could be read")
+            if not self.rubric():
+                self.missing("no budget execution block could be read")
             return
         self.lone_fund_line(primary)
         for b in f.budget_lines:
@@ -411,7 +412,7 @@ class Checker:
             return
         if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")]):
             return
-        if is_blank(ind.target) and is_blank(ind.actual) and not re.search(
+        if is_blank(ind.target) and is_blank(ind.actual) and not self.rubric() and not re.search(
                 self.rules.qualitative["criteria_groups"], key(ind.level1 or "")) and ind.texts.get("name"):
             self.missing(f"indicator {name}: target and actual are both blank, the score "
                          f"{ind.score_declared:g} of {ind.weight:g} rests on nothing printed", name, cells)
@@ -559,6 +560,13 @@ class Checker:
         template without points (a transfer form's), where a blank score is no missing value."""
         cols = self.f.columns if block == "indicators" else self.f.budget_columns
         return bool(cols) and not {"weight", "score"} & set(cols)
+
+    def rubric(self) -> bool:
+        """The indicator table's printed columns are known and hold points but neither a
+        target nor an actual: a scoring rubric (a department-wide 部门整体 rubric), whose
+        items stand on their weights and scores alone and whose template has no budget block."""
+        cols = set(self.f.columns)
+        return bool(cols) and bool({"weight", "score"} & cols) and not {"target", "actual"} & cols
 
     def sums_rest_on_guesses(self) -> bool:
         """The table's sums would rest on guesses: rows whose figures were cut from digits run

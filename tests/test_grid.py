@@ -190,3 +190,24 @@ def test_an_over_claim_on_a_share_worked_out_over_run_together_groups_is_a_warni
     f.indicators[0].texts["run_together"] = "案件按期办结率≥92%92%5"
     sev = {x.severity for x in check_form(f, select(f, load_rulesets()))[0] if x.code == "SCORE_EXCEEDS_WEIGHT"}
     assert sev == {"warning"}
+
+
+def test_a_rubric_stands_on_its_points_alone():
+    """A department-wide rubric (fixtures/rubric.py, real form 44) prints 序号, group labels with
+    their points ('投入（40分）'), a weight, an explanation, a scoring rule and a score, and no
+    budget block, target or actual: nothing of those is missing, and a score above its weight
+    (12 of 11) is the one finding."""
+    from conftest import run
+    clean = run(GRID / "text" / "rubric" / "pipe_00.txt")
+    f = clean["forms"][0]
+    assert clean["findings"] == []
+    assert not {"target", "actual"} & set(f["mapping"]["columns"])
+    assert [(i["level1"], i["level2"], i["name"], i["weight"], i["score_declared"]) for i in f["indicators"][:2]] == \
+        [("投入", "目标设定", "绩效目标合理性", 11, 10.5), ("投入", "目标设定", "绩效指标明确性", 10, 10)]
+    # the printed group weights: 投入 40 = 11 + 10 + 8 + 11
+    assert f["group_weights"]["投入"] == 40 == sum(i["weight"] for i in f["indicators"] if i["level1"] == "投入")
+    # one cell a line: the same rubric read by the token stream, a bare 社会效益 an item's name there
+    over = run(GRID / "text" / "rubric" / "cell_lines_01.txt")
+    assert [(x["code"], x["indicator"]) for x in over["findings"]] == [("SCORE_EXCEEDS_WEIGHT", "绩效目标合理性")]
+    names = [i["name"] for i in over["forms"][0]["indicators"]]
+    assert names.count("社会效益") == 1 and len(names) == 12

@@ -12,7 +12,7 @@ from ..values import is_blank, parse_number
 from .tokens import Tok, _is_word, _phrase_re, _sub, _value_res
 
 
-SKIP = {"name": -4.0, "weight": -1.5, "score": -1.5, "target": -0.6, "actual": -0.6}
+SKIP = {"name": -4.0, "weight": -1.5, "score": -1.5, "target": -0.6, "actual": -0.6, "seq": -1.0}
 
 
 FIXED = ("name", "target", "actual", "weight", "score", "note")
@@ -52,8 +52,15 @@ def _fit_key(role: str, k: str) -> float:
         return 0.5 if len(k) <= 4 and num is None else -3.0
     if role == "rate":
         return (1.0 if "%" in k else 0.5) if num is not None else -3.0
-    if role in ("note", "method"):
+    if role in ("explanation", "method"):
+        # a rubric's explanation and scoring rule: sentences ('…用以反映…的实现程度。')
+        if num is not None:
+            return -3.0
+        return 2.5 if len(k) >= 12 and re.search(r"[。;；]|,.*[。;；]?$", k) else 0.2
+    if role == "note":
         return 0.2 if num is None else -3.0
+    if role == "seq":
+        return 2.0 if re.fullmatch(r"\d{1,3}", k) else -6.0
     if role == "core":
         return 1.0 if k in ("是", "否") else -3.0
     return -1.0

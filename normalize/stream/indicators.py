@@ -156,6 +156,25 @@ def _label_apart(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+def _names_whole(toks: list[Tok]) -> list[Tok]:
+    """A name cut at a label its head spells ('年度绩效目标' | '合理性', '绩效指标' | '明确性'):
+    inside the indicator table, a label cut from the front of a cell whose rest is a few
+    Chinese characters and no label is the head of the row's name, joined again (a label
+    run into a value leaves a value longer than a suffix)."""
+    iv = vocabulary()["indicators"]
+    out: list[Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if prev is not None and not (prev.glued or t.glued) and prev.line == t.line \
+                and (prev.cell.row, prev.cell.col, prev.cell.page) == (t.cell.row, t.cell.col, t.cell.page) \
+                and prev.key in split_words() and first_match(iv, prev.key) is None \
+                and re.fullmatch(r"\p{Han}{1,4}", t.key) and t.key not in split_words():
+            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            continue
+        out.append(t)
+    return out
+
+
 def _common_weight(data: list[tuple]) -> str | None:
     """The one weight most rows print alone (every row's 8), if there is one."""
     alone = [t.key for t, *_ in data if re.fullmatch(r"\d{1,2}", t.key)]
@@ -222,21 +241,65 @@ def _ocr_operators(data: list[tuple], starts: set[int]) -> tuple[list[tuple], se
     return out, new_starts
 
 
+POINTED = re.compile(r"[^\d\s(（]{2,14}[(（]\d+(?:\.\d+)?分[)）]")     # a group label with its points ('规划(15分)')
+
+
+def _pointed_level(toks: list[Tok], n: int, pairs: bool) -> str | None:
+    """'level1' or 'level2' where toks[n] is a group label told by the points it prints: of
+    two such labels one after the other the first is the 一级 and the second the 二级; one
+    alone is the 二级 in a table whose 二级 labels print points too (``pairs``: a pair was
+    seen; a new 一级 merged down its rows starts a new 二级 with it), else the 一级 where the
+    vocabulary does not know it (the vocabulary's own labels are read as before)."""
+    if not POINTED.fullmatch(toks[n].key):
+        return None
+    if n + 1 < len(toks) and POINTED.fullmatch(toks[n + 1].key):
+        return "level1"
+    if n > 0 and POINTED.fullmatch(toks[n - 1].key) or pairs:
+        return "level2"
+    v = vocabulary()["levels"]
+    if matches(v["level1"], toks[n].key) or matches(v["level2"], toks[n].key):
+        return None
+    return "level1"
+
+
+def L_strip_weight(text: str) -> str:
+    return re.sub(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$", "", text).strip()
+
+
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
-    toks = _label_apart(toks)
+    toks = _names_whole(_label_apart(toks))
     _block_weight(toks, "indicators", f)
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
     roles: list[str] = []
     data: list[tuple[Tok, str | None, str | None]] = []
     level1 = level2 = None
-    started = last_level1 = False
+    started = last_level1 = pairs = False
     starts: set = set()
     for n, t in enumerate(toks):
         k = t.key
         prev_level1, last_level1 = last_level1, False
         nxt = toks[n + 1].key if n + 1 < len(toks) else ""
-        if matches(lv["level1"], k) and len(k) <= 14:
+        pointed = _pointed_level(toks, n, pairs)
+        if pointed:
+            pairs = pairs or pointed == "level1" and n + 1 < len(toks) and POINTED.fullmatch(toks[n + 1].key)
+            # a group label told by the points it prints (_pointed_level)
+            text = L_strip_weight(t.text)
+            if pointed == "level1":
+                level1, level2 = text, None
+                w = parse_weight(k)
+                if w is not None:
+                    f.group_weights[level1] = w
+            else:
+                level2 = text
+            started = True
+            seq_before = "seq" in roles and data and re.fullmatch(r"\d{1,3}", data[-1][0].key)
+            if seq_before:          # the row's number printed before its group labels: its row
+                data[-1] = (data[-1][0], level1, level2)
+            starts.add(len(data) - 1 if seq_before else len(data))
+            continue
+        if matches(lv["level1"], k) and len(k) <= 14 and not pairs:
+            # (where the group labels print their points, a level's word printed bare is a name)
             last_level1 = True
             m = pattern(lv["level1"]).match(k)
             level1 = _printed(t, m.start(1), m.end(1)) + ("" if m.group(1).endswith("指标") else "指标")
@@ -247,7 +310,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             started = True
             starts.add(len(data))
             continue
-        if matches(lv["level2"], k) and len(k) <= 14 and not (
+        if matches(lv["level2"], k) and len(k) <= 14 and not pairs and not (
                 _value_res()[0].fullmatch(nxt) and re.search(r"\D", nxt) or _is_word(nxt)
                 or level2 is not None and key(level2) != k and _sign_only(nxt)):
             # (a 二级 label followed by its row's values is the row's name: '满意度指标 |

@@ -43,8 +43,10 @@ def split_forms(toks: list[Tok]) -> list[list[Tok]]:
 def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
     out: dict[str, list[Tok]] = {"header": []}
     cur = "header"
-    for t in toks:
+    for n, t in enumerate(toks):
         r = _region_of(t.key)
+        if r is None and t.key == "序号" and n + 1 < len(toks) and _region_of(toks[n + 1].key) == "indicators":
+            r = "indicators"        # the row-number column's label opens the table it numbers
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
         if cur == "notes":

@@ -66,13 +66,16 @@ def _stands_apart(k: str, a: int, b: int, found: list[tuple[int, int]]) -> bool:
     """Within one cell as printed, a label at k[a:b] is a cell of its own run into its
     neighbours only where prose does not flow through it: not after a list number ('1、'),
     and not with Chinese text before it and Chinese or a sentence's punctuation after it
-    ('基本达成预期指标且…', '…实现了项目经济效益。') unless another label touches it
+    ('基本达成预期指标且…', '…实现了项目经济效益。', '部门（单位）绩效指标明确性情况，…': a closing
+    bracket or quote is prose's too) unless another label touches it
     ('…一级指标二级指标…')."""
     if re.search(r"(?:^|\D)\d{1,2}[、.]$", k[:a]):
         return False
     if any(y == a or x == b for x, y in found):
         return True
-    return not (0 < a and b < len(k) and re.match(r"\p{Han}", k[a - 1]) and re.match(r"[\p{Han}。,，;；、]", k[b]))
+    if a == 0 and b < len(k) and re.match(r"\p{Han}", k[b]) and re.search(r"[。;；]", k[b:]):
+        return False        # a sentence that opens with a label's words ('社会效益符合要求的得9分；…')
+    return not (0 < a and b < len(k) and re.match(r"[\p{Han})）”》]", k[a - 1]) and re.match(r"[\p{Han}。,，;；、]", k[b]))
 
 
 def _sub(t: Tok, a: int, b: int) -> Tok:
