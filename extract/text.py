@@ -19,6 +19,7 @@ from pathlib import Path
 import regex as re
 
 from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
+from .laidout import laid_out, positioned_blocks
 from .limits import LIMITS, refuse
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
@@ -78,135 +79,6 @@ def _word_dump_rows(lines: list[str]) -> list[list[str]]:
         joined.append(cur)
         i += 1
     return joined
-
-
-CHAR_W, LINE_H = 6.0, 12.0        # a laid-out text's character cell, in points: one column, one line
-GAP = re.compile(r"\S+(?: \S+)*")   # a piece: words apart by single spaces; two or more end it
-
-
-def laid_out(nonblank: list[str]) -> bool:
-    """Text laid out by spaces on a character grid (``pdftotext -layout``, a printout's text):
-    a third of its lines or more hold pieces two or more spaces apart after some text, and
-    several lines are indented by runs of spaces, as columns make them."""
-    inner = sum(1 for ln in nonblank if re.search(r"\S {2,}\S", ln))
-    indented = sum(1 for ln in nonblank if re.match(r" {4,}\S", ln))
-    return len(nonblank) >= 8 and inner >= 0.3 * len(nonblank) and indented >= 0.1 * len(nonblank)
-
-
-def positioned_blocks(lines: list[str]) -> list[Block]:
-    """A laid-out text as pages of words at positions (a form feed starts a page): each
-    piece a cell whose box is its place on the character grid, as a PDF's words are, so
-    that the readers tell columns and wrapped cells by where text stands."""
-    blocks, page, rows, boxes, last = [], 1, [], [], []
-    pages = [part for ln in lines for part in ln.split("\f")]
-    starts = column_starts(pages)
-    n = 0
-    for ln in lines + ["\f"]:
-        for part_no, part in enumerate(ln.split("\f")):
-            if part_no:
-                if rows:
-                    blocks.append(text_block(rows, page=page, boxes=boxes))
-                page, rows, boxes, last = page + 1, [], [], []
-            cols = starts[n] if n < len(starts) else set()
-            n += 1
-            # (a single space beside a digit or a Latin letter is pdftotext's between scripts,
-            # '2020 年度', '≥9475 件': inside a piece; between two Chinese characters it parts
-            # two columns set close, '二级指 三级指标'; before a column's start it parts two cells)
-            pieces = [("".join(p.split()), m.start() + a, m.start() + b)
-                      for m in GAP.finditer(part) for p, a, b in _apart(m.group(), m.start(), cols)]
-            if rows and _wrapped_digits(pieces, last):
-                digits = [p for p in pieces if WRAPPED_DIGITS.fullmatch(p[0])]
-                for text, a, b in digits:           # the digits back onto the figures they end
-                    k = next(k for k, (_, a0, b0) in enumerate(last) if a0 < b and a < b0)
-                    t0, a0, b0 = last[k]
-                    last[k] = (t0 + text, a0, max(b0, b))
-                rows[-1] = " ".join(p for p, _, _ in last)
-                boxes[-1] = [(a * CHAR_W, boxes[-1][0][1], b * CHAR_W, boxes[-1][0][3]) for _, a, b in last]
-                pieces = [p for p in pieces if p not in digits]
-                if not pieces:
-                    continue
-            last = pieces
-            y = LINE_H * len(rows)
-            rows.append(" ".join(p for p, _, _ in pieces))
-            boxes.append([(a * CHAR_W, y, b * CHAR_W, y + LINE_H * 0.8) for _, a, b in pieces])
-    return blocks
-
-
-WRAPPED_DIGITS = re.compile(r"\d{1,3}")
-FIGURE_END = re.compile(r"[\d,]*\.?\d+\.?")
-
-
-def _wrapped_digits(pieces: list[tuple[str, int, int]], above: list[tuple[str, int, int]]) -> bool:
-    """A line whose figures are only a few digits each under a figure of the line above: the
-    ends of figures a narrow column wrapped ('5681' / '200', '100.9' / '4'); words with no
-    digit beside them are a label's wrapped text ('政拨款 200 0')."""
-    digits = [p for p in pieces if WRAPPED_DIGITS.fullmatch(p[0])]
-    if not digits or any(re.search(r"\d", p[0]) for p in pieces if p not in digits):
-        return False
-    for _, a, b in digits:
-        over = [t for t, a0, b0 in above if a0 < b and a < b0]
-        if len(over) != 1 or not FIGURE_END.fullmatch(over[0]):
-            return False
-    return True
-
-
-COLUMN_WINDOW = 8       # lines either side whose words show where columns start
-COLUMN_SEEN = 2         # other lines starting a word at the same place make it a column's start
-WORD = re.compile(r"(?<!\S)\S")
-
-
-def column_starts(lines: list[str]) -> list[set[int]]:
-    """Per line, the places where a column starts: a place where this line and at least
-    COLUMN_SEEN other lines near it start a word after a space (a column's left edge on a
-    character grid, where cells set close leave a single space)."""
-    at = [{m.start() for m in WORD.finditer(ln) if m.start()} for ln in lines]
-    out = []
-    for i, own in enumerate(at):
-        near = at[max(0, i - COLUMN_WINDOW):i] + at[i + 1:i + 1 + COLUMN_WINDOW]
-        seen = {x for x in set().union(*near) if sum(x in o for o in near) >= COLUMN_SEEN}
-        # a cell that overran its column pushes the next one right or leaves it short of
-        # its place by a character or two ('案件按期办结率 ≥100%'): a figure or a sign after
-        # Chinese text starts a column within COLUMN_SLACK of one
-        out.append({x for x in own if x in seen
-                    or (any(abs(x - c) <= COLUMN_SLACK for c in seen) and FIGURE_AFTER_HAN.match(lines[i], x - 2))})
-    return out
-
-
-COLUMN_SLACK = 2
-FIGURE_AFTER_HAN = re.compile(r"\p{Han}\s[≥≤＞＜><=＝\d]")
-
-
-UNIT_AFTER = re.compile(r"[\d%％.]\s\p{Han}{1,2}$")
-
-
-def _apart(piece: str, offset: int, cols: set[int]) -> list[tuple[str, int, int]]:
-    """A piece parted where a single space stands between Chinese characters, or before a
-    word at a column's start (never between a figure and the unit after it, '130 台')."""
-    out = []
-    for text, a, b in _han_apart(piece):
-        start = a
-        for m in re.finditer(r"\s(?=\S)", text):
-            cut = a + m.end()
-            word = re.match(r"\S+", piece[cut:]).group()
-            if offset + cut in cols and not UNIT_AFTER.search(piece[max(a, cut - 3):cut] + word):
-                out.append((piece[start:cut - 1], start, cut - 1))
-                start = cut
-        out.append((piece[start:b], start, b))
-    return [o for o in out if o[0].strip()]
-
-
-HAN_GAP = re.compile(r"(?<=[\p{Han}）)》”])\s(?=[\p{Han}（(《“])")
-
-
-def _han_apart(piece: str) -> list[tuple[str, int, int]]:
-    """A piece of laid-out text parted where a single space stands between Chinese characters:
-    (text, start, end) within the piece."""
-    out, start = [], 0
-    for m in HAN_GAP.finditer(piece):
-        out.append((piece[start:m.start()], start, m.start()))
-        start = m.end()
-    out.append((piece[start:], start, len(piece)))
-    return [o for o in out if o[0].strip()]
 
 
 def _holds_text(line: str) -> bool:

@@ -34,11 +34,36 @@ class Reader:
 
 class ColumnTableReader(Reader):
     """Tables whose columns are real (Word, Excel, ruled PDFs, web pages, scans), and text
-    whose rows kept their lines or its words their places (normalize/form.py)."""
+    whose rows kept their lines or its words their places (normalize/form.py).  Not text
+    laid out on a character grid: a grid places wide characters a column or two off, too
+    loose to put words under header centres (its rows rebuilt read it, RebuiltRowsReader)."""
+
+    def applies(self, doc: Document) -> bool:
+        return not (doc.format == "txt" and any(not b.aligned and b.rows and all(
+            c.bbox is not None for row in b.rows for c in row) for b in doc.blocks))
 
     def forms(self, doc: Document) -> list[Form]:
         from .form import Builder
         out = Builder(doc).run()
+        for f in out:
+            f.mapping = {"reader": self.name, "unplaced": []}
+        return out
+
+
+class RebuiltRowsReader(Reader):
+    """Text with its words' places and no table structure (a page laid out by spaces, a PDF
+    without rulings): its table rows rebuilt from where the text stands (normalize/rows.py),
+    then read by the column-table reader as rows of one line each."""
+
+    def applies(self, doc: Document) -> bool:
+        from .rows import rebuilt
+        return rebuilt(doc) is not None
+
+    def forms(self, doc: Document) -> list[Form]:
+        from .form import Builder
+        from .rows import rebuilt
+        rows = rebuilt(doc)
+        out = Builder(rows).run() if rows is not None else []
         for f in out:
             f.mapping = {"reader": self.name, "unplaced": []}
         return out
@@ -61,7 +86,8 @@ class TokenStreamReader(Reader):
         return out
 
 
-READERS: tuple[Reader, ...] = (ColumnTableReader("column-table"), TokenStreamReader("token-stream"))
+READERS: tuple[Reader, ...] = (ColumnTableReader("column-table"), RebuiltRowsReader("rebuilt-rows"),
+                               TokenStreamReader("token-stream"))
 
 
 def readings(doc: Document, readers: tuple[Reader, ...] = READERS) -> list[tuple[Reader, list[Form]]]:

@@ -367,6 +367,10 @@ class Checker:
             return None, None
         if ind.texts.get("run_together"):
             return " over 二级 groups read from cells run together: the row's group, and so its share, is not sure", None
+        inferred = [i for i in self.f.indicators if i.weight_inferred]
+        if any(i.level2 is None for i in inferred) and any(i.level2 for i in inferred):
+            return (" over 二级 groups not all read (a row's 二级 label is missing): the groups' sizes, and so the "
+                    "shares, are not sure"), None
         if self._weights_misfit():
             return ", not printed, and half the rows' scores exceed theirs: a weight column may not have been read", None
         group = [i for i in self.f.indicators if i.weight_inferred and (i.level1, i.level2 or i.name) ==
@@ -736,7 +740,8 @@ class Checker:
         short = bool(weights) and None not in weights and \
             sum(weights) + (goal_weight or 0) + inapplicable < self.rules.full_marks - 1e-6
         budget_unread = (primary is None or primary.score_declared is None) and (
-            (primary is not None and primary.weight is not None) or "budget" in f.section_weights or short)
+            (primary is not None and primary.weight is not None) or "budget" in f.section_weights or short
+            or "score" in f.budget_columns)         # a score column printed, its figure not read
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
                 budget_unread and (not agrees or primary is not None and primary.weight is not None) or \
                 goal_unread and not agrees:

@@ -29,9 +29,13 @@ def field_pairs(got: dict | None, truth: dict) -> list[tuple[str, object, object
         if k in tb:
             out.append((f"budget.{k}", tb[k], gb.get(k)))
     glines = gb.get("lines", [])
-    for i, tl in enumerate(tb.get("lines", [])):
-        gl = next((g for g in glines if g["kind"] == tl["kind"]), {}) if tl["kind"] != "other" else \
-            (glines[i] if i < len(glines) else {})
+    seen: dict[str, int] = {}
+    for tl in tb.get("lines", []):
+        # the n-th line of a kind the truth lists is the n-th line of that kind read (a form
+        # may print several fiscal lines: 中央, 省级, 市级, 县级 money)
+        n = seen[tl["kind"]] = seen.get(tl["kind"], -1) + 1
+        same_kind = [g for g in glines if g["kind"] == tl["kind"]]
+        gl = same_kind[n] if n < len(same_kind) else {}
         out.append((f"budget.{tl['kind']}.kind", tl["kind"], gl.get("kind")))
         for k in LINE:
             if k in tl:

@@ -57,3 +57,36 @@ def test_a_label_column_printed_before_its_values_is_put_back():
     assert (tot["adjusted"], tot["executed"], tot["rate_declared"], tot["score_declared"]) == \
         (7052100, 6596100, 0.9353, 19)
     assert tot["weight"] == 20
+
+
+def test_rows_of_a_laid_out_page_are_rebuilt_from_where_the_text_stands():
+    """pdftotext -layout of a Beijing budget-system form: labels broken down their narrow
+    column ('产出指' / '标（54' / '分）', '可持' / '续影响指标'), figures a line lower than their
+    row's label, a fund label wrapped ('其中：当年财政' / '拨款'): the rows rebuilt by where the
+    pieces stand read as the form prints them, by the reader that rebuilds them."""
+    r = run(PDFTEXT / "form03_budgetsys.pdf_layout.txt")
+    f = r["forms"][0]
+    assert f["mapping"]["reader"] == "rebuilt-rows"
+    # 54 = 9 × 6 indicators under 产出, 26 = 9 + 9 + 8 under 效益
+    assert f["group_weights"] == {"产出指标": 54, "效益指标": 26, "满意度指标": 10}
+    fiscal = next(b for b in f["budget"]["lines"] if b["kind"] == "fiscal")
+    assert (fiscal["label"], fiscal["initial"], fiscal["adjusted"], fiscal["executed"]) == \
+        ("其中：当年财政拨款", 2651600, 2901800, 2667200)
+    first = f["indicators"][0]
+    assert (first["level1"], first["level2"], first["name"], first["target"], first["actual"]) == \
+        ("产出指标", "成本指标", "项目总成本", "≤290.18万元", "266.72万元")
+    assert any(i["level2"] == "可持续影响指标" and i["name"] == "设施持续使用率" for i in f["indicators"])
+    assert not [x for x in r["findings"] if x["severity"] == "error"]
+
+
+def test_a_character_grid_is_read_by_its_rows_not_by_header_centres():
+    """Wide characters sit a column or two off on a character grid: reading words under the
+    header's centres read 41-59% of this family's fields; the rows rebuilt read them."""
+    from extract.text import read_text
+    from normalize.readers import READERS, readings
+    doc = read_text(PDFTEXT / "form19_fengtai2019.pdf_layout.txt")
+    assert [r.name for r, _ in readings(doc, READERS)] == ["rebuilt-rows", "token-stream"]
+    f = run(PDFTEXT / "form19_fengtai2019.pdf_layout.txt")["forms"][0]
+    assert f["group_weights"] == {"产出指标": 63, "效果指标": 27}       # '(63' / '分)' down the column
+    assert [(i["name"], i["target"], i["actual"]) for i in f["indicators"][1:3]] == \
+        [("组织培训人次", "≥1190人次", "1231人次"), ("处理案件数量", "≥18373件", "19405件")]

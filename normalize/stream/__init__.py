@@ -27,7 +27,7 @@ from extract.grid import Document
 from ..schema import Form
 from .tokens import Tok, tokens_of
 from .regions import Mapping, regions, split_forms
-from .header import read_header
+from .header import header_fields_elsewhere, read_header
 from .budget import read_budget
 from .goal import read_goal
 from .indicators import read_indicators
@@ -45,6 +45,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     rep = Mapping("token-stream")
     toks = _dangling_names(labels_in_place(toks), f)
     regs = regions(toks)
+    regs["header"] = regs.get("header", []) + header_fields_elsewhere(regs)
     for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)

@@ -8,7 +8,7 @@ from itertools import combinations, product
 import regex as re
 
 from ..schema import BudgetLine, Form
-from ..text import first_match, vocabulary
+from ..text import first_match, matches, vocabulary
 from ..values import is_blank, parse_number
 from .tokens import Tok, _figure, _splits
 from .regions import Mapping, _block_weight
@@ -132,7 +132,11 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     roles: list[str] = []
     rate_pct = False
     kinds = v["budget_kinds"]
-    m = re.search(r"\((万元|千元|亿元|元)\)|单位:(万元|元)", "".join(t.key for t in toks[:12]))
+    # the unit printed with the block's label: at the block's head, or where the label stands
+    # after the block's columns (column order: '全年预算数(A) … 年度资金总额 | 资金投入情况 | (万元)')
+    heads = [n for n, t in enumerate(toks) if matches(v["regions"]["budget"], t.key)]
+    near = "".join(t.key for t in toks[:12]) + "".join(t.key for n in heads[:1] for t in toks[n:n + 4])
+    m = re.search(r"\((万元|千元|亿元|元)\)|单位:(万元|元)", near)
     if m:
         f.unit_declared = m.group(1) or m.group(2)
     _block_weight(toks, "budget", f)
@@ -150,7 +154,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         role = first_match(v["budget"], t.key)
         if role and not kind and i + 1 < len(toks) and _figure(toks[i + 1])[0] and \
                 not first_match(v["budget"], toks[i + 1].key) and (not lines or not roles) and \
-                not (unlabelled and len(roles) >= 2):
+                not (unlabelled and len(roles) >= 2) and not (i > 0 and first_match(v["budget"], toks[i - 1].key)):
             # key/value budget ('预算数: 2.38  执行数: 2.38'): the figure belongs to the total line
             if not lines:
                 lines.append(("total", t, []))
@@ -175,6 +179,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 ok, val, unit = _figure(rt)
                 if ok or _glued_run(rt):
                     vals.append((rt, val))
+            j = _past_note(toks, j)
             while j < len(toks):
                 if re.fullmatch(r"[:;,、]", toks[j].key):
                     j += 1                      # a colon left between a label and its figures
@@ -223,6 +228,20 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         _budget_line(f, kind, label, bound)
 
 
+NOTE_PIECES = 4        # a label's note in brackets runs over this many pieces at most
+
+
+def _past_note(toks: list[Tok], j: int) -> int:
+    """Past a note in brackets that a line's label runs on with ('其他资金 | (包括以前年度结转资 |
+    金)'): the line's figures follow it."""
+    if j >= len(toks) or not toks[j].key.startswith("(") or _figure(toks[j])[0]:
+        return j
+    for n in range(j, min(j + NOTE_PIECES, len(toks))):
+        if ")" in toks[n].key:
+            return n + 1
+    return j
+
+
 def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], rate_pct: bool,
                    rep: Mapping) -> list:
     """Text read in column order prints the lines' labels, then the column labels, then the
@@ -231,6 +250,15 @@ def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], 
     printed none is cut into that many lines, where the lines' arithmetic fits best."""
     empty = [n for n, (kind, label, vals) in enumerate(lines) if not vals]
     runs = {pos for pos, _ in loose}
+    if runs == {0} and [lines[n][0] for n in empty] == ["total"] and len(loose) <= len(roles) \
+            and any(vals for _, _, vals in lines):
+        # the figures before every line's label, and a total line printed with none: the
+        # total's own, its label a merged cell printed after its row (column order)
+        out = list(lines)
+        kind, label, _ = out[empty[0]]
+        out[empty[0]] = (kind, label, [(t, _figure(t)[1]) for _, t in loose])
+        rep.unplaced.append("column order: the total line's figures printed before its label")
+        return out
     if not empty or not roles or len(runs) != 1 or runs.pop() < max(empty) + 1:
         if loose:
             rep.unplaced.extend(t.text for _, t in loose if not is_blank(t.key))

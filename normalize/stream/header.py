@@ -6,7 +6,7 @@ import regex as re
 from ..schema import Form
 from ..text import first_match, key_map, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
-from .tokens import Tok
+from .tokens import Tok, _is_label
 from .regions import Mapping, _region_of
 
 
@@ -67,3 +67,23 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
         if value:
             setattr(f, fld, value)
             f.cells[fld] = cell
+
+
+ELSEWHERE = ("project_name", "department", "implementing_unit")
+
+
+def header_fields_elsewhere(regs: dict[str, list[Tok]]) -> list[Tok]:
+    """Header labels printed inside another region with their value after them (column
+    order prints a merged header cell beside the table it stands next to: '地方主管部门 |
+    巴彦淖尔市临河区财政局' among the budget's lines): each label and its value, for the
+    header's reader (which picks among several departments by its priority)."""
+    v = vocabulary()["header"]
+    out: list[Tok] = []
+    for name, toks in regs.items():
+        if name == "header":
+            continue
+        for t, nxt in zip(toks, toks[1:]):
+            if first_match(v, t.key) in ELSEWHERE and _is_label(t.key) and not first_match(v, nxt.key) \
+                    and _region_of(nxt.key) is None and parse_number(nxt.key) is None and not _is_label(nxt.key):
+                out += [t, nxt]
+    return out

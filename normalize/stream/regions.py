@@ -8,7 +8,7 @@ import regex as re
 
 from ..schema import Form
 from ..text import first_match, matches, vocabulary
-from .tokens import Tok, _figure
+from .tokens import Tok, _figure, _is_label
 
 
 def _region_of(k: str) -> str | None:
@@ -47,6 +47,10 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
         r = _region_of(t.key)
         if r is None and t.key == "序号" and n + 1 < len(toks) and _region_of(toks[n + 1].key) == "indicators":
             r = "indicators"        # the row-number column's label opens the table it numbers
+        column = re.sub(r"\([A-Z](?:/[A-Z])?\)$", "", t.key)          # '全年预算数(A)'
+        if r is None and cur == "header" and _is_label(column) and \
+                first_match(vocabulary()["budget"], column) in ("initial", "adjusted", "executed"):
+            r = "budget"            # the budget's column labels, its own label printed after them (column order)
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
         if cur == "notes":

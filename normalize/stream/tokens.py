@@ -334,7 +334,32 @@ def tokens_of(doc: Document) -> list[Tok]:
                 continue
             for c in cells:
                 toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
-    return _join_fragments(_units_to_figures(_operators_to_values(toks)))
+    return _join_fragments(_units_to_figures(_operators_to_values(_wrapped_figures(toks))))
+
+
+CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
+CUT_WHOLE = re.compile(r"[≥≤<>]?\d{3,}")                # a whole number, its last digits wrapped
+FIGURE_END = re.compile(r"\d{1,2}%?")
+
+
+def _wrapped_figures(toks: list[Tok]) -> list[Tok]:
+    """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
+    '8 件'): a line of several cells (a PDF line, not one cell a line) ending in a figure cut
+    at or after its decimal point, or a whole number whose last digits open the next line
+    with the figure's unit after them; the two pieces one figure again."""
+    units = set(vocabulary()["values"]["units"])
+    out: list[Tok] = []
+    for n, t in enumerate(toks):
+        prev = out[-1] if out else None
+        if prev is not None and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
+                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
+            after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
+            if CUT_FIGURE.fullmatch(prev.key) or CUT_WHOLE.fullmatch(prev.key) and not t.key.endswith("%") \
+                    and after is not None and after.key in units:
+                out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+                continue
+        out.append(t)
+    return out
 
 
 FIGURE_ALONE = re.compile(r"[≥≤<>＞＜]?\d[\d,]*(?:\.\d+)?")
@@ -362,14 +387,15 @@ LABEL_TABLES = ("header", "indicators", "budget", "budget_kinds", "goal", "regio
 
 def _is_label(k: str) -> bool:
     """The token *is* a label: some label pattern matches it from its first character and
-    leaves at most a colon or a weight ('(20分)') over."""
+    leaves at most a colon, a weight ('(20分)') or the block's money unit ('(万元)') over."""
     v = vocabulary()
     k = re.sub(r"^其中:?(?=.)", "", k)
     for table in LABEL_TABLES:
         for name, pats in v[table].items():
             for p in ([pats] if isinstance(pats, str) else pats if isinstance(pats, list) else []):
                 m = pattern(p).search(k)
-                if m and m.start() == 0 and re.fullmatch(r"[:]?(\(\d+(\.\d+)?分?\))?", k[m.end():]):
+                if m and m.start() == 0 and re.fullmatch(r"[:]?(\(\d+(\.\d+)?分?\))?(\((万元|元|千元|亿元)\))?(\(\d+(\.\d+)?分?\))?",
+                                                         k[m.end():]):
                     return True
     return False
 
