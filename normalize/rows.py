@@ -109,6 +109,7 @@ def _at_start(table: list[tuple[str, str]], text: str) -> bool:
 FIGURE = re.compile(r"[-+≥≤<>=＞＜]?\d[\d,]*(?:\.\d+)?%?\p{Han}{0,2}|[—–-]")
 POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]")
 POINTS_TAIL = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]?$")  # a label's points, whole or begun, at its end
+NOTE = re.compile(r"[(（][^\d()（）]{1,6}[)）]")            # a label's note in brackets ('（万元）')
 POINTS_OPEN = re.compile(r"[(（]\d+(?:\.\d+)?分?")      # points broken before their bracket closes
 KEY_VALUE = re.compile(r"[^:：\s]{4,10}[:：][^:：\s]{0,12}")    # '填报日期：2022-01-16', not '其中：当年…' 
 SLACK = 2           # a wrapped piece may be this many characters longer than the piece above it
@@ -175,6 +176,8 @@ def _label_end_of(rows: list[list[list]], first: Piece) -> list | None:
     unclosed = above.count("（") + above.count("(") > above.count("）") + above.count(")")
     if POINTS.fullmatch(text) or POINTS_OPEN.fullmatch(text) or unclosed and re.match(r"\p{Han}{0,%d}[)）]" % TAIL, text):
         return cell             # (its points, or their first half: '产出指标' / '(63' / '分)')
+    if NOTE.fullmatch(text) and re.fullmatch(r"[\p{Han}]{2,8}", above):
+        return cell             # its note in brackets, the unit most often: '项目资金' / '（万元）'
     if re.fullmatch(r"[\p{Han}（(]{1,6}", above):
         head = POINTS_TAIL.sub("", text)
         if re.fullmatch(r"\p{Han}{1,%d}" % TAIL, head) and above[-1] not in LABEL_ENDS:
