@@ -137,17 +137,33 @@ def _column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
     return [paired.get(i, b) for i, b in enumerate(bindings) if i not in gone]
 
 
+BROKEN_REACH = 12      # the end of a broken label stands at most this many tokens on (a row's width)
+LABEL_END_PIECE = re.compile(r"\p{Han}{1,3}|\p{Han}{0,2}\([A-Z](?:/[A-Z])?\)")   # '标', '指标', '值(A)', '(B)'
+
+
 def _label_apart(toks: list[Tok]) -> list[Tok]:
-    """A label broken over a merged cell's lines with another cell's text read between its
-    halves ('服务对象满 | 指标1:是否满意 | (10分 | 意度指标'): the halves joined where the first
-    stood."""
+    """A label broken over a merged cell's lines with other cells' text read between its
+    halves ('服务对象满 | 指标1:是否满意 | (10分 | 意度指标'; reading order prints a row's first
+    lines, then their second lines: '产出指 | 成本指 | 项目总成本 | … | 10 | 标 | 标'): each
+    broken label joined, in order, with the first piece after it that completes it."""
+    out = list(toks)
+    for reach, longest in ((4, 99), (BROKEN_REACH, BROKEN_HEAD)):
+        # the end two or three pieces on first; then, further, a short head's end in order
+        out = _joined_ends(out, reach, longest)
+    return out
+
+
+BROKEN_HEAD = 5        # a label broken far from its end is a short head ('产出指', '年初目标'), not a name
+
+
+def _joined_ends(toks: list[Tok], reach: int, longest: int) -> list[Tok]:
     out = list(toks)
     i = 0
     while i < len(out):
         k = out[i].key
-        if len(k) >= 3 and k not in split_words() and any(w.startswith(k) for w in split_words()):
-            for j in range(i + 2, min(i + 4, len(out))):
-                if k + out[j].key in split_words():
+        if 3 <= len(k) <= longest and k not in split_words() and any(w.startswith(k) for w in split_words()):
+            for j in range(i + 2, min(i + reach, len(out))):
+                if (j - i <= 3 or LABEL_END_PIECE.fullmatch(out[j].key)) and k + out[j].key in split_words():
                     a, b = out[i], out[j]
                     out[i] = Tok(a.text + b.text, a.key + b.key, a.cell, a.line, a.glued)
                     del out[j]

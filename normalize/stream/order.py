@@ -30,6 +30,7 @@ from .tokens import Tok, _figure, _is_label
 RUN_MIN = 3                 # labels in a row with no value between them make a label column
 LOOK_AHEAD = 4              # a label broken over this many lines at most ('预算执行' / '情况(万' / '元)(20' / '分)')
 CLOSING = ("analysis", "notes")
+LINE_VALUE = 4              # a header value fills its line when the line holds this many pieces at most
 WEIGHT_PIECE = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]?|\d+(?:\.\d+)?分[)）]?")
 LABEL_ENDS = ("标", "指标")   # what a column label broken before its end still lacks ('一级指' / '标')
 
@@ -123,6 +124,8 @@ def _put_back(groups: list[tuple[str, list[Tok]]], rest: list[Tok]) -> list[Tok]
     while i < len(rest):
         t = rest[i]
         line = [u for u in rest[i:] if u.line == t.line]
+        if len(line) > LINE_VALUE:
+            line = [t]          # text flattened onto one line: a value is a token, not a line
         i += len(line)
         hit = next((n for n, (k, _) in enumerate(opening) if _opens(k, t.key)), None)
         if hit is not None:
