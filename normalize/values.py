@@ -178,11 +178,14 @@ OPERATORS = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等
 
 def with_operator(target: str | None, op: str | None, unit: str | None) -> str | None:
     """A target printed in split columns (指标性质 | 指标值 | 度量单位: '正向' '95' '%') as one
-    target ('≥95%'); a target that is not a bare figure is kept as written."""
+    target ('≥95%'), the sign before a figure that has its unit already; a target that is
+    no figure is kept as written."""
     if target is None or not (op or unit):
         return target
     sym = OPERATORS.get(op or "", "")
     unit = "" if unit in (None, "/", "—", "无") else unit
     if parse_number(target) is not None or re.fullmatch(r"[\d.]+", target):
         return f"{sym}{target}{'' if target.endswith(unit) else unit}"
+    if sym and re.match(r"\d[\d,.]*(?:%|\p{Han}{1,3})$", target):
+        return f"{sym}{target}"     # the figure with its unit already beside it ('842.37万元')
     return target

@@ -90,3 +90,17 @@ def test_a_character_grid_is_read_by_its_rows_not_by_header_centres():
     assert f["group_weights"] == {"产出指标": 63, "效果指标": 27}       # '(63' / '分)' down the column
     assert [(i["name"], i["target"], i["actual"]) for i in f["indicators"][1:3]] == \
         [("组织培训人次", "≥1190人次", "1231人次"), ("处理案件数量", "≥18373件", "19405件")]
+
+
+def test_a_cell_wrapped_down_a_narrow_column_is_one_cell_in_raw_text():
+    """pdftotext -raw prints a cell's lines one after another: a long name in a narrow
+    column is ten lines of six characters ('为辖区内各街' / '道、乡镇的网' / …), more pieces
+    than a name is read from; a run of lines of one width is one cell.  And a sign printed
+    in its own column (指标性质 '≤') goes before a figure that has its unit already."""
+    f = run(PDFTEXT / "form00_national2020.pdf_raw.txt")["forms"][0]
+    first = f["indicators"][0]
+    assert first["name"].startswith("为辖区内各街道、乡镇的网格员和社区（村）工作人员提供移动数据终端")
+    assert (first["target"], first["actual"], first["weight"], first["score_declared"]) == \
+        ("≤271.13万元", "262.94万元", 6, 6)
+    g = run(PDFTEXT / "form07_spreadsheet.pdf_raw.txt")["forms"][0]
+    assert [i["target"] for i in g["indicators"][:2]] == ["≤842.37万元", "≥55台"]

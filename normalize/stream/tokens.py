@@ -11,6 +11,7 @@ from extract.grid import Cell, Document
 
 from ..text import PINYIN, key, key_map, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
+from .wraps import wrapped_cells
 
 
 MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
@@ -309,31 +310,31 @@ def tokens_of(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
     line = 0
     marked = _page_marked(doc)
-    lines = [[c for c in row if not c.merged and c.text.strip()] for block in doc.blocks for row in block.rows]
+    lines = wrapped_cells([[c for c in row if not c.merged and c.text.strip()]
+                           for block in doc.blocks for row in block.rows])
     spaceless = sum(1 for cells in lines if cells and _run_together(cells)) >= 3
-    for block in doc.blocks:
-        for row in block.rows:
-            line += 1
-            cells = [c for c in row if not c.merged and c.text.strip()]
-            if marked and cells and re.match(r"^\s*\d{1,2}、\d", cells[0].text):
-                # a page's number before a figure the page break cut ('3、2.512.5')
-                c0 = cells[0]
-                text = PAGE_MARK.sub("", c0.text)
-                if toks and re.fullmatch(r"[\d.%]+", toks[-1].key):
-                    text = toks.pop().text + text       # the figure the break cut: one again
-                cells[0] = Cell(text, c0.row, c0.col, c0.rowspan, c0.colspan, page=c0.page, bbox=c0.bbox,
-                                confidence=c0.confidence)
-            if cells and _run_together(cells, spaceless):
-                # a document-sharing site's page marker ('2、') opens each page's run of text
-                text = PAGE_MARK.sub("", "".join(c.text for c in cells))
-                c0 = cells[0]
-                whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line, glued=True)
-                for p in _pieces(whole):
-                    for q in _values_apart(p):
-                        toks.extend(_cut_values(q))
-                continue
-            for c in cells:
-                toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
+    for cells in lines:
+        line += 1
+        cells = list(cells)
+        if marked and cells and re.match(r"^\s*\d{1,2}、\d", cells[0].text):
+            # a page's number before a figure the page break cut ('3、2.512.5')
+            c0 = cells[0]
+            text = PAGE_MARK.sub("", c0.text)
+            if toks and re.fullmatch(r"[\d.%]+", toks[-1].key):
+                text = toks.pop().text + text       # the figure the break cut: one again
+            cells[0] = Cell(text, c0.row, c0.col, c0.rowspan, c0.colspan, page=c0.page, bbox=c0.bbox,
+                            confidence=c0.confidence)
+        if cells and _run_together(cells, spaceless):
+            # a document-sharing site's page marker ('2、') opens each page's run of text
+            text = PAGE_MARK.sub("", "".join(c.text for c in cells))
+            c0 = cells[0]
+            whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line, glued=True)
+            for p in _pieces(whole):
+                for q in _values_apart(p):
+                    toks.extend(_cut_values(q))
+            continue
+        for c in cells:
+            toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
     return _join_fragments(_units_to_figures(_operators_to_values(_wrapped_figures(toks))))
 
 

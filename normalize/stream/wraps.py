@@ -1,0 +1,55 @@
+"""Cells a narrow column wrapped over lines, put back together before the stream is read.
+
+PDF text in content order (``pdftotext -raw``) prints each cell's lines one after another,
+so a long name in a narrow column comes as a run of lines of the column's width ('为辖区内
+各街' / '道、乡镇的网' / '格员和社区' / …), more than a name's few pieces the aligner
+takes.  Where a text prints several cells on many of its lines (a PDF's lines, not one cell
+a line), a run of three lines or more that each hold one piece of text, all but the last
+as wide as each other and the last no wider, is one cell.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from extract.grid import Cell
+
+MIXED = 0.2         # the share of lines holding several cells that makes a text a PDF's lines
+RUN = 3             # lines of one width at least: a cell wrapped, not cells one a line
+WIDTH_SLACK = 1     # characters a wrapped line's width may vary by (punctuation, brackets)
+FIGURE = re.compile(r"[≥≤<>＞＜]?\d")
+
+
+def wrapped_cells(lines: list[list[Cell]]) -> list[list[Cell]]:
+    """The lines with each wrapped cell's run of lines joined into one cell on its first line."""
+    full = [ln for ln in lines if ln]
+    if not full or sum(1 for ln in full if len(ln) >= 2) < MIXED * len(full):
+        return lines
+    out: list[list[Cell]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _piece(lines[j]):
+            j += 1
+        run = lines[i:j]
+        if len(run) >= RUN and _one_width(run):
+            c0 = run[0][0]
+            text = "".join(ln[0].text.strip() for ln in run)
+            out.append([Cell(text, c0.row, c0.col, page=c0.page, bbox=c0.bbox, confidence=c0.confidence)])
+            out.extend([] for _ in run[1:])           # the lines it took stay, empty (line numbers kept)
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _piece(line: list[Cell]) -> bool:
+    """A line of one piece of text, no figure leading it."""
+    return len(line) == 1 and bool(re.match(r"[\p{Han}（(“]", line[0].text.strip())) \
+        and not FIGURE.match(line[0].text.strip())
+
+
+def _one_width(run: list[list[Cell]]) -> bool:
+    widths = [len(ln[0].text.strip()) for ln in run]
+    body = widths[:-1]
+    return min(body) >= 4 and max(body) - min(body) <= WIDTH_SLACK and widths[-1] <= max(body) + WIDTH_SLACK
