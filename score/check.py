@@ -223,9 +223,26 @@ class Checker:
         self.goal()
         for ind in self.f.indicators:
             self.indicator(ind)
+        start = len(self.findings)
         self.weights()
         self.total()
+        self._sums_on_run_together(self.findings[start:])
         return self.findings
+
+    SUMS = ("WEIGHT_TOTAL_MISMATCH", "TOTAL_MISMATCH", "GROUP_WEIGHT_MISMATCH")
+
+    def _sums_on_run_together(self, found: list) -> None:
+        """A sum that fails over rows read from text whose cells ran together accuses no one:
+        where each figure ends was worked out, and a figure parted one digit wrong fails the
+        sum as surely as a wrong form does (a warning says so; an auditor reads the page)."""
+        glued = [i.name for i in self.f.indicators if i.texts.get("run_together")]
+        if not glued:
+            return
+        for fnd in found:
+            if fnd.code in self.SUMS and fnd.severity == "error":
+                fnd.severity = "warning"
+                fnd.message += (f" (the rows' figures were parted from text whose cells ran together, "
+                                f"{len(glued)} row(s): check the sum on the page)")
 
     def unit(self):
         f = self.f

@@ -424,3 +424,22 @@ def test_a_form_with_no_year_is_of_the_year_its_deadlines_fall_in(tmp_path):
                        ["完成时间", "2022年6月底", "2022年6月底", "10", "10"]] + form[at + 1:]
     (f,) = run(_write(tmp_path, "two.txt", "\n".join(" ".join(r) for r in two)))["forms"]
     assert (f["year"], f["year_inferred"]) == (None, None)
+
+
+def test_a_sum_over_figures_parted_from_run_together_text_accuses_no_one(tmp_path):
+    """The same form with 食品安全事故 weighted 25: its weights add up to 10 + 30 + 25 + 30 + 10 =
+    105 and 产出指标 (50分) holds 30 + 25 = 55.  Printed with its cells apart, both sums are
+    errors.  With every space gone, where each figure ends was worked out ('0起0起2520'), and
+    a figure parted one digit wrong fails a sum as surely: warnings that send a person to the
+    page, never an accusation."""
+    rows = [list(r) for r in ROWS]
+    rows[11] = ["质量指标", "食品安全事故", "0起", "0起", "25", "20"]
+    apart = run(_write(tmp_path, "apart.txt", "\n".join(" ".join(r) for r in rows)))
+    sums = {"WEIGHT_TOTAL_MISMATCH", "GROUP_WEIGHT_MISMATCH"}
+    assert {f["code"] for f in apart["findings"] if f["severity"] == "error"} >= sums
+    glued = run(_write(tmp_path, "glued.txt", "".join(c for r in rows for c in r)))
+    (form,) = glued["forms"]
+    assert [i["weight"] for i in form["indicators"]] == [30, 25, 30, 10]
+    found = {f["code"]: f for f in glued["findings"] if f["code"] in sums}
+    assert set(found) == sums
+    assert all(f["severity"] == "warning" and "ran together" in f["message"] for f in found.values())

@@ -114,6 +114,8 @@ def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
             (spaceless or _split_re().search(key(row[0].text))):
         return True     # a line with no space left in it, labels and values run together
+    if spaceless and len(row) == 1 and len(_split_re().findall(key(row[0].text))) >= 2:
+        return True     # two labels or more in a one-piece line where lines lost their spaces
     return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
 
