@@ -87,3 +87,27 @@ def _document_year(forms: list[Form]) -> None:
         if f.year is None:
             f.year = year
             f.texts["year_inferred"] = "from the other forms of the document"
+
+
+ORG = r"(?:局|委员会|委|办公室|中心|院|所|站|厅|部|街道办事处|政府|管委会|公司|学校|医院|馆|队)"
+TITLE = re.compile(r"^(?P<dept>\p{Han}{2,30}?" + ORG + r")?(?P<year>(?:19|20)\d{2})年度?"
+                   r"(?P<project>.+?)(?:项目)?(?:支出)?(?:绩效)?(?:目标)?(?:自评|评价)(?:表|报告表)$")
+WHOLE = re.compile(r"部门整体|单位整体|整体支出")     # a department-wide form: it evaluates no one project
+GENERIC = re.compile(r"^(部门整体支出|部门整体|项目支出|财政支出项目|财政支出|专项资金|专项|项目|部门|单位)?$")
+
+
+def named_by_title(f: Form) -> None:
+    """A form that prints its project (and its department) only in its title ('雅安市名山区
+    林业局2024年度林业草原改革发展资金绩效评价表'): the fields it left unread taken from the
+    title, a name no template word ('项目支出', '部门整体支出'), a department only where
+    the title names an office ('…局', '…中心') before the year; the source is said."""
+    m = TITLE.match("".join((f.title or "").split()))
+    if not m:
+        return
+    project = re.sub(r"(?:绩效)?(?:评价)?$", "", m.group("project"))
+    if f.project_name is None and not GENERIC.match(project) and not WHOLE.search(project):
+        f.project_name = project
+        f.texts["project_name_from"] = "the title"
+    if f.department is None and m.group("dept"):
+        f.department = m.group("dept")
+        f.texts["department_from"] = "the title"

@@ -14,7 +14,7 @@ from extract.grid import Document
 
 from .abstain import set_aside
 from .binding import consistency, missing, quality
-from .finish import _document_year, finish_form
+from .finish import _document_year, finish_form, named_by_title
 from .schema import Form
 from .units import resolve_unit
 
@@ -121,6 +121,7 @@ def build_forms(doc: Document, readers: tuple[Reader, ...] = READERS) -> list[Fo
     forms = arbitrate(readings(doc, readers))
     _document_year(forms)
     for f in forms:
+        named_by_title(f)
         f.mapping["columns"] = list(f.columns)      # what the review rules may rest on
         f.mapping["budget_columns"] = list(f.budget_columns)
         f.unit_used, f.unit_evidence = resolve_unit(f)

@@ -37,3 +37,29 @@ def test_column_order_around_a_transfer_budget_is_read_in_place():
     assert [x for x in lines if x[0] != "total"] == [
         ("fiscal", 31440000, 31440000), ("fiscal", 5701700, 5701700), ("fiscal", 4330000, 4321000),
         ("fiscal", 14269000, 12948400), ("other", 15912200, 15518400)]
+
+
+def test_a_form_named_only_in_its_title_and_a_list_numbered_before_its_names():
+    """Real form 43 prints its project and department only in its title ('雅安市名山区林业局
+    2024年度林业草原改革发展资金绩效评价表'); real form 46 lists its projects under 序号 |
+    项目名称, a row number before each name: a name is never the number."""
+    f43 = run(next(REAL.glob("43_*.txt")))["forms"][0]
+    assert (f43["project_name"], f43["department"]) == ("林业草原改革发展资金", "雅安市名山区林业局")
+    assert run(next(REAL.glob("46_*.txt")))["forms"][0]["project_name"] == "窗口人员月度考核奖"
+
+
+@pytest.mark.parametrize("title, project, department", [
+    ("雅安市名山区林业局2024年度林业草原改革发展资金绩效评价表", "林业草原改革发展资金", "雅安市名山区林业局"),
+    ("2022年度就业补助资金绩效目标自评表", "就业补助资金", None),
+    ("2021年度城市管理监督指挥平台运维（2021年）项目自评表", "城市管理监督指挥平台运维（2021年）", None),
+    ("2021年度项目支出绩效自评表", None, None),                 # the template's words, no project
+    ("2023年度部门整体支出绩效评价自评表", None, None),          # department-wide: no one project
+    ("2021年度零陵区林业局部门整体支出绩效自评表", None, None),
+])
+def test_what_a_title_names(title, project, department):
+    from normalize.finish import named_by_title
+    from normalize.schema import Form
+    f = Form(path="x", sha256="", format="txt", form_index=0)
+    f.title = title
+    named_by_title(f)
+    assert (f.project_name, f.department) == (project, department)

@@ -45,6 +45,13 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 and _region_of(toks[i + 1].key) is None:
             value, cell = toks[i + 1].text, toks[i + 1].cell
             i += 1
+            if fld in ELSEWHERE and ROW_NUMBER.fullmatch(toks[i].key):
+                # a name is no number: '项目名称 | 1 | 窗口人员月度考核奖' (a list's 序号 before it)
+                value = None
+                if i + 1 < len(toks) and not first_match(v, toks[i + 1].key) and _region_of(toks[i + 1].key) is None \
+                        and re.search(r"\p{Han}", toks[i + 1].key):
+                    value, cell = toks[i + 1].text, toks[i + 1].cell
+                    i += 1
         i += 1
         if fld == "other" or value is None or is_blank(value):
             continue
@@ -70,6 +77,7 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
 
 
 ELSEWHERE = ("project_name", "department", "implementing_unit")
+ROW_NUMBER = re.compile(r"\d{1,3}[.、]?")
 
 
 def header_fields_elsewhere(regs: dict[str, list[Tok]]) -> list[Tok]:
