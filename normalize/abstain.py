@@ -89,6 +89,29 @@ def no_figure_of(role: str, text: str | None, value: float | None) -> str | None
     return None
 
 
+# the labels of columns and sections, not of groups (a level's word may name a target: '社会效益')
+COLUMN_LABELS = {w for w in LABELS if not any(re.fullmatch(p, w) for p in (_V["levels"]["level1"], _V["levels"]["level2"]))}
+SIGN_WORDS = re.compile(r"^(定性|定量|正向|反向|定性指标|定量指标)$")
+
+
+def no_value_of(text: str | None) -> str | None:
+    """Why a target or an actual read so cannot be one, or None: a column's or a section's
+    label ('得分'), the 指标性质 column's word ('定性'), or the broken end of a sentence of
+    three characters or fewer ('成。') — another cell's text bound to it."""
+    k = key(text or "")
+    if not k:
+        return None
+    if k in TIER_WORDS or any(k.startswith(w) for w in TIER_WORDS if len(w) >= 4):
+        return None             # a completion tier ('达成预期指标') is an actual
+    if k in COLUMN_LABELS or CLOSING.fullmatch(k):
+        return f"{text!r} is a column or section label"
+    if SIGN_WORDS.fullmatch(k):
+        return f"{text!r} is the 指标性质 column's word, not a value"
+    if len(k) <= 3 and re.search(r"[。，,；;、]$", k):
+        return f"{text!r} is the broken end of a sentence"
+    return None
+
+
 def _figures_aside(f: Form) -> list[dict]:
     """Weights, scores and the declared total a text form's reader bound that cannot be
     them: made null (never a guess), each named.  (On a scan the checker flags such a
@@ -103,6 +126,12 @@ def _figures_aside(f: Form) -> list[dict]:
             if why:
                 setattr(row, attr, None)
                 out.append({"name": name, "why": f"its {role} {why}", "figures": {role: row.texts.get(role)}})
+    for ind in f.indicators:
+        for role in ("target", "actual"):
+            why = no_value_of(getattr(ind, role))
+            if why:
+                out.append({"name": ind.name, "why": f"its {role} {why}", "figures": {role: getattr(ind, role)}})
+                setattr(ind, role, None)
     why = no_figure_of("total", f.texts.get("declared_total"), f.declared_total)
     if why:
         f.declared_total = None

@@ -211,3 +211,17 @@ def test_a_rubric_stands_on_its_points_alone():
     assert [(x["code"], x["indicator"]) for x in over["findings"]] == [("SCORE_EXCEEDS_WEIGHT", "绩效目标合理性")]
     names = [i["name"] for i in over["forms"][0]["indicators"]]
     assert names.count("社会效益") == 1 and len(names) == 12
+
+
+@pytest.mark.parametrize("value, why", [("得分", "label"), ("定性", "指标性质"), ("成。", "broken end"),
+                                        ("实际完成值", "label")])
+def test_a_target_or_actual_that_is_another_cells_text_is_no_value(value, why):
+    from normalize.abstain import no_value_of
+    assert why in no_value_of(value)
+
+
+@pytest.mark.parametrize("value", ["达成预期指标", "部分达成预期指标并具有一定效果", "社会效益", "≥90%", "符合合同要求",
+                                   "按计划完成", "已完成。"])
+def test_a_target_or_actual_as_forms_print_them_is_kept(value):
+    from normalize.abstain import no_value_of
+    assert no_value_of(value) is None
