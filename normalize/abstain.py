@@ -26,6 +26,7 @@ SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\
 UNIT_THEN_FIGURE = re.compile(r"(\p{Han}{1,2})\d[\d,.]*%?")
 LONG_LABELS = sorted((w for w in LABELS if len(w) >= 4), key=len, reverse=True)
 TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
+RATE_CEILING = 10.0     # an execution rate is a fraction; ten times the budget is no rate but figures run together
 FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
 WEIGHT_DECIMALS = 2     # points are printed to two decimals at most; more is a rate or a ratio
 
@@ -126,6 +127,12 @@ def _figures_aside(f: Form) -> list[dict]:
             if why:
                 setattr(row, attr, None)
                 out.append({"name": name, "why": f"its {role} {why}", "figures": {role: row.texts.get(role)}})
+    for b in f.budget_lines:
+        if b.rate_declared is not None and b.rate_declared > RATE_CEILING:
+            # an execution rate of 1000% and more is figures run together read as one
+            out.append({"name": b.label, "why": f"its rate {b.texts.get('rate')!r} is above {RATE_CEILING:.0%}: "
+                        f"figures run together, not a rate", "figures": {"rate": b.texts.get("rate")}})
+            b.rate_declared = None
     for ind in f.indicators:
         for role in ("target", "actual"):
             why = no_value_of(getattr(ind, role))

@@ -63,3 +63,16 @@ def test_what_a_title_names(title, project, department):
     f.title = title
     named_by_title(f)
     assert (f.project_name, f.department) == (project, department)
+
+
+def test_a_transfer_form_whose_cells_ran_together_is_read():
+    """Real form 40, a web page's table dumped with no separators: '地方主管部门阆中市交通运输局
+    资金使用单位阆中市交通运输局' (two labels in one piece), '年度资金总额:40004000100%'
+    (4000 | 4000 | 100%: 4000 / 4000 = 100%), '绩效指标一级' / '指标' (a short glued piece cut
+    at its label, the label's end joined)."""
+    f = run(next(REAL.glob("40_*.txt")))["forms"][0]
+    assert (f["department"], f["implementing_unit"]) == ("阆中市交通运输局", "阆中市交通运输局")
+    total = next(b for b in f["budget"]["lines"] if b["kind"] == "total")
+    assert (total["adjusted"], total["executed"], total["rate_declared"]) == (40000000, 40000000, 1.0)
+    assert [i["level2"] for i in f["indicators"]][:3] == ["数量指标", "质量指标", "时效指标"]
+    assert len(f["indicators"]) == 7

@@ -42,7 +42,7 @@ def _pieces(t: Tok) -> list[Tok]:
     """A token whose cells ran together, cut at the vocabulary's labels (and between a label
     and the figures glued to it)."""
     k = t.key
-    if len(k) < 8 or _is_label(k):
+    if (len(k) < 8 and not t.glued) or _is_label(k):
         return [t]
     found = [(m.start(), m.end()) for m in _split_re().finditer(k)]
     cuts = set()
@@ -114,8 +114,11 @@ def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
             (spaceless or _split_re().search(key(row[0].text))):
         return True     # a line with no space left in it, labels and values run together
-    if spaceless and len(row) == 1 and len(_split_re().findall(key(row[0].text))) >= 2:
-        return True     # two labels or more in a one-piece line where lines lost their spaces
+    if spaceless and len(row) == 1:
+        k = key(row[0].text)
+        found = _split_re().findall(k)
+        if len(found) >= 2 or found and k.startswith(found[0]) and len(k) > len(found[0]):
+            return True     # labels, or a label and more, in a one-piece line where lines lost their spaces
     return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
 
