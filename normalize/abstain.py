@@ -92,6 +92,7 @@ def no_figure_of(role: str, text: str | None, value: float | None) -> str | None
 
 # the labels of columns and sections, not of groups (a level's word may name a target: '社会效益')
 COLUMN_LABELS = {w for w in LABELS if not any(re.fullmatch(p, w) for p in (_V["levels"]["level1"], _V["levels"]["level2"]))}
+CHECKBOX = re.compile(r"[□☐☑☒■√]")
 SIGN_WORDS = re.compile(r"^(定性|定量|正向|反向|定性指标|定量指标)$")
 
 
@@ -110,6 +111,12 @@ def no_value_of(text: str | None) -> str | None:
         return f"{text!r} is the 指标性质 column's word, not a value"
     if len(k) <= 3 and re.search(r"[。，,；;、]$", k):
         return f"{text!r} is the broken end of a sentence"
+    if re.fullmatch(r"\p{Han}", k):
+        return f"{text!r} is one character: a piece of a cell, not a value"
+    if CHECKBOX.search(k):
+        return f"{text!r} is a box to tick (项目属性), not a value"
+    if re.search(r"[:：]$", k):
+        return f"{text!r} is a label awaiting its value"
     return None
 
 
@@ -133,6 +140,11 @@ def _figures_aside(f: Form) -> list[dict]:
             out.append({"name": b.label, "why": f"its rate {b.texts.get('rate')!r} is above {RATE_CEILING:.0%}: "
                         f"figures run together, not a rate", "figures": {"rate": b.texts.get("rate")}})
             b.rate_declared = None
+    for role in ("target", "actual"):
+        why = no_value_of(getattr(f.goal, role))
+        if why:
+            out.append({"name": "goal", "why": f"the goal's {role} {why}", "figures": {role: getattr(f.goal, role)}})
+            setattr(f.goal, role, None)
     for ind in f.indicators:
         for role in ("target", "actual"):
             why = no_value_of(getattr(ind, role))

@@ -214,14 +214,15 @@ def test_a_rubric_stands_on_its_points_alone():
 
 
 @pytest.mark.parametrize("value, why", [("得分", "label"), ("定性", "指标性质"), ("成。", "broken end"),
-                                        ("实际完成值", "label")])
+                                        ("实际完成值", "label"), ("里", "one character"), ("3、一次性□", "box"),
+                                        ("单位领导审签:", "awaiting")])
 def test_a_target_or_actual_that_is_another_cells_text_is_no_value(value, why):
     from normalize.abstain import no_value_of
     assert why in no_value_of(value)
 
 
 @pytest.mark.parametrize("value", ["达成预期指标", "部分达成预期指标并具有一定效果", "社会效益", "≥90%", "符合合同要求",
-                                   "按计划完成", "已完成。"])
+                                   "按计划完成", "已完成。", "无", "是", "目标1：资金按规定用于职业培训补贴"])
 def test_a_target_or_actual_as_forms_print_them_is_kept(value):
     from normalize.abstain import no_value_of
     assert no_value_of(value) is None
