@@ -111,8 +111,8 @@ def no_value_of(text: str | None) -> str | None:
         return f"{text!r} is the 指标性质 column's word, not a value"
     if len(k) <= 3 and re.search(r"[。，,；;、]$", k):
         return f"{text!r} is the broken end of a sentence"
-    if re.fullmatch(r"\p{Han}", k):
-        return f"{text!r} is one character: a piece of a cell, not a value"
+    if k in UNITS or k == "分":
+        return f"{text!r} is a unit alone: the end of another cell, not a value"
     if CHECKBOX.search(k):
         return f"{text!r} is a box to tick (项目属性), not a value"
     if re.search(r"[:：]$", k):

@@ -19,6 +19,7 @@ def _year_from(f: Form, texts: list[str | None], where: str) -> None:
 def finish_form(f: Form) -> None:
     """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
     fold_breakdowns(f)
+    weights_from_group_points(f)
     infer_weights(f)
     if f.year is None and f.project_name:      # '2023年杨楼社区特色种养殖补贴到户项目'
         m = re.match(r"((?:19|20)\d{2})年(?!\d)", "".join(f.project_name.split()))
@@ -73,6 +74,22 @@ def infer_weights(f: Form) -> None:
     for members in groups.values():
         for i in members:
             i.weight = round(per_group / len(members), 4)
+            i.weight_inferred = True
+
+
+def weights_from_group_points(f: Form) -> None:
+    """Where the indicator table prints no weight column but its 二级 labels print their
+    points ('数量指标（15分）'): each row's weight is its group's points shared equally among
+    the group's rows, as such templates say they are (worked out, not printed)."""
+    if "weight" in f.columns or not f.subgroup_weights:
+        return
+    groups: dict = {}
+    for i in f.indicators:
+        if i.weight is None and i.level2 in f.subgroup_weights:
+            groups.setdefault((i.level1, i.level2), []).append(i)
+    for (_, l2), members in groups.items():
+        for i in members:
+            i.weight = round(f.subgroup_weights[l2] / len(members), 4)
             i.weight_inferred = True
 
 

@@ -80,6 +80,7 @@ class Form:
     goal: Goal = field(default_factory=Goal)
     indicators: list[Indicator] = field(default_factory=list)
     group_weights: dict = field(default_factory=dict)     # level1 -> printed weight
+    subgroup_weights: dict = field(default_factory=dict)  # level2 -> printed points ('数量指标（15分）')
     section_weights: dict = field(default_factory=dict)   # budget/goal/indicators -> printed weight
     notes: str = ""
     analysis: str = ""

@@ -103,6 +103,7 @@ class IndicatorRows:
             self.level1 = name
         else:
             t = L.strip_weight(text)
+            w = parse_weight(text)
             if self.level2 and not L.level2_of(t) and L.level2_of(self.level2 + t):
                 # a merged label cut in two by a page break ('可持续影' / '响指标')
                 joined = self.level2 + t
@@ -112,6 +113,8 @@ class IndicatorRows:
                     ind.level2 = joined
                 t = joined
             self.level2 = t
+            if w is not None:
+                self.form.subgroup_weights[t] = w
 
     def _indicator_role_at(self, col: int) -> str | None:
         return self.indicator_roles.get(col)

@@ -615,7 +615,22 @@ class Checker:
         the form's notes, or the next form): sums over it may be checked.  A text that stops
         inside the table (an excerpt, a cut page) is not."""
         f = self.f
-        return "total_row" in f.texts or "table_end" in f.texts or bool(f.notes.strip())
+        return "total_row" in f.texts or "table_end" in f.texts or bool(f.notes.strip()) or self._points_filled()
+
+    def _points_filled(self) -> bool:
+        """The rows read hold every point the form prints for them: each printed group's
+        points are its rows' weights summed, and the weights with the budget's and the goal's
+        come to full marks (a table cut short leaves a group, or the whole, short)."""
+        f, inds = self.f, self.f.indicators
+        if not inds or not f.group_weights or any(i.weight is None for i in inds):
+            return False
+        for group, points in f.group_weights.items():
+            if abs(sum(i.weight for i in inds if i.level1 == group) - points) > 1e-6:
+                return False
+        primary = self.primary_budget_line()
+        whole = sum(i.weight for i in inds) + (f.goal.weight or 0) + \
+            (primary.weight if primary is not None and primary.weight is not None else 0)
+        return abs(whole - self.rules.full_marks) <= 1e-6
 
     def below_parts(self, read: list[tuple[float, object]]) -> None:
         """Where the total is not checked against its parts (some unread or in doubt), an

@@ -214,7 +214,7 @@ def test_a_rubric_stands_on_its_points_alone():
 
 
 @pytest.mark.parametrize("value, why", [("得分", "label"), ("定性", "指标性质"), ("成。", "broken end"),
-                                        ("实际完成值", "label"), ("里", "one character"), ("3、一次性□", "box"),
+                                        ("实际完成值", "label"), ("分", "unit alone"), ("台", "unit alone"), ("3、一次性□", "box"),
                                         ("单位领导审签:", "awaiting")])
 def test_a_target_or_actual_that_is_another_cells_text_is_no_value(value, why):
     from normalize.abstain import no_value_of
@@ -222,7 +222,29 @@ def test_a_target_or_actual_that_is_another_cells_text_is_no_value(value, why):
 
 
 @pytest.mark.parametrize("value", ["达成预期指标", "部分达成预期指标并具有一定效果", "社会效益", "≥90%", "符合合同要求",
-                                   "按计划完成", "已完成。", "无", "是", "目标1：资金按规定用于职业培训补贴"])
+                                   "按计划完成", "已完成。", "无", "是", "全", "目标1：资金按规定用于职业培训补贴"])
 def test_a_target_or_actual_as_forms_print_them_is_kept(value):
     from normalize.abstain import no_value_of
     assert no_value_of(value) is None
+
+
+def test_a_county_form_scored_by_criteria_and_by_points_shared_in_its_groups():
+    """The county 决策/管理/绩效 family (fixtures/county_dm.py, real forms 14 and 15): no weight
+    column, a row's weight its 二级 group's printed points shared among its rows; the money by
+    source (one row under 中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率, its blanks gone,
+    its figures told apart by their sums); no 总分 row, the 自评总分 in the header, and the
+    table known whole because its rows hold every point the form prints (2 + 13 + 85 = 100)."""
+    from conftest import run
+    r = run(GRID / "text" / "county_dm" / "one_line_00.txt")
+    truth = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]["county_dm/one_line_00.txt"]
+    f, want = r["forms"][0], truth["forms"][0]
+    assert [i["level1"] for i in f["indicators"][:5]] == ["项目决策"] + ["项目管理"] * 4
+    rows = [(i["name"], i["weight"], i["score_declared"]) for i in f["indicators"]]
+    assert rows == [(n, w, s) for _, _, n, _, _, w, s in want["indicators"]]
+    assert all(i["weight_inferred"] for i in f["indicators"][5:])
+    total = next(b for b in f["budget"]["lines"] if b["kind"] == "total")
+    want_total = next(b for b in want["budget"]["lines"] if b["kind"] == "total")
+    assert (total["adjusted"], total["executed"], total["rate_declared"]) == \
+        (want_total["adjusted"], want_total["executed"], want_total["rate_declared"])
+    # the declared total is checked (the table was read whole): as the truth says, no finding
+    assert [x["code"] for x in r["findings"] if x["severity"] != "info"] == [c for _, c, _, _ in truth["findings"]]

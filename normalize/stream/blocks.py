@@ -79,6 +79,13 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
         k = t.key
         nxt = toks[i + 1].key if i + 1 < len(toks) else ""
         if matches(cv["level1"], k):
+            inside = re.search(r"\((\d+(?:\.\d+)?)分\)$", k)
+            if inside:                  # its points in its label ('项目决策(2分)'), the label as printed
+                name = re.sub(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$", "", "".join(t.text.split()))
+                groups.append((name, float(inside.group(1))))
+                f.group_weights[name] = float(inside.group(1))
+                i += 1
+                continue
             m = re.fullmatch(r"(\d+(?:\.\d+)?)分?", nxt)
             if m and (nxt.endswith("分") or (toks[i + 2].key if i + 2 < len(toks) else "").startswith("分")):
                 groups.append((k, float(m.group(1))))
@@ -110,7 +117,7 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
             level_of[n] = g
     for (name, (w, sc)), g in zip(rows, level_of):
         wv, sv = parse_number(w.key), parse_number(sc.key)
-        ind = Indicator(level1=g, level2=None, name=name.key, weight=wv, score_declared=sv)
+        ind = Indicator(level1=g, level2=None, name="".join(name.text.split()), weight=wv, score_declared=sv)
         ind.texts.update(name=name.text, weight=w.key, score=sc.key)
         ind.cells.update(name=name.cell, weight=w.cell, score=sc.cell)
         f.indicators.append(ind)

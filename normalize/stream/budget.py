@@ -12,6 +12,7 @@ from ..text import first_match, matches, vocabulary
 from ..values import is_blank, parse_number
 from .tokens import Tok, _figure, _splits
 from .regions import Mapping, _block_weight
+from .sources import read_by_source
 
 
 def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
@@ -140,6 +141,8 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if m:
         f.unit_declared = m.group(1) or m.group(2)
     _block_weight(toks, "budget", f)
+    if read_by_source(toks, f, rep):
+        return
     i = 0
     lines: list[tuple[str, Tok, list]] = []
     loose: list[tuple[int, Tok]] = []     # figures printed apart from any line's label

@@ -308,6 +308,9 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                     f.group_weights[level1] = w
             else:
                 level2 = text
+                w = parse_weight(k)
+                if w is not None:
+                    f.subgroup_weights[level2] = w
             started = True
             seq_before = "seq" in roles and data and re.fullmatch(r"\d{1,3}", data[-1][0].key)
             if seq_before:          # the row's number printed before its group labels: its row
@@ -333,6 +336,9 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # 服务对象满意度 | 85% | 84% | 9')
             m = pattern(lv["level2"]).match(k)
             level2 = _printed(t, m.start(1), m.end(1))
+            w = parse_weight(k)
+            if w is not None:
+                f.subgroup_weights[level2] = w
             family = LEVEL1_OF_LEVEL2.get(m.group(1) if m.group(1).endswith("指标") else m.group(1) + "指标")
             if level1 is not None and family is not None and family != key(level1) and \
                     family not in LEVEL1_HOLDS.get(key(level1), ()):

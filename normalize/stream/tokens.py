@@ -44,6 +44,8 @@ def _pieces(t: Tok) -> list[Tok]:
     k = t.key
     if (len(k) < 8 and not t.glued) or _is_label(k):
         return [t]
+    if len(k) >= 30 and _sentences(k):
+        return [t]      # a cell of sentences (a scoring rule): the labels it names are its words
     found = [(m.start(), m.end()) for m in _split_re().finditer(k)]
     cuts = set()
     for a, b in found:
@@ -108,8 +110,8 @@ def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     figures = sum(1 for c in row if parse_number(key(c.text)) is not None)
     if figures >= 10 and figures >= 0.15 * len(row):
         return False    # a line whose spaces set its figures apart: a whole table on one line
-    if any(len(key(c.text)) >= 60 and len(_split_re().findall(key(c.text))) >= 3 for c in row):
-        return True
+    if any(len(k) >= 60 and len(_split_re().findall(k)) >= 3 and not _sentences(k) for k in (key(c.text) for c in row)):
+        return True     # (a scoring rule's sentences naming labels are one cell, not a row run together)
     glued = sum(len(GLUED_VALUES.findall(key(c.text))) for c in row)
     if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
             (spaceless or _split_re().search(key(row[0].text))):
@@ -122,6 +124,14 @@ def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     return glued >= 6 or glued >= 3 and len(_split_re().findall("".join(key(c.text) for c in row))) >= 3
 
 
+PROSE = re.compile(r"[；;。]")
+FIGURES = re.compile(r"\d+(?:\.\d+)?(?![、.\d])")
+
+
+def _sentences(k: str) -> bool:
+    """Text of sentences, not cells run together: sentence punctuation and hardly a figure
+    (a list's numbers '1、' '2、' aside); a row run together holds its row's figures."""
+    return bool(PROSE.search(k)) and len(FIGURES.findall(k)) < 3
 GLUED_VALUES = re.compile(r"\d%\d|\d%\p{Han}")     # '100%100%', '率100%100%储备…': values run into their neighbours
 
 
