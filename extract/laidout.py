@@ -75,7 +75,7 @@ def positioned_blocks(lines: list[str]) -> list[Block]:
 
 POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]")    # a label's points ('（20分）')
 LABEL_POINTS = re.compile(r"\p{Han}{0,3}[(（]\d+(?:\.\d+)?分?[)）]?")   # a label's end and its points, or their start
-WRAPPED_DIGITS = re.compile(r"\d{1,3}(?:\.\d+)?\p{Han}{0,2}")   # a figure's last digits, its unit after them
+WRAPPED_DIGITS = re.compile(r"\d{1,3}(?:\.\d+)?%?\p{Han}{0,2}")   # a figure's last digits, its unit after them
 FIGURE_END = re.compile(r"[≥≤<>]?[\d,]*\.?\d+\.?")
 
 

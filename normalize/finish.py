@@ -19,6 +19,7 @@ def _year_from(f: Form, texts: list[str | None], where: str) -> None:
 def finish_form(f: Form) -> None:
     """Form-level inferences that need the whole form: sub-rows, weights the template leaves out."""
     fold_breakdowns(f)
+    _unprinted_groups(f)
     weights_from_group_points(f)
     infer_weights(f)
     if f.year is None and f.project_name:      # '2023年杨楼社区特色种养殖补贴到户项目'
@@ -75,6 +76,17 @@ def infer_weights(f: Form) -> None:
         for i in members:
             i.weight = round(per_group / len(members), 4)
             i.weight_inferred = True
+
+
+def _unprinted_groups(f: Form) -> None:
+    """A 一级 worked out from a row's 二级 ('数量指标' belongs to 产出指标) stands only where the
+    form prints that 一级 label on some row (a merged cell read on another row): a form that
+    prints no 一级 column's label leaves it unread, as printed."""
+    printed = {i.level1 for i in f.indicators if i.level1 and not i.texts.get("level1_from")}
+    for i in f.indicators:
+        if i.texts.get("level1_from") and i.level1 not in printed:
+            i.level1 = None
+            del i.texts["level1_from"]
 
 
 def weights_from_group_points(f: Form) -> None:

@@ -67,7 +67,7 @@ def _rows_of(lines: list[list[Cell]], page: int | None) -> Block:
                     cell[0] += text
                     cell[1], cell[2] = min(cell[1], a), max(cell[2], b)
                 continue
-            if _spread(rows[-1], pieces):
+            if _spread(rows[-1], pieces, char):
                 rows[-1] = sorted(rows[-1] + [[t, a, b] for t, a, b in pieces], key=lambda c: c[1])
                 continue
         rows.append([[t, a, b] for t, a, b in pieces])
@@ -110,6 +110,7 @@ FIGURE = re.compile(r"[-+≥≤<>=＞＜]?\d[\d,]*(?:\.\d+)?%?\p{Han}{0,2}|[—�
 POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分[)）]")
 POINTS_TAIL = re.compile(r"[(（]\d+(?:\.\d+)?分?[)）]?$")  # a label's points, whole or begun, at its end
 NOTE = re.compile(r"[(（][^\d()（）]{1,6}[)）]")            # a label's note in brackets ('（万元）')
+NOTE_OPEN = re.compile(r"[(（]\p{Han}{1,3}")                  # such a note begun, its line broken ('（万')
 POINTS_OPEN = re.compile(r"[(（]\d+(?:\.\d+)?分?")      # points broken before their bracket closes
 KEY_VALUE = re.compile(r"[^:：\s]{4,10}[:：][^:：\s]{0,12}")    # '填报日期：2022-01-16', not '其中：当年…' 
 SLACK = 2           # a wrapped piece may be this many characters longer than the piece above it
@@ -176,8 +177,8 @@ def _label_end_of(rows: list[list[list]], first: Piece) -> list | None:
     unclosed = above.count("（") + above.count("(") > above.count("）") + above.count(")")
     if POINTS.fullmatch(text) or POINTS_OPEN.fullmatch(text) or unclosed and re.match(r"\p{Han}{0,%d}[)）]" % TAIL, text):
         return cell             # (its points, or their first half: '产出指标' / '(63' / '分)')
-    if NOTE.fullmatch(text) and re.fullmatch(r"[\p{Han}]{2,8}", above):
-        return cell             # its note in brackets, the unit most often: '项目资金' / '（万元）'
+    if (NOTE.fullmatch(text) or NOTE_OPEN.fullmatch(text)) and re.fullmatch(r"[\p{Han}]{2,8}", above):
+        return cell             # its note in brackets, the unit most often: '项目资金' / '（万元）', '（万' / '元）'
     if re.fullmatch(r"[\p{Han}（(]{1,6}", above):
         head = POINTS_TAIL.sub("", text)
         if re.fullmatch(r"\p{Han}{1,%d}" % TAIL, head) and above[-1] not in LABEL_ENDS:
@@ -187,11 +188,14 @@ def _label_end_of(rows: list[list[list]], first: Piece) -> list | None:
     return None
 
 
-def _spread(row: list[list], pieces: list[Piece]) -> bool:
-    """The line holds only figures, each where the row above has nothing: the rest of that
-    row, its cells centred a line lower ('年度资金总额 270.45 271.13 262.94' / '10 96.98% 9.7')."""
-    return all(FIGURE.fullmatch(t) for t, _, _ in pieces) and \
-        all(not any(c[1] < b and a < c[2] for c in row) for _, a, b in pieces) and \
-        any(FIGURE.fullmatch(c[0]) for c in row)
+def _spread(row: list[list], pieces: list[Piece], char: float) -> bool:
+    """The line holds only figures, each where the row above has nothing, or all from the
+    row's last figure on (a grid sets them a column or two left): the rest of that row, its
+    cells centred a line lower ('年度资金总额 270.45 271.13 262.94' / '10 96.98% 9.7')."""
+    figures = [c for c in row if FIGURE.fullmatch(c[0])]
+    if not figures or not all(FIGURE.fullmatch(t) for t, _, _ in pieces):
+        return False
+    apart = all(not any(c[1] < b and a < c[2] for c in row) for _, a, b in pieces)
+    return apart or pieces[0][1] >= figures[-1][1] - char and not FIGURE.fullmatch(row[0][0])
 
 

@@ -65,7 +65,7 @@ class BudgetRows:
             if len(values) >= len(roles):
                 mapping = dict(zip(roles, values))
             else:
-                mapping = dict(zip(roles[-len(values):], values))
+                mapping = _fewer_values(roles, values)
             self._budget_line(kind, Cell(text, label_cell.row, label_cell.col, page=label_cell.page,
                                          bbox=label_cell.bbox), mapping)
 
@@ -105,3 +105,41 @@ class BudgetRows:
                 continue
             line.set_figure(role, parse_number(c.text), c.clean, c, "%" in clean(c.text))
         f.add_budget_line(line)
+
+
+MONEY_ROLES = ("initial", "adjusted", "executed")
+
+
+def _fewer_values(roles: list[str], values: list[Cell]) -> dict[str, Cell]:
+    """A budget row printing fewer cells than its columns (a merged score, a rate left out):
+    from the right, the figures that fit the columns of points and rates (a dash, a rate, a
+    number of points) to those columns; the sums of money left to the money columns in order
+    ('其中:财政拨款 | 6707900 | 6197600 | — | —' under 年初预算数 | 全年执行数 | 分值 | 执行率 |
+    得分: the two sums are the two sums, the dashes the last two).  Where that does not come
+    out, the figures stay aligned right."""
+    money = [r for r in roles if r in MONEY_ROLES]
+    others = [r for r in roles if r not in MONEY_ROLES]
+    out: dict[str, Cell] = {}
+    rest = list(values)
+    for role in reversed(others):
+        if rest and _fits(role, rest[-1].text):
+            out[role] = rest.pop()
+    if len(rest) <= len(money) and all(_money(c.text) for c in rest):
+        out.update(zip(money, rest))
+        return out
+    return dict(zip(roles[-len(values):], values))
+
+
+def _fits(role: str, text: str) -> bool:
+    t = "".join(text.split())
+    if re.fullmatch(r"[—–\-/]+", t):
+        return True
+    v = parse_number(t)
+    if v is None:
+        return False
+    return ("%" in t or v <= 1.5) if role == "rate" else ("%" not in t and v <= 100)
+
+
+def _money(text: str) -> bool:
+    t = "".join(text.split())
+    return is_figure(t) and "%" not in t and not re.fullmatch(r"[—–\-/]+", t)

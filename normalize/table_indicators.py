@@ -40,6 +40,8 @@ class IndicatorRows:
             rest = list(own)
             if "seq" in self.role_seq and rest and re.fullmatch(r"\d{1,3}", rest[0].clean):
                 rest.pop(0)                     # the row's number (序号)
+            if rest and self._held_level2(rest):
+                self._level("level2", rest.pop(0).clean)
             if rest and L.level1_of(rest[0].clean) and len(rest[0].clean) <= 14:
                 self._level("level1", rest.pop(0).clean)
             if rest and L.level2_of(rest[0].clean):
@@ -54,8 +56,9 @@ class IndicatorRows:
             return
         self.data_started = True
         ind = Indicator(level1=self.level1, level2=self.level2)
-        if ind.level1 is None and ind.level2:
+        if ind.level1 is None and ind.level2 and L.LEVEL1_OF_LEVEL2.get(ind.level2):
             ind.level1 = L.LEVEL1_OF_LEVEL2.get(ind.level2)
+            ind.texts["level1_from"] = f"{ind.level2} belongs to {ind.level1}"
         for role, cs in data.items():
             t = cell_text(cs)
             if t is None:
@@ -76,6 +79,16 @@ class IndicatorRows:
         if ind.name is None:
             ind.name = ind.target
         f.indicators.append(ind)
+
+    def _held_level2(self, rest: list[Cell]) -> bool:
+        """A row's one group label that is a 二级 of the 一级 open above it, though it could
+        stand as a 一级 ('服务对象满意度指标' under 效果指标, which holds 满意度 groups)."""
+        t = rest[0].clean
+        if not self.level1 or not L.level2_of(t) or len(rest) > 1 and L.level2_of(rest[1].clean):
+            return False
+        family = L.level1_of(t)
+        return bool(family) and family != L.strip_weight(t) and family != self.level1 \
+            and family in L.LEVEL1_HOLDS.get(self.level1, ())     # ('满意度指标' itself stands as a 一级)
 
     def _pointed_levels(self, rest: list[Cell]) -> None:
         """Group labels the vocabulary does not know, told by the points they print ('规划

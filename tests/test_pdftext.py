@@ -104,3 +104,21 @@ def test_a_cell_wrapped_down_a_narrow_column_is_one_cell_in_raw_text():
         ("≤271.13万元", "262.94万元", 6, 6)
     g = run(PDFTEXT / "form07_spreadsheet.pdf_raw.txt")["forms"][0]
     assert [i["target"] for i in g["indicators"][:2]] == ["≤842.37万元", "≥55台"]
+
+
+def test_a_budget_row_a_line_lower_and_a_row_printing_fewer_cells():
+    """-layout: the total's points, rate and score centred a line below its sums, set a column
+    left ('年度资金总额 270.45 271.13 262.94' / '10 96.98% 9.7'), finish the row; a fund line
+    printing two sums and two dashes under five columns gives the sums to the money columns
+    (6707900 | 6197600, not 6197600 as a weight); a rate wrapped '88.3' / '4%' is 88.34%."""
+    f = run(PDFTEXT / "form00_national2020.pdf_layout.txt")["forms"][0]
+    total = next(b for b in f["budget"]["lines"] if b["kind"] == "total")
+    assert (total["adjusted"], total["weight"], total["rate_declared"], total["score_declared"]) == \
+        (2711300, 10, 0.9698, 9.7)
+    g = run(PDFTEXT / "form19_fengtai2019.pdf_layout.txt")["forms"][0]
+    fiscal = next(b for b in g["budget"]["lines"] if b["kind"] == "fiscal")
+    assert (fiscal["adjusted"], fiscal["executed"], fiscal["weight"]) == (6707900, 6197600, None)
+    h = run(PDFTEXT / "form27_spreadsheet.pdf_layout.txt")
+    t27 = next(b for b in h["forms"][0]["budget"]["lines"] if b["kind"] == "total")
+    assert (t27["adjusted"], t27["executed"], t27["rate_declared"]) == (8887100, 7851300, 0.8834)
+    assert not [x for x in h["findings"] if x["severity"] == "error"]
