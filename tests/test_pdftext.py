@@ -122,3 +122,19 @@ def test_a_budget_row_a_line_lower_and_a_row_printing_fewer_cells():
     t27 = next(b for b in h["forms"][0]["budget"]["lines"] if b["kind"] == "total")
     assert (t27["adjusted"], t27["executed"], t27["rate_declared"]) == (8887100, 7851300, 0.8834)
     assert not [x for x in h["findings"] if x["severity"] == "error"]
+
+
+def test_raw_text_wrapped_in_narrow_columns_reads_whole():
+    """-raw: the goal's target wrapped at its column's width over three lines before the
+    actual; a qualitative target's last character on the next line ('按计划完' / '成'); a
+    name with '（2019 年）' parted between scripts; a rate's sign wrapped ('95.45' / '%')."""
+    f = run(PDFTEXT / "form04_fengtai2019.pdf_raw.txt")["forms"][0]
+    assert f["project_name"] == "居家养老服务补贴（2019年）"
+    assert (f["goal"]["target"], f["goal"]["actual"]) == \
+        ("按照年度计划完成项目建设和运行维护任务，保障相关工作有序开展，服务对象满意度不低于85%。", "项目按计划实施，年度目标基本完成。")
+    assert any(i["name"] == "项目实施进度" and i["target"] == "按计划完成" for i in f["indicators"])
+    g = run(PDFTEXT / "form07_spreadsheet.pdf_raw.txt")
+    total = next(b for b in g["forms"][0]["budget"]["lines"] if b["kind"] == "total")
+    assert (total["rate_declared"], total["weight"], total["score_declared"]) == (0.9545, 10, 9.04)
+    # the one error the form was made with: 761.9 / 842.37 = 90.45%, not the 95.45% printed
+    assert [x["code"] for x in g["findings"] if x["severity"] == "error"] == ["BUDGET_RATE_MISMATCH"]

@@ -194,6 +194,13 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
                     if toks[j].key in ("万元", "元"):
                         j += 1
                         continue
+                    if toks[j].key in ("%", "％") and vals and "%" not in vals[-1][0].key:
+                        # a rate's sign its narrow column wrapped onto the next line ('95.45' / '%')
+                        t0 = vals[-1][0]
+                        rt = Tok(t0.text + "%", t0.key + "%", t0.cell, t0.line, t0.glued)
+                        vals[-1] = (rt, _figure(rt)[1])
+                        j += 1
+                        continue
                     break
                 vals.append((toks[j], val))
                 j += 1

@@ -60,7 +60,10 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
         texts = texts[1:]
         n = 2
     done = GOAL_DONE.fullmatch(texts[0].key) if n == 1 and texts[0].glued else None
-    if done:        # '…所必需的演出设备。已完成': the target, then the actual run on after it
+    wrapped = _wrapped_sentence(texts)
+    if wrapped:                 # the target's lines wrapped at its column's width, then the actual
+        target, actual = texts[:wrapped], texts[wrapped:]
+    elif done:        # '…所必需的演出设备。已完成': the target, then the actual run on after it
         target, actual = [_sub(texts[0], 0, done.end(1))], [_sub(texts[0], done.end(1), len(texts[0].key))]
     elif n == 1:
         target, actual = texts, []
@@ -84,3 +87,27 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if actual:
         g.actual = "".join("".join(t.text.split()) for t in actual)
         g.texts["actual"], g.cells["actual"] = g.actual, actual[0].cell
+
+
+WRAP_WIDTH = 8          # a wrapped line of the goal's column is this many characters at least
+
+
+def _wrapped_sentence(texts: list[Tok]) -> int:
+    """Where the first text is a sentence wrapped over lines at its column's width (PDF text
+    in content order: '按照…运行维护任' / '务，保障…服务对象满意' / '度不低于 85%。' /
+    '项目按计划实施…'): how many tokens it takes (its lines, all but the last of one width
+    and none ending the sentence, the last ending it), with more text after it; else 0."""
+    lines: list[list[Tok]] = []
+    for t in texts:
+        if lines and lines[-1][-1].line == t.line:
+            lines[-1].append(t)
+        else:
+            lines.append([t])
+    widths = [sum(len(t.key) for t in ln) for ln in lines]
+    for m in range(1, len(lines) - 1):
+        body = widths[:m]
+        ends = [re.search(r"[。；;]$", ln[-1].key) for ln in lines[:m + 1]]
+        if min(body) >= WRAP_WIDTH and max(body) - min(body) <= 1 and not any(ends[:m]) and ends[m] \
+                and widths[m] <= max(body) + 1:
+            return sum(len(ln) for ln in lines[:m + 1])
+    return 0

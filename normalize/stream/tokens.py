@@ -350,7 +350,21 @@ def tokens_of(doc: Document) -> list[Tok]:
             continue
         for c in cells:
             toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
-    return _join_fragments(_units_to_figures(_operators_to_values(_wrapped_figures(toks))))
+    return _join_fragments(_units_to_figures(_operators_to_values(_wrapped_figures(_brackets_whole(toks)))))
+
+
+def _brackets_whole(toks: list[Tok]) -> list[Tok]:
+    """A bracket opened in one piece and closed in the next on its line, a few characters on
+    ('居家养老服务补贴（2019' | '年）': pdftotext's space between scripts): one piece."""
+    out: list[Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.line == t.line and not (prev.glued or t.glued) \
+                and prev.key.count("(") > prev.key.count(")") and re.fullmatch(r"[^()]{1,3}\)", t.key):
+            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line)
+            continue
+        out.append(t)
+    return out
 
 
 CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
@@ -386,8 +400,6 @@ def _units_to_figures(toks: list[Tok]) -> list[Tok]:
     next line) is the figure's: one value.  (Where the form prints a 度量单位 column, the
     indicator reader parts them again: ``_unit_apart``.)"""
     units = set(vocabulary()["values"]["units"])
-    if any(matches(vocabulary()["indicators"]["target_unit"], t.key) for t in toks):
-        return toks         # a 度量单位 column: units are cells of their own there
     out: list[Tok] = []
     for t in toks:
         prev = out[-1] if out else None

@@ -24,6 +24,7 @@ def wrapped_cells(lines: list[list[Cell]]) -> list[list[Cell]]:
     full = [ln for ln in lines if ln]
     if not full or sum(1 for ln in full if len(ln) >= 2) < MIXED * len(full):
         return lines
+    lines = _ends_joined(lines)
     out: list[list[Cell]] = []
     i = 0
     while i < len(lines):
@@ -53,3 +54,31 @@ def _one_width(run: list[list[Cell]]) -> bool:
     widths = [len(ln[0].text.strip()) for ln in run]
     body = widths[:-1]
     return min(body) >= 4 and max(body) - min(body) <= WIDTH_SLACK and widths[-1] <= max(body) + WIDTH_SLACK
+
+
+NARROW = 20         # a narrow column's line holds this many characters at most (a title is no cell wrapped)
+END_PIECE = re.compile(r"\p{Han}{1,3}|\p{Han}{0,2}[(（][A-Z][)）]")      # '成', '同要求', '标值(A)'
+
+
+def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
+    """A line of one short piece (a few characters, no figure) ends the last cell of the line
+    before it, which a narrow column wrapped ('项目实施进度 按计划完' / '成', '年度指' /
+    '标值(A)'): joined onto that cell; the line stays, empty."""
+    from .tokens import split_words       # (tokens reads this module: the labels, late)
+    labels = split_words()
+    out = [list(ln) for ln in lines]
+    prev = None
+    for n, ln in enumerate(out):
+        text = ln[0].text.strip() if len(ln) == 1 else ""
+        above = out[prev][-1].text.strip() if prev is not None else ""
+        if text and END_PIECE.fullmatch(text) and re.search(r"\p{Han}$", above) and not FIGURE.match(above) \
+                and len(above) <= NARROW and (text not in labels or above + text in labels):
+            # (a narrow column's line; '得分' is a cell of its own)
+            c, last = ln[0], out[prev][-1]
+            out[prev][-1] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
+                                 bbox=last.bbox, confidence=last.confidence)
+            out[n] = []
+            continue
+        if ln:
+            prev = n
+    return out
