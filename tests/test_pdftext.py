@@ -138,3 +138,12 @@ def test_raw_text_wrapped_in_narrow_columns_reads_whole():
     assert (total["rate_declared"], total["weight"], total["score_declared"]) == (0.9545, 10, 9.04)
     # the one error the form was made with: 761.9 / 842.37 = 90.45%, not the 95.45% printed
     assert [x["code"] for x in g["findings"] if x["severity"] == "error"] == ["BUDGET_RATE_MISMATCH"]
+
+
+def test_raw_figures_wrapped_after_their_first_digits():
+    """-raw: a sum in yuan wrapped after four digits ('6683' / '400'), a target's sign and
+    first digits on one line and the rest with its unit on the next ('≥12' / '57 人次')."""
+    f = run(PDFTEXT / "form24_fengtai2019.pdf_raw.txt")["forms"][0]
+    total = next(b for b in f["budget"]["lines"] if b["kind"] == "total")
+    assert (total["adjusted"], total["executed"]) == (7052700, 6683400)
+    assert any(i["name"] == "组织培训人次" and i["target"] == "≥1257人次" for i in f["indicators"])

@@ -369,14 +369,17 @@ def _brackets_whole(toks: list[Tok]) -> list[Tok]:
 
 CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
 CUT_WHOLE = re.compile(r"[≥≤<>]?\d{3,}")                # a whole number, its last digits wrapped
-FIGURE_END = re.compile(r"\d{1,2}%?")
+CUT_TARGET = re.compile(r"[≥≤<>]\d{1,4}")               # a target's sign and first digits
+CUT_MONEY = re.compile(r"\d{4,}")                       # a sum of money in yuan, its last digits wrapped
+FIGURE_END = re.compile(r"\d{1,3}%?")
 
 
 def _wrapped_figures(toks: list[Tok]) -> list[Tok]:
     """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
-    '8 件'): a line of several cells (a PDF line, not one cell a line) ending in a figure cut
-    at or after its decimal point, or a whole number whose last digits open the next line
-    with the figure's unit after them; the two pieces one figure again."""
+    '8 件', '≥12' / '57 人次', '6683' / '400'): a line of several cells (a PDF line, not one cell
+    a line) ending in a figure cut at or after its decimal point; a whole number or a target's
+    sign and digits whose last digits make the next line with the figure's unit; a sum of
+    money whose last digits are the next line alone: the two pieces one figure again."""
     units = set(vocabulary()["values"]["units"])
     out: list[Tok] = []
     for n, t in enumerate(toks):
@@ -384,8 +387,13 @@ def _wrapped_figures(toks: list[Tok]) -> list[Tok]:
         if prev is not None and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
                 and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
-            if CUT_FIGURE.fullmatch(prev.key) or CUT_WHOLE.fullmatch(prev.key) and not t.key.endswith("%") \
-                    and after is not None and after.key in units:
+            alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
+            last = n + 1 >= len(toks) or toks[n + 1].line != t.line
+            if len(t.key) <= 2 and CUT_FIGURE.fullmatch(prev.key) \
+                    or (CUT_WHOLE.fullmatch(prev.key) or CUT_TARGET.fullmatch(prev.key)) and not t.key.endswith("%") \
+                    and after is not None and after.key in units and alone \
+                    or CUT_MONEY.fullmatch(prev.key) and last:
+                # (its last digits alone on the next line, or with the figure's unit after them)
                 out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
                 continue
         out.append(t)
