@@ -355,12 +355,14 @@ def tokens_of(doc: Document) -> list[Tok]:
 
 def _brackets_whole(toks: list[Tok]) -> list[Tok]:
     """A bracket opened in one piece and closed in the next on its line, a few characters on
-    ('居家养老服务补贴（2019' | '年）': pdftotext's space between scripts): one piece."""
+    ('居家养老服务补贴（2019' | '年）'), or a year and the 年 after it ('2023' | '年度项目…'):
+    pdftotext's space between scripts inside one piece."""
     out: list[Tok] = []
     for t in toks:
         prev = out[-1] if out else None
         if prev is not None and prev.line == t.line and not (prev.glued or t.glued) \
-                and prev.key.count("(") > prev.key.count(")") and re.fullmatch(r"[^()]{1,3}\)", t.key):
+                and (prev.key.count("(") > prev.key.count(")") and re.fullmatch(r"[^()]{1,3}\)", t.key)
+                     or re.fullmatch(r"(?:19|20)\d{2}", prev.key) and t.key.startswith("年")):
             out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line)
             continue
         out.append(t)

@@ -72,8 +72,9 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
         text = ln[0].text.strip() if len(ln) == 1 else ""
         above = out[prev][-1].text.strip() if prev is not None else ""
         if text and END_PIECE.fullmatch(text) and re.search(r"\p{Han}$", above) and not FIGURE.match(above) \
-                and len(above) <= NARROW and (text not in labels or above + text in labels):
-            # (a narrow column's line; '得分' is a cell of its own)
+                and len(above) <= NARROW and (text not in labels or above + text in labels) \
+                and not (len(text) >= 2 and any(w.startswith(text) and w != text for w in labels)):
+            # (a narrow column's line; '得分' is a cell of its own, '资金情' a label's beginning)
             c, last = ln[0], out[prev][-1]
             out[prev][-1] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
                                  bbox=last.bbox, confidence=last.confidence)
