@@ -20,28 +20,30 @@ FIGURE = re.compile(r"[≥≤<>＞＜]?\d")
 
 
 def wrapped_cells(lines: list[list[Cell]]) -> list[list[Cell]]:
-    """The lines with each wrapped cell's run of lines joined into one cell on its first line."""
+    """The lines with each wrapped cell's run of lines joined into one cell on its first line
+    (the longest run that keeps one width), then the short ends of cells wrapped onto a line
+    of their own joined back (``_ends_joined``)."""
     full = [ln for ln in lines if ln]
     if not full or sum(1 for ln in full if len(ln) >= 2) < MIXED * len(full):
         return lines
-    lines = _ends_joined(lines)
     out: list[list[Cell]] = []
     i = 0
     while i < len(lines):
         j = i
         while j < len(lines) and _piece(lines[j]):
             j += 1
-        run = lines[i:j]
-        if len(run) >= RUN and _one_width(run):
+        end = next((k for k in range(j, i + RUN - 1, -1) if _one_width(lines[i:k])), None)
+        if end is not None:
+            run = lines[i:end]
             c0 = run[0][0]
             text = "".join(ln[0].text.strip() for ln in run)
             out.append([Cell(text, c0.row, c0.col, page=c0.page, bbox=c0.bbox, confidence=c0.confidence)])
             out.extend([] for _ in run[1:])           # the lines it took stay, empty (line numbers kept)
-            i = j
+            i = end
             continue
         out.append(lines[i])
         i += 1
-    return out
+    return _ends_joined(out)
 
 
 def _piece(line: list[Cell]) -> bool:
