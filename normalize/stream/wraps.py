@@ -69,11 +69,11 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
     from .tokens import split_words       # (tokens reads this module: the labels, late)
     labels = split_words()
     out = [list(ln) for ln in lines]
-    prev = None
+    prev, ended = None, set()
     for n, ln in enumerate(out):
         text = ln[0].text.strip() if len(ln) == 1 else ""
         above = out[prev][-1].text.strip() if prev is not None else ""
-        if text and END_PIECE.fullmatch(text) and re.search(r"\p{Han}$", above) and not FIGURE.match(above) \
+        if text and prev not in ended and END_PIECE.fullmatch(text) and re.search(r"\p{Han}$", above) and not FIGURE.match(above) \
                 and len(above) <= NARROW and (text not in labels or above + text in labels) \
                 and not (len(text) >= 2 and any(w.startswith(text) and w != text for w in labels)):
             # (a narrow column's line; '得分' is a cell of its own, '资金情' a label's beginning)
@@ -81,6 +81,7 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
             out[prev][-1] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
                                  bbox=last.bbox, confidence=last.confidence)
             out[n] = []
+            ended.add(prev)         # a cell's end comes once: a short line after it is another cell
             continue
         if ln:
             prev = n
