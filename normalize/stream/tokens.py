@@ -2,7 +2,6 @@
 from words."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import regex as re
@@ -11,20 +10,11 @@ from extract.grid import Cell, Document
 
 from ..text import PINYIN, key, key_map, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
-from .wraps import wrapped_cells
+from .tok import Tok
+from .wraps import brackets_whole, wrapped_cells, wrapped_figures
 
 
 MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
-
-
-@dataclass
-class Tok:
-    text: str
-    key: str
-    cell: Cell
-    line: int
-    glued: bool = False      # from text whose cells ran together: its digits may be several figures
-    cut: str | None = None   # the run of digits this figure was cut from by the row's arithmetic
 
 
 @lru_cache(maxsize=1)
@@ -350,56 +340,7 @@ def tokens_of(doc: Document) -> list[Tok]:
             continue
         for c in cells:
             toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
-    return _join_fragments(_units_to_figures(_operators_to_values(_wrapped_figures(_brackets_whole(toks)))))
-
-
-def _brackets_whole(toks: list[Tok]) -> list[Tok]:
-    """A bracket opened in one piece and closed in the next on its line, a few characters on
-    ('居家养老服务补贴（2019' | '年）'), or a year and the 年 after it ('2023' | '年度项目…'):
-    pdftotext's space between scripts inside one piece."""
-    out: list[Tok] = []
-    for t in toks:
-        prev = out[-1] if out else None
-        if prev is not None and prev.line == t.line and not (prev.glued or t.glued) \
-                and (prev.key.count("(") > prev.key.count(")") and re.fullmatch(r"[^()]{1,3}\)", t.key)
-                     or re.fullmatch(r"(?:19|20)\d{2}", prev.key) and t.key.startswith("年")):
-            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line)
-            continue
-        out.append(t)
-    return out
-
-
-CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
-CUT_WHOLE = re.compile(r"[≥≤<>]?\d{3,}")                # a whole number, its last digits wrapped
-CUT_TARGET = re.compile(r"[≥≤<>]\d{1,4}")               # a target's sign and first digits
-CUT_MONEY = re.compile(r"\d{4,}")                       # a sum of money in yuan, its last digits wrapped
-FIGURE_END = re.compile(r"\d{1,3}%?")
-
-
-def _wrapped_figures(toks: list[Tok]) -> list[Tok]:
-    """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
-    '8 件', '≥12' / '57 人次', '6683' / '400'): a line of several cells (a PDF line, not one cell
-    a line) ending in a figure cut at or after its decimal point; a whole number or a target's
-    sign and digits whose last digits make the next line with the figure's unit; a sum of
-    money whose last digits are the next line alone: the two pieces one figure again."""
-    units = set(vocabulary()["values"]["units"])
-    out: list[Tok] = []
-    for n, t in enumerate(toks):
-        prev = out[-1] if out else None
-        if prev is not None and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
-                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
-            after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
-            alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
-            last = n + 1 >= len(toks) or toks[n + 1].line != t.line
-            if len(t.key) <= 2 and CUT_FIGURE.fullmatch(prev.key) \
-                    or (CUT_WHOLE.fullmatch(prev.key) or CUT_TARGET.fullmatch(prev.key)) and not t.key.endswith("%") \
-                    and after is not None and after.key in units and alone \
-                    or CUT_MONEY.fullmatch(prev.key) and last:
-                # (its last digits alone on the next line, or with the figure's unit after them)
-                out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
-                continue
-        out.append(t)
-    return out
+    return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(toks)))))
 
 
 FIGURE_ALONE = re.compile(r"[≥≤<>＞＜]?\d[\d,]*(?:\.\d+)?")

@@ -5,13 +5,19 @@ so a long name in a narrow column comes as a run of lines of the column's width 
 各街' / '道、乡镇的网' / '格员和社区' / …), more than a name's few pieces the aligner
 takes.  Where a text prints several cells on many of its lines (a PDF's lines, not one cell
 a line), a run of three lines or more that each hold one piece of text, all but the last
-as wide as each other and the last no wider, is one cell.
+as wide as each other and the last no wider, is one cell; a short line after a narrow
+column's line ends its last cell.  Figures wrapped the same way ('213.8' / '4', '6683' /
+'400', '≥12' / '57 人次') are one figure again, and a bracket or a year parted from the rest
+of its piece by pdftotext's space between scripts ('（2019' '年）', '2023' '年度…') one piece.
 """
 from __future__ import annotations
 
 import regex as re
 
 from extract.grid import Cell
+
+from ..text import vocabulary
+from .tok import Tok
 
 MIXED = 0.2         # the share of lines holding several cells that makes a text a PDF's lines
 RUN = 3             # lines of one width at least: a cell wrapped, not cells one a line
@@ -85,4 +91,53 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
             continue
         if ln:
             prev = n
+    return out
+
+
+def brackets_whole(toks: list[Tok]) -> list[Tok]:
+    """A bracket opened in one piece and closed in the next on its line, a few characters on
+    ('居家养老服务补贴（2019' | '年）'), or a year and the 年 after it ('2023' | '年度项目…'):
+    pdftotext's space between scripts inside one piece."""
+    out: list[Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.line == t.line and not (prev.glued or t.glued) \
+                and (prev.key.count("(") > prev.key.count(")") and re.fullmatch(r"[^()]{1,3}\)", t.key)
+                     or re.fullmatch(r"(?:19|20)\d{2}", prev.key) and t.key.startswith("年")):
+            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line)
+            continue
+        out.append(t)
+    return out
+
+
+CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
+CUT_WHOLE = re.compile(r"[≥≤<>]?\d{3,}")                # a whole number, its last digits wrapped
+CUT_TARGET = re.compile(r"[≥≤<>]\d{1,4}")               # a target's sign and first digits
+CUT_MONEY = re.compile(r"\d{4,}")                       # a sum of money in yuan, its last digits wrapped
+FIGURE_END = re.compile(r"\d{1,3}%?")
+
+
+def wrapped_figures(toks: list[Tok]) -> list[Tok]:
+    """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
+    '8 件', '≥12' / '57 人次', '6683' / '400'): a line of several cells (a PDF line, not one cell
+    a line) ending in a figure cut at or after its decimal point; a whole number or a target's
+    sign and digits whose last digits make the next line with the figure's unit; a sum of
+    money whose last digits are the next line alone: the two pieces one figure again."""
+    units = set(vocabulary()["values"]["units"])
+    out: list[Tok] = []
+    for n, t in enumerate(toks):
+        prev = out[-1] if out else None
+        if prev is not None and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
+                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
+            after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
+            alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
+            last = n + 1 >= len(toks) or toks[n + 1].line != t.line
+            if len(t.key) <= 2 and CUT_FIGURE.fullmatch(prev.key) \
+                    or (CUT_WHOLE.fullmatch(prev.key) or CUT_TARGET.fullmatch(prev.key)) and not t.key.endswith("%") \
+                    and after is not None and after.key in units and alone \
+                    or CUT_MONEY.fullmatch(prev.key) and last:
+                # (its last digits alone on the next line, or with the figure's unit after them)
+                out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+                continue
+        out.append(t)
     return out

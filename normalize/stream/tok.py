@@ -1,0 +1,16 @@
+"""A token of the stream: a cell's text (or a piece of it) with its key, its cell and its line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extract.grid import Cell
+
+
+@dataclass
+class Tok:
+    text: str
+    key: str
+    cell: Cell
+    line: int
+    glued: bool = False      # from text whose cells ran together: its digits may be several figures
+    cut: str | None = None   # the run of digits this figure was cut from by the row's arithmetic
