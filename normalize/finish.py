@@ -68,6 +68,8 @@ def infer_weights(f: Form) -> None:
     total = f.section_weights.get("indicators")
     if total is None:
         return
+    if not _read_to_end(f):
+        return          # a table not read to its end: the groups it shares the points among are not all known
     groups: dict = {}
     for i in inds:
         groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
@@ -89,6 +91,12 @@ def _unprinted_groups(f: Form) -> None:
             del i.texts["level1_from"]
 
 
+def _read_to_end(f: Form) -> bool:
+    """The indicator table was read to its end: its 总分 row, the end of a real table, the next
+    form, or the notes or the analysis printed after it."""
+    return "total_row" in f.texts or "table_end" in f.texts or bool(f.notes.strip() or f.analysis.strip())
+
+
 def weights_from_group_points(f: Form) -> None:
     """Where the indicator table prints no weight column but its 二级 labels print their
     points ('数量指标（15分）'): each row's weight is its group's points shared equally among
@@ -99,6 +107,9 @@ def weights_from_group_points(f: Form) -> None:
     for i in f.indicators:
         if i.weight is None and i.level2 in f.subgroup_weights:
             groups.setdefault((i.level1, i.level2), []).append(i)
+    last = (f.indicators[-1].level1, f.indicators[-1].level2) if f.indicators else None
+    if last in groups and not _read_to_end(f):
+        del groups[last]        # the last group of a table not read to its end may have lost rows
     for (_, l2), members in groups.items():
         for i in members:
             i.weight = round(f.subgroup_weights[l2] / len(members), 4)

@@ -220,7 +220,9 @@ class Checker(TableSums):
     # ------------------------------------------------------------ checks
     def run(self) -> list[Finding]:
         self.unit()
+        start = len(self.findings)
         self.budget()
+        self._budget_on_run_together(self.findings[start:])
         self.goal()
         for ind in self.f.indicators:
             self.indicator(ind)

@@ -29,6 +29,20 @@ class TableSums:
                 fnd.message += (f" (the rows' figures were parted from text whose cells ran together, "
                                 f"{len(glued)} row(s): check the sum on the page)")
 
+    BUDGET = ("BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH")
+
+    def _budget_on_run_together(self, found: list) -> None:
+        """A budget line's figures parted from text whose cells ran together accuse no one
+        where their arithmetic fails: a wrong parting that fits one check ('494.4 / 3548.62 =
+        2%') fails the next; a warning sends a person to the page."""
+        primary = self.primary_budget_line()
+        if primary is None or not primary.texts.get("run_together"):
+            return
+        for fnd in found:
+            if fnd.code in self.BUDGET and fnd.severity == "error":
+                fnd.severity = "warning"
+                fnd.message += " (the line's figures were parted from text whose cells ran together: check them on the page)"
+
     def incomplete(self, what: str) -> None:
         """A check whose inputs were not all read is not run as a mismatch: it is said once
         (EXTRACTION_INCOMPLETE, a warning), never turned into an accusation."""

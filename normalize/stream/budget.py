@@ -101,7 +101,7 @@ def _bind_line(plain: list[tuple[Tok, float | None]], roles: list[str], rate_pct
         for sp in _splits(run, len(roles)):
             if any(len(p.split(".")[-1]) > 2 and p.endswith("0") and "." in p for p in sp):
                 continue        # '154.7410': a figure is not printed with a trailing zero decimal
-            cuts.append([(Tok(p, p, t.cell, t.line), parse_number(p)) for p in sp])
+            cuts.append([(Tok(p, p, t.cell, t.line, glued=True, cut=run), parse_number(p)) for p in sp])
         alts.append(cuts)
     best, best_score = None, -1e9
     for n, combo in enumerate(product(*alts)):
@@ -323,6 +323,8 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
         if doubt and _holds_run(cell):
             cell = replace(cell, text=t.key, doubt=doubt)
         line.set_figure(role, val, t.key, cell, "%" in t.key)
+    if any(t.glued or t.cut for t in cells.values()):
+        line.texts["run_together"] = "its figures parted from text whose cells ran together"
     f.add_budget_line(line)
 
 
