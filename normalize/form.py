@@ -11,6 +11,7 @@ import regex as re
 from extract.grid import Cell, Document
 
 from . import labels as L
+from .text import simplified
 from .cells import _roles_in, _split_packed, assign_sequence, cell_text
 from .finish import finish_form
 from .positions import PositionedRows, _centre, joined, run_on, wraps
@@ -155,8 +156,10 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
                 label_part = re.match(r"^[^:：]*[:：]", c.clean)
                 rest = c.clean[label_part.end():] if label_part else ""
                 if not label_part:
-                    rest = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|"
-                                  r"填报日期|自评得分|自评总分)|^(项目名|主管部|实施单)$", "", c.clean)
+                    # the label stripped as Simplified (a Traditional cell's characters map one to one)
+                    tail = re.sub(r"^(项目名称|主管部门及代码|主管部门|主管单位|项目实施单位|实施单位|项目单位|预算单位|"
+                                  r"填报日期|自评得分|自评总分)|^(项目名|主管部|实施单)$", "", simplified(c.clean))
+                    rest = c.clean[len(c.clean) - len(tail):] if tail else ""
                 value_cells = [c] if rest else []
                 if not rest and i + 1 < len(own) and not L.match(L.HEADER_FIELDS, own[i + 1].clean) \
                         and not re.search(r"[:：]$", own[i + 1].clean):

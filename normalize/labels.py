@@ -69,15 +69,23 @@ def strip_weight(label: str) -> str:
 def level1_of(text: str) -> str | None:
     """'产\\n出\\n指\\n标\\n(50分)' → '产出指标'; '服务对象满意度指标' at level 1 → '满意度指标'."""
     t = strip_weight(text)
-    m = re.match(LEVEL1, t)
+    s = simplified(t)
+    m = re.match(LEVEL1, s)
     if m:
-        return m.group(1)
-    if re.match(r"^(服务对象)?满意度指标?$", t):
-        return "满意度指标"
+        return _as_printed(t, s, m.start(1), m.end(1))
+    if re.match(r"^(服务对象)?满意度指标?$", s):
+        return _as_printed(t, s, len(s) - 5, len(s)) if s.endswith("满意度指标") else "满意度指标"
     return None
 
 
 def level2_of(text: str) -> str | None:
     t = strip_weight(text)
-    m = re.match(LEVEL2 + r"$", t)
-    return m.group(1) if m else None
+    s = simplified(t)
+    m = re.match(LEVEL2 + r"$", s)
+    return _as_printed(t, s, m.start(1), m.end(1)) if m else None
+
+
+def _as_printed(text: str, simple: str, a: int, b: int) -> str:
+    """The part a..b of a label matched as Simplified, as printed (Traditional kept) where the
+    two are as long, else as matched."""
+    return text[a:b] if len(text) == len(simple) else simple[a:b]

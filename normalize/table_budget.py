@@ -9,6 +9,7 @@ from extract.grid import Cell
 from . import labels as L
 from .cells import _roles_in, lab_text
 from .schema import BudgetLine
+from .text import simplified
 from .values import clean, is_blank, is_figure, parse_number, parse_weight
 
 
@@ -17,6 +18,7 @@ class BudgetRows:
 
     def _budget_meta(self, text: str) -> None:
         f = self.form
+        text = simplified(text)         # ('（萬元）' printed in Traditional)
         m = re.search(r"[（(]\s*(万元|千元|亿元|元)|单位[:：]\s*(万元|千元|亿元|元)", text)
         if m and f.unit_declared is None:
             f.unit_declared = m.group(1) or m.group(2)

@@ -249,3 +249,26 @@ def test_a_county_form_scored_by_criteria_and_by_points_shared_in_its_groups():
         (want_total["adjusted"], want_total["executed"], want_total["rate_declared"])
     # the declared total is checked (the table was read whole): as the truth says, no finding
     assert [x["code"] for x in r["findings"] if x["severity"] != "info"] == [c for _, c, _, _ in truth["findings"]]
+
+
+def test_a_table_reader_reads_traditional_labels_as_labels(tmp_path):
+    """Rows kept on their lines, printed in Traditional Chinese (real forms 20, 34): the table
+    reader matches the labels as Simplified and keeps what is printed, so a header label is
+    never its own value ('項目名稱' read as the project's name), a group label keeps its
+    characters ('產出指標') and the block's unit is read from '（萬元）'."""
+    from conftest import run
+    text = "\n".join([
+        "2021年度校園安全設施改造項目自評表", "項目名稱 校園安全設施改造", "主管部門 區教育委員會 項目實施單位 區環境監測站",
+        "預算執行情況（萬元）（20分） 預算數（A） 執行數（B） 執行率（B/A） 得分（20分*執行率）",
+        "年度財政資金總額 300.01 297.14 99.04% 20",
+        "項目年度績效指標（60分） 一級指標 二級指標 指標名稱 年初目標值（A） 實際完成值（B） 得分",
+        "產出指標 成本指標 項目總成本 ≤300.01萬元 297.14萬元 10"])
+    from extract import read
+    from normalize.readers import ColumnTableReader, build_forms
+    (tmp_path / "trad.txt").write_text(text, encoding="utf-8")
+    (f,) = build_forms(read(tmp_path / "trad.txt"), (ColumnTableReader("column-table"),))   # that reader alone
+    assert (f.project_name, f.department, f.implementing_unit) == ("校園安全設施改造", "區教育委員會", "區環境監測站")
+    assert f.unit_declared == "万元"
+    i = f.indicators[0]
+    assert (i.level1, i.level2, i.name, i.target) == ("產出指標", "成本指標", "項目總成本", "≤300.01萬元")
+    assert run(tmp_path / "trad.txt")["forms"][0]["project_name"] == "校園安全設施改造"
