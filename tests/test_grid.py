@@ -14,10 +14,11 @@ def text_grid():
     return grid_table(GRID / "text" / "truth.json", GRID / "text", jobs=2)
 
 
-# Cells run together with nothing between them (real form 40) are measured by make eval but
-# not yet read well (issue 33: 24-84% of fields): they are held to accusing no one, and no
-# accuracy floor is claimed for them yet.
+# Cells run together with nothing between them (real form 40) are cut by their table's
+# header (normalize/stream/runrows.py) but not yet read to 97% (issue 33: 75-100% of fields
+# a cell, measured 2026-12-07): they are held to accusing no one and to the floor below.
 MEASURED_ONLY = {"run_together", "two_forms_run_together", "cut_run_together"}
+RUN_TOGETHER_FLOOR = 0.75
 
 
 def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
@@ -30,6 +31,9 @@ def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
     low = {k: round(c["ok"] / c["n"], 3) for k, c in text_grid["cells"].items()
            if k[1] not in MEASURED_ONLY and c["ok"] < 0.97 * c["n"]}
     assert not low, low
+    floor = {k: round(c["ok"] / c["n"], 3) for k, c in text_grid["cells"].items()
+             if k[1] in MEASURED_ONLY and c["ok"] < RUN_TOGETHER_FLOOR * c["n"]}
+    assert not floor, floor
     unflagged = [u for u in rep["unflagged"] if files[u[0]]["shape"] not in MEASURED_ONLY]
     assert unflagged == [], unflagged
     missed = [m for m in rep["misses"] if files[m[0]]["shape"] not in MEASURED_ONLY]

@@ -14,3 +14,4 @@ class Tok:
     line: int
     glued: bool = False      # from text whose cells ran together: its digits may be several figures
     cut: str | None = None   # the run of digits this figure was cut from by the row's arithmetic
+    whole: bool = False      # a cell its table's column grammar bounded: no wrapped piece of a neighbour

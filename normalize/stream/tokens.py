@@ -11,6 +11,7 @@ from extract.grid import Cell, Document
 from ..text import PINYIN, key, key_map, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
 from .tok import Tok
+from .runrows import cut_run_rows
 from .wraps import brackets_whole, wrapped_cells, wrapped_figures
 
 
@@ -315,9 +316,10 @@ def tokens_of(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
     line = 0
     marked = _page_marked(doc)
-    lines = wrapped_cells([[c for c in row if not c.merged and c.text.strip()]
-                           for block in doc.blocks for row in block.rows])
-    spaceless = sum(1 for cells in lines if cells and _run_together(cells)) >= 3
+    lines, cut = cut_run_rows(wrapped_cells([[c for c in row if not c.merged and c.text.strip()]
+                                             for block in doc.blocks for row in block.rows]))
+    # (the lines the table's column grammar cut ran together as printed)
+    spaceless = len(cut) + sum(1 for i, cells in enumerate(lines) if i not in cut and cells and _run_together(cells)) >= 3
     for cells in lines:
         line += 1
         cells = list(cells)
@@ -339,7 +341,10 @@ def tokens_of(doc: Document) -> list[Tok]:
                     toks.extend(_cut_values(q))
             continue
         for c in cells:
-            toks.extend(_pieces(Tok(c.text.strip(), key(c.text), c, line)))
+            pieces = _pieces(Tok(c.text.strip(), key(c.text), c, line))
+            for p in pieces:
+                p.whole = line - 1 in cut
+            toks.extend(pieces)
     return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(toks)))))
 
 

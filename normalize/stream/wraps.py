@@ -127,7 +127,7 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     for n, t in enumerate(toks):
         prev = out[-1] if out else None
-        if prev is not None and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
+        if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
                 and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
             alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)

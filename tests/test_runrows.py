@@ -1,0 +1,68 @@
+"""Rows whose cells ran together, cut by their table's header (normalize/stream/runrows.py):
+the header names the columns, each piece must look like its column and the row's arithmetic
+must hold; a row two cuts explain equally well is left as printed."""
+from extract.grid import Cell
+from normalize.stream.runrows import cut_budget_row, cut_indicator_row, cut_run_rows, header_roles
+from normalize.text import key
+
+BUDGET = ["initial", "adjusted", "executed", "weight", "rate", "score"]
+
+
+def test_a_header_run_together_is_cut_into_its_column_labels():
+    table, cut = header_roles(key("资金情况（万元）年初预算数全年预算数全年执行数分值执行率得分"))
+    assert table == "budget"
+    # '执行率得分' is a label of its own too: the cut that names most columns wins
+    assert [r for r, _ in cut] == ["label"] + BUDGET
+    table, cut = header_roles(key("序号一级指标二级指标三级指标指标分值指标解释指标说明及评分标准自评得分"))
+    assert table == "indicators"
+    assert [r for r, _ in cut] == ["seq", "level1", "level2", "name", "weight", "explanation", "method", "score"]
+    assert header_roles(key("年度总体目标预期目标实际完成情况")) is None      # a goal's labels: no table
+
+
+def test_a_budget_line_is_cut_where_its_rate_and_score_hold():
+    # 342.7 | 379.33 | 353.04: 353.04 / 379.33 = 0.93070 (93.07%), and 10 × 0.9307 = 9.31.
+    # 342.73 | 79.33 | 353.04 would execute 4.5 times its budget; 1093.07% is no rate.
+    got = cut_budget_row("年度资金总额342.7379.33353.041093.07%9.31", BUDGET, None)
+    assert got == [("label", "年度资金总额"), ("initial", "342.7"), ("adjusted", "379.33"),
+                   ("executed", "353.04"), ("weight", "10"), ("rate", "93.07%"), ("score", "9.31")]
+    # 3.14 | 3 | 95.54%: 3 / 3.14 = 0.9554; 3.1 | 43 would execute 14 times its budget
+    got = cut_budget_row("其他资金(包括以前年度结转资金)3.14395.54%", ["adjusted", "executed", "rate"], None)
+    assert got[1:] == [("adjusted", "3.14"), ("executed", "3"), ("rate", "95.54%")]
+
+
+def test_a_budget_line_no_arithmetic_decides_is_left_as_printed():
+    # three figures and three blanks: 342.7 | 379.33 | 353.04 and 342.73 | 79.33 | 353.04 ...
+    # nothing on the line tells them apart without a total line to agree with
+    assert cut_budget_row("其中:当年财政拨款342.7379.33353.04———", BUDGET, None) is None
+    total = {"initial": 342.7, "adjusted": 379.33, "executed": 353.04}
+    got = cut_budget_row("其中:当年财政拨款342.7379.33353.04———", BUDGET, total)
+    assert got is not None and got[1:4] == [("initial", "342.7"), ("adjusted", "379.33"), ("executed", "353.04")]
+
+
+def test_an_indicator_row_is_cut_where_score_stays_within_weight():
+    roles = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
+    # '1413.3': 14 | 13.3 (141 | 3.3 is no weight, 1 | 413.3 no score within it)
+    got = dict(cut_indicator_row(key("时效指标项目完成及时率≥95%95%1413.3"), roles))
+    assert got == {"level2": "时效指标", "name": "项目完成及时率", "target": "≥95%", "actual": "95%",
+                   "weight": "14", "score": "13.3"}
+    # a row under merged level cells starts at its name
+    got = dict(cut_indicator_row(key("采购设备数量≥157台159台1313"), roles))
+    assert (got["name"], got["target"], got["actual"], got["weight"], got["score"]) == \
+        ("采购设备数量", "≥157台", "159台", "13", "13")
+
+
+def test_a_worded_target_no_cut_can_part_from_its_name_stays_with_it():
+    roles = ["level1", "level2", "name", "target", "actual", "score", "review", "method"]
+    got = dict(cut_indicator_row(key("效益指标(30分)社会效益指标(20分)城市运行保障能力有效提升达成预期指标10"), roles))
+    assert got["name"] == "城市运行保障能力有效提升" and "target" not in got      # not read, not guessed
+    assert (got["actual"], got["score"]) == ("达成预期指标", "10")
+
+
+def test_a_run_together_table_goes_on_as_cells_and_other_lines_as_they_were():
+    lines = [[Cell("项目资金（万元）全年预算数（A）全年执行数（B）预算执行率（B/A）")],
+             [Cell("年度资金总额24.7524.2497.94%")],
+             [Cell("年度总体目标预期目标实际完成情况")]]
+    out, cut = cut_run_rows(lines)
+    assert [c.text for c in out[1]] == ["年度资金总额", "24.75", "24.24", "97.94%"]      # 24.24 / 24.75 = 0.9794
+    assert [c.text for c in out[0]][1:] == ["全年预算数（A）", "全年执行数（B）", "预算执行率（B/A）"]  # as printed
+    assert out[2] == lines[2] and cut == {0, 1}
