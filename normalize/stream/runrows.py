@@ -40,13 +40,14 @@ def _columns() -> dict[str, list[tuple[str, object]]]:
     ind.append(("name", pattern(r"^(评价内容|评价要点)$")))
     ind.append(("level1", pattern(r"^项目权重$")))
     bud = [(r, pattern(p)) for r, p in v["budget"].items() if isinstance(p, str)]
-    return {"indicators": ind, "budget": bud}
+    goal = [(r, pattern(p)) for r, p in v["goal"].items() if isinstance(p, str)]
+    return {"indicators": ind, "budget": bud, "goal": goal}
 
 
 @lru_cache(maxsize=1)
 def _region_labels():
     v = vocabulary()["regions"]
-    return [pattern(v[r]) for r in ("budget", "indicators")]
+    return [pattern(v[r]) for r in ("budget", "indicators", "goal")]
 
 
 def _block_label(piece: str) -> bool:
@@ -71,7 +72,7 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
     table and no column twice; the block's own label may open it: (table, [(role, piece)]).
     Of the cuts, the one naming most columns, then in fewest pieces.  None where the line is
     not wholly such labels or names fewer than three columns."""
-    for table in ("indicators", "budget"):
+    for table in ("indicators", "budget", "goal"):
         cuts: list[list[tuple[str, str]]] = []
 
         def go(p: int, cut: list, seen: frozenset) -> None:
@@ -83,18 +84,19 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
             for e in range(p + 1, min(len(k), p + 24) + 1):
                 piece = k[p:e]
                 role = _label_role(piece, table)
-                if role is None and p == 0 and _block_label(piece):
-                    role = "label"
-                if role is not None and (role == "label" or role not in seen):
+                if role is not None and role not in seen:
                     go(e, cut + [(role, piece)], seen | {role})
+                if p == 0 and _block_label(piece):
+                    go(e, cut + [("label", piece)], seen)
 
         go(0, [], frozenset())
-        cuts = [c for c in cuts if len([r for r, _ in c if r != "label"]) >= 3]
+        cuts = [c for c in cuts if len([r for r, _ in c if r != "label"]) >= (2 if table == "goal" else 3)]
         if not cuts:
             continue
         cut = max(cuts, key=lambda c: (len({r for r, _ in c if r != "label"}), -len(c)))
         roles = [r for r, _ in cut if r != "label"]
-        if "name" in roles if table == "indicators" else any(r in roles for r in ("initial", "adjusted", "executed")):
+        if {"indicators": "name" in roles, "goal": roles == ["target", "actual"]}.get(
+                table, any(r in roles for r in ("initial", "adjusted", "executed"))):
             return table, cut
     return None
 
@@ -114,7 +116,7 @@ def _value_patterns():
         "target_op": re.compile(rf"定性|定量|正向|反向|正向指标|反向指标|{ops}"),
         "target_unit": re.compile(rf"{units}"),
         "figure": re.compile(rf"(?:{ops})?{MONEY}(?:{units})?|{BLANK}"),
-        "words": re.compile(r"[\p{Han}、]{1,16}"),
+        "words": re.compile(r"\p{Han}[\p{Han}、]{1,15}"),
         "rate": re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%"),      # under 1000% (RATE_CEILING)
         "number": re.compile(FIGURE),
         "money": re.compile(rf"{MONEY}|{BLANK}"),
@@ -136,10 +138,14 @@ def _fits(role: str, piece: str) -> bool:
     if role in TEXT_ROLES:
         # (a name is no sentence and holds no comparator)
         # text opens with a word, not with the punctuation or the figure a cut left over
-        return not re.fullmatch(r"[\d.,%]+", piece) and not re.match(r"[()、,，。；;:：%.]", piece) and \
+        # nor is it a figure with its unit, which is a value's cell
+        return not re.fullmatch(r"[\d.,%]+", piece) and not re.match(r"[()、,，。；;:：%.≥≤<>=＞＜]", piece) and \
+            not P["figure"].fullmatch(piece) and \
             (role != "name" or len(piece) >= 2 and not _closing(piece) and not re.search(r"[≥≤<>=＞＜。；;]", piece))
     if role in VALUE_ROLES:
-        return bool(P["figure"].fullmatch(piece) or P["words"].fullmatch(piece))
+        # a worded value is two characters or more and not a unit alone
+        return bool(P["figure"].fullmatch(piece) or P["words"].fullmatch(piece) and
+                    not P["target_unit"].fullmatch(piece))
     if role in FIGURE_ROLES:
         return bool(P["number"].fullmatch(piece) or re.fullmatch(BLANK, piece))
     if role in ("seq", "level1", "level2", "target_op", "target_unit", "rate"):
@@ -223,7 +229,7 @@ def _indicator_row(cells: dict[str, str]) -> float:
     vals = {r: _number(cells[r]) for r in ("target", "actual", "weight", "score") if r in cells}
     s = _row_fit({r: v for r, v in vals.items() if v is not None})
     ut, ua = _unit_of(cells.get("target", "")), _unit_of(cells.get("actual", ""))
-    return s - (2.0 if ut and ua and ut != ua else 0.0)
+    return s - (2.0 if ut and ua and ut != ua else 0.0) + (0.5 if ut and ut == ua else 0.0)
 
 
 def _decimals(piece: str) -> int:
@@ -250,6 +256,8 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
             s += 3.0 if abs(w * min(rate, 1.0) - sc) <= 0.0051 * w + 0.006 else 0.0
     if adj is not None and ex is not None and ex > adj * 1.5:
         s -= 1.0
+    if total and w is not None and total.get("weight") is not None and abs(w - total["weight"]) > 1e-9:
+        s -= 2.0            # a line under the total scores against the total's weight or not at all
     for r, v in vals.items():
         if total and v is not None and total.get(r) is not None:
             s += 0.5 if abs(v - total[r]) < 1e-9 else (-2.0 if v > total[r] + 1e-9 and r != "rate" else 0.0)
@@ -297,9 +305,14 @@ def _near(scored: list[tuple[float, dict]]) -> list[dict]:
 def _best(scored: list[tuple[float, dict]], figures: tuple[str, ...]) -> dict | None:
     """The best cut, where no other cut reads the row's figures otherwise and nearly as well."""
     near = _near(scored)
-    if not near or any(other.get(r) != near[0].get(r) for other in near[1:] for r in figures):
+    if not near or any(_read(other.get(r)) != _read(near[0].get(r)) for other in near[1:] for r in figures):
         return None
     return near[0]
+
+
+def _read(piece: str | None) -> str | None:
+    """A cell as read: a blank ('—', '——') is no figure, however many dashes make it."""
+    return None if piece is None or re.fullmatch(BLANK, piece) else piece
 
 
 def _has_digit(piece: str | None) -> bool:
@@ -401,6 +414,10 @@ def cut_run_rows(lines: list[list[Cell]]) -> tuple[list[list[Cell]], set[int]]:
             table, roles = grammar
             if table == "indicators":
                 got = cut_indicator_row(k, roles)
+            elif table == "goal":
+                # the goal's target and actual run together part nowhere for certain: two
+                # sentences may be the target alone, its actual left blank
+                grammar = None
             else:
                 got = cut_budget_row(k, roles, total)
                 if got is not None and total is None:
