@@ -116,7 +116,7 @@ def _value_patterns():
         "target_op": re.compile(rf"定性|定量|正向|反向|正向指标|反向指标|{ops}"),
         "target_unit": re.compile(rf"{units}"),
         "figure": re.compile(rf"(?:{ops})?{MONEY}(?:{units})?|{BLANK}"),
-        "words": re.compile(r"\p{Han}[\p{Han}、]{1,15}"),
+        "words": re.compile(r"\p{Han}[\p{Han}、，,]{1,23}"),
         "rate": re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%"),      # under 1000% (RATE_CEILING)
         "number": re.compile(FIGURE),
         "money": re.compile(rf"{MONEY}|{BLANK}"),
@@ -202,8 +202,11 @@ def _indicator_cell(r: str, piece: str) -> float:
     """What one cell of an indicator row adds to its cut, alone."""
     # (a reviewer's column is blank on a form as its unit submits it)
     s = 0.5 if r in TEXT_ROLES else -0.5 if r == "review" else 1.0
-    if r in VALUE_ROLES and len(piece) >= 4 and piece in vocabulary()["values"]["words"]:
-        s += 1.0        # a qualitative value the vocabulary knows (a word too short to tell apart aside)
+    if r == "target" and not re.search(r"\d", piece) and \
+            any(piece.startswith(w) for w in vocabulary()["values"]["target_opens"]):
+        s += 0.6        # a worded target opens as such targets do ('有效提升', '逐步改善')
+    if r == "actual" and any(piece.startswith(w) for w in _value_words()):
+        s += 1.0        # an actual worded as a tier the vocabulary knows ('部分达成预期指标…')
     if r in TEXT_ROLES and re.search(r"[。；;]$", piece):
         s += 0.3        # a text cell ends at a sentence's end
     if r in ("level1", "level2") and pattern(vocabulary()["levels"][r]).fullmatch(piece):
@@ -211,6 +214,8 @@ def _indicator_cell(r: str, piece: str) -> float:
     if r in TEXT_ROLES + VALUE_ROLES and _opens_level(piece, 0) and not _fits("level2", piece) \
             and not _fits("level1", piece):
         s -= 2.0        # a level's label is a cell of its own, not the start of a text
+    if r in ("note", "method", "explanation") and re.search(r"[≥≤<>＞＜]\d", piece):
+        s -= 1.5        # a note holding a target's figure is the row's values run on
     if r == "name" and _value_patterns()["unit_end"].search(piece):
         s -= 2.0        # a name does not end in a figure
     return s
@@ -219,7 +224,8 @@ def _indicator_cell(r: str, piece: str) -> float:
 def _indicator_skip(r: str) -> float:
     """What leaving a column blank costs, past the row's first cell (the merged level cells
     before it cost nothing)."""
-    return 3.0 if r in ("weight", "score", "name") else 1.5 if r in VALUE_ROLES else \
+    # (the template prints every weight; a unit may leave a score blank)
+    return 3.0 if r in ("weight", "name") else 2.5 if r == "score" else 1.5 if r in VALUE_ROLES else \
         0.0 if r in ("review", "note", "method", "explanation", "core") else 0.3
 
 
@@ -264,12 +270,33 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     return s
 
 
+@lru_cache(maxsize=1)
+def _value_words() -> tuple[str, ...]:
+    """The vocabulary's worded values long enough to find inside text ('达成预期指标'), longest first."""
+    return tuple(sorted((w for w in vocabulary()["values"]["words"] if len(w) >= 4), key=len, reverse=True))
+
+
+def _inside_words(s: str) -> set[int]:
+    """Positions strictly inside a worded value the vocabulary knows: no cell ends there."""
+    out: set[int] = set()
+    p = 0
+    while p < len(s):
+        w = next((w for w in _value_words() if s.startswith(w, p)), None)
+        if w:
+            out.update(range(p + 1, p + len(w)))
+            p += len(w)
+        else:
+            p += 1
+    return out
+
+
 def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
     """The best cuts of ``s`` into cells of ``roles`` in order, a column skipped where it is
     blank: [(score of its cells alone, cells)].  A dynamic programme over (position, column)
     that keeps the ``keep`` best partial cuts at each, so that cuts differing only in the
     figures the row's arithmetic decides between all reach the end."""
     n, m = len(s), len(roles)
+    inside = _inside_words(s)
     beams: dict[tuple[int, int], list] = {(0, 0): [(0.0, ())]}
     final: list[tuple[float, dict]] = []
     for p in range(n + 1):
@@ -287,6 +314,8 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
                 continue
             r = roles[i]
             for e in ends(r, s, p):
+                if e in inside:
+                    continue
                 piece = s[p:e]
                 add = cell(r, piece)
                 beams.setdefault((e, i + 1), []).extend(
