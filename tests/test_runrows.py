@@ -2,7 +2,7 @@
 the header names the columns, each piece must look like its column and the row's arithmetic
 must hold; a row two cuts explain equally well is left as printed."""
 from extract.grid import Cell
-from normalize.stream.runrows import cut_budget_row, cut_indicator_row, cut_run_rows, header_roles
+from normalize.stream.runrows import cut_budget_row, cut_indicator_row, cut_run_rows, cut_source_row, header_roles
 from normalize.text import key
 
 BUDGET = ["initial", "adjusted", "executed", "weight", "rate", "score"]
@@ -78,3 +78,13 @@ def test_a_run_together_table_goes_on_as_cells_and_other_lines_as_they_were():
     # form 40 leaves its actual blank), target and actual each, or one of several
     assert [c.text for c in out[2]] == ["年度总体目标", "预期目标", "实际完成情况"]
     assert out[3] == lines[3] and out[4] == lines[4] and cut == {0, 1, 2}
+
+
+def test_a_budget_by_source_is_cut_where_its_amounts_make_its_total():
+    # 16.69 + 261.2 = 277.89, and 259.42 / 277.89 = 0.93353 (93.35%); 1 + 6.6 + 9 + 261.2 =
+    # 277.8 misses the total by nine cents, more than rounding to the cent explains
+    table, cut = header_roles(key("项目资金（万元）中央省、地本级其他合计执行数执行率"))
+    assert table == "sources"
+    roles = [r for r, _ in cut if r != "label"]
+    got = cut_source_row("16.69261.2277.89259.4293.35%", roles)
+    assert [p for _, p in got] == ["16.69", "261.2", "277.89", "259.42", "93.35%"]

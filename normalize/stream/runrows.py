@@ -41,7 +41,10 @@ def _columns() -> dict[str, list[tuple[str, object]]]:
     ind.append(("level1", pattern(r"^项目权重$")))
     bud = [(r, pattern(p)) for r, p in v["budget"].items() if isinstance(p, str)]
     goal = [(r, pattern(p)) for r, p in v["goal"].items() if isinstance(p, str)]
-    return {"indicators": ind, "budget": bud, "goal": goal}
+    from .sources import SOURCES, TOTAL
+    src = [(f"source:{w}", pattern(f"^{re.escape(w)}$")) for w in SOURCES] + \
+        [("total", pattern(f"^({'|'.join(TOTAL)})$"))] + [(r, p) for r, p in bud if r in ("executed", "rate")]
+    return {"indicators": ind, "budget": bud, "goal": goal, "sources": src}
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +75,7 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
     table and no column twice; the block's own label may open it: (table, [(role, piece)]).
     Of the cuts, the one naming most columns, then in fewest pieces.  None where the line is
     not wholly such labels or names fewer than three columns."""
-    for table in ("indicators", "budget", "goal"):
+    for table in ("indicators", "budget", "goal", "sources"):
         cuts: list[list[tuple[str, str]]] = []
 
         def go(p: int, cut: list, seen: frozenset) -> None:
@@ -95,7 +98,8 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
             continue
         cut = max(cuts, key=lambda c: (len({r for r, _ in c if r != "label"}), -len(c)))
         roles = [r for r, _ in cut if r != "label"]
-        if {"indicators": "name" in roles, "goal": roles == ["target", "actual"]}.get(
+        if {"indicators": "name" in roles, "goal": roles == ["target", "actual"],
+            "sources": "total" in roles and sum(r.startswith("source:") for r in roles) >= 2}.get(
                 table, any(r in roles for r in ("initial", "adjusted", "executed"))):
             return table, cut
     return None
@@ -173,8 +177,8 @@ def _role_ends(role: str, s: str, p: int) -> list[int]:
         if role != "target_unit" and re.match(P["units"], s[p:]) and not re.match(r"\d", s[p:]):
             return []       # a figure's unit stays with it (save under a unit column)
         if role not in FIGURE_ROLES + VALUE_ROLES + ("seq", "rate") and re.match(r"[\d.%]", s[p]) \
-                and not re.match(r"\d{1,2}、", s[p:]):
-            return []       # a text does not open inside a run of digits, save at a list's '1、'
+                and not re.match(r"1、", s[p:]):
+            return []       # a text does not open inside a run of digits, save at a list's first '1、'
 
     if role in TEXT_ROLES or role in VALUE_ROLES:
         # a text ends where a figure does not go on (no cut between two digits of one run)
@@ -400,6 +404,39 @@ def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[s
     return [("label", label)] + [(r, cells[r]) for r in roles if r in cells]
 
 
+def cut_source_row(s: str, roles: list[str]) -> list[tuple[str, str]] | None:
+    """The one row of a budget by source (中央 | 省、地 | 本级 | 其他 | 合计 | 执行数 | 执行率):
+    cut where the sources' amounts sum to the total and spent / total is the rate; a source
+    left blank is gone."""
+    P = _value_patterns()
+
+    def ends(r: str, text: str, p: int) -> list[int]:
+        pat = P["rate"] if r == "rate" else P["money"]
+        return [e for e in range(p + 1, min(len(text), p + 14) + 1) if pat.fullmatch(text[p:e])]
+
+    def fit(c: dict[str, str]) -> float:
+        vals = {r: _number(p) for r, p in c.items()}
+        parts = [v for r, v in vals.items() if r.startswith("source:") and v is not None]
+        tot, ex, rate = vals.get("total"), vals.get("executed"), vals.get("rate")
+        if not parts or not tot:
+            return -10.0
+        ok = abs(sum(parts) - tot) <= 0.0051 * len(parts)      # to the cent each amount is rounded to
+        ok_rate = ex is not None and rate is not None and abs(ex / tot - rate) <= 0.0051
+        return (3.0 if ok else -5.0) + (3.0 if ok_rate else 0.0)
+
+    musts = ("total", "executed", "rate")
+    # (every cut is weighed: a row of figures alone is short, and its blanks leave no mark)
+    scored = [(sc + fit(c), c) for sc, c in _parses(s, roles, ends, lambda r, p: _budget_cell(r, p) - (1.0 if r.startswith("source:") else 0.0),
+                                                    lambda r: 3.0 if r in musts else 0.0, keep=100000)]
+    # (which source a figure stood under is not known, nor needed: the amounts are read in order)
+    near = _near(scored)
+    if not near or len({tuple(_read(p) for r, p in c.items() if not r.startswith("source:")) +
+                        tuple(p for r, p in c.items() if r.startswith("source:")) for c in near}) > 1 \
+            or fit(near[0]) < 6.0:
+        return None
+    return [(r, near[0][r]) for r in roles if r in near[0]]
+
+
 def _cut_cell(c: Cell, pieces: list[str], k: str, idx: tuple[int, ...]) -> list[Cell]:
     """The cell's text cut at the pieces' bounds (mapped back from its key to the printed text)."""
     out, p = [], 0
@@ -443,6 +480,9 @@ def cut_run_rows(lines: list[list[Cell]]) -> tuple[list[list[Cell]], set[int]]:
             table, roles = grammar
             if table == "indicators":
                 got = cut_indicator_row(k, roles)
+            elif table == "sources":
+                got = cut_source_row(k, roles)
+                grammar = None          # the block is one row of figures
             elif table == "goal":
                 # the goal's target and actual run together part nowhere for certain: two
                 # sentences may be the target alone, its actual left blank
