@@ -246,6 +246,10 @@ class Checker(TableSums):
 
     def budget(self):
         f = self.f
+        if f.texts.get("budget_unread"):
+            self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"],
+                     f"budget line(s) printed with their figures run together, which no cut fits the line's "
+                     f"arithmetic, were not read: {f.texts['budget_unread']}")
         primary = self.primary_budget_line()
         if primary is None:
             if not self.rubric():

@@ -28,15 +28,20 @@ def test_a_budget_line_is_cut_where_its_rate_and_score_hold():
     got = cut_budget_row("年度资金总额342.7379.33353.041093.07%9.31", BUDGET, None)
     assert got == [("label", "年度资金总额"), ("initial", "342.7"), ("adjusted", "379.33"),
                    ("executed", "353.04"), ("weight", "10"), ("rate", "93.07%"), ("score", "9.31")]
+    # 4000 | 4000 | 100%; 400040001 | 0 | 0% holds its rate only as nothing spent holds any
+    got = cut_budget_row("年度资金总额:40004000100%", ["adjusted", "executed", "rate"], None)
+    assert got[1:] == [("adjusted", "4000"), ("executed", "4000"), ("rate", "100%")]
     # 3.14 | 3 | 95.54%: 3 / 3.14 = 0.9554; 3.1 | 43 would execute 14 times its budget
     got = cut_budget_row("其他资金(包括以前年度结转资金)3.14395.54%", ["adjusted", "executed", "rate"], None)
     assert got[1:] == [("adjusted", "3.14"), ("executed", "3"), ("rate", "95.54%")]
 
 
-def test_a_budget_line_no_arithmetic_decides_is_left_as_printed():
+def test_a_budget_line_no_arithmetic_decides_is_left_unread():
     # three figures and three blanks: 342.7 | 379.33 | 353.04 and 342.73 | 79.33 | 353.04 ...
     # nothing on the line tells them apart without a total line to agree with
-    assert cut_budget_row("其中:当年财政拨款342.7379.33353.04———", BUDGET, None) is None
+    # the line's figures stay one run, unread, that no later reader cuts by a guess
+    assert cut_budget_row("其中:当年财政拨款342.7379.33353.04———", BUDGET, None) == \
+        [("label", "其中:当年财政拨款"), ("unread", "342.7379.33353.04———")]
     total = {"initial": 342.7, "adjusted": 379.33, "executed": 353.04}
     got = cut_budget_row("其中:当年财政拨款342.7379.33353.04———", BUDGET, total)
     assert got is not None and got[1:4] == [("initial", "342.7"), ("adjusted", "379.33"), ("executed", "353.04")]
@@ -88,3 +93,23 @@ def test_a_budget_by_source_is_cut_where_its_amounts_make_its_total():
     roles = [r for r, _ in cut if r != "label"]
     got = cut_source_row("16.69261.2277.89259.4293.35%", roles)
     assert [p for _, p in got] == ["16.69", "261.2", "277.89", "259.42", "93.35%"]
+
+
+def test_a_budget_line_left_unread_is_said_to_the_auditor(tmp_path):
+    """The grid's budgetsys form cut short, printed run together: its total line's rate does
+    not hold (494.42 / 548.62 = 90.12%, printed 95.12%), so no cut of
+    '516.43548.62494.421095.12%9.01' fits and none is read; the audit says the line was not
+    read instead of checking a guess."""
+    import json
+    import subprocess
+    import sys
+    from conftest import FIXTURES
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", str(FIXTURES / "grid" / "text" / "budgetsys" /
+                    "cut_run_together.txt"), "--out", str(out), "--pictures", "never", "--fail-on", "never"],
+                   capture_output=True, check=True)
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    unread = [x for x in findings if x["code"] == "EXTRACTION_INCOMPLETE" and "516.43548.62" in x["message"]]
+    assert unread and unread[0]["severity"] == "warning"
+    forms = json.loads((out / "forms.json").read_text(encoding="utf-8"))
+    assert [b for f in forms for b in f["budget"]["lines"] if b.get("adjusted") not in (None, 0)] == []  # no guess

@@ -11,7 +11,8 @@ from .regions import Mapping
 
 
 def read_total(toks: list[Tok], f: Form, rep: Mapping) -> None:
-    toks = toks[:1] + [x for t in toks[1:4] for x in _full_marks_apart(t)]
+    # (the colon after the label is the label's, where the text cut them apart: '总分' | ':97.98')
+    toks = toks[:1] + [x for t in toks[1:4] for x in _full_marks_apart(_sub(t, 1, len(t.key)) if t.key.startswith(":") else t)]
     nums = [t for t in toks[1:4] if parse_number(t.key) is not None]
     if not nums:
         return

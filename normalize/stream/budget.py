@@ -67,8 +67,8 @@ def _glued_run(t: Tok) -> str | None:
     """The digits of a token that may hold several figures run together ('303010100%',
     ':310.2154.741050%5'), or None for a token that is one figure."""
     k = t.key.lstrip(":")
-    if not re.fullmatch(r"[\d.%]+", k) or not k[0].isdigit():
-        return None
+    if t.whole or not re.fullmatch(r"[\d.%]+", k) or not k[0].isdigit():
+        return None     # (a run its table's column grammar found no one cut for is left unread)
     if k.count(".") > 1 or "%" in k[:-1] or k.count("%") > 1:
         return k
     if t.glued and len(re.sub(r"\D", "", k)) >= 4:
@@ -204,6 +204,10 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
                     break
                 vals.append((toks[j], val))
                 j += 1
+            if not vals and j < len(toks) and toks[j].whole and re.fullmatch(r"[\d.,%—\-－/]{5,}", toks[j].key):
+                # figures run together that no cut fits: the line is printed, its figures unread
+                unread = f.texts.get("budget_unread")
+                f.texts["budget_unread"] = f"{unread}; {t.text} {toks[j].text}" if unread else f"{t.text} {toks[j].text}"
             lines.append((kind, t, vals))
             i = j
             continue

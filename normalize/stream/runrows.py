@@ -238,8 +238,15 @@ def _indicator_row(cells: dict[str, str]) -> float:
     from .indicators import _row_fit
     vals = {r: _number(cells[r]) for r in ("target", "actual", "weight", "score") if r in cells}
     s = _row_fit({r: v for r, v in vals.items() if v is not None})
-    ut, ua = _unit_of(cells.get("target", "")), _unit_of(cells.get("actual", ""))
-    return s - (2.0 if ut and ua and ut != ua else 0.0) + (0.5 if ut and ut == ua else 0.0)
+    t, a = cells.get("target"), cells.get("actual")
+    if t is None or a is None:
+        return s
+    if _has_digit(t) != _has_digit(a):
+        return s - 0.5      # a figure against words: the rarer row
+    ut, ua = _unit_of(t), _unit_of(a)
+    if ut and ua:
+        return s + (0.5 if ut == ua else -2.0)
+    return s - (0.5 if ut or ua else 0.0)   # one figure with a unit, the other with none
 
 
 def _decimals(piece: str) -> int:
@@ -259,7 +266,8 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     if adj is None:
         adj = vals.get("initial")
     if adj and ex is not None and rate is not None:
-        s += 3.0 if abs(ex / adj - rate) <= 0.0051 else -2.0
+        # (nothing spent of a sum a thousand times larger holds any rate trivially: no evidence)
+        s += -2.0 if abs(ex / adj - rate) > 0.0051 else 3.0 if ex > 0 and 1e-3 <= ex / adj <= 10 else 0.0
     if w is not None and sc is not None:
         s += -5.0 if sc > w + 1e-9 else 0.0
         if rate is not None:
@@ -281,8 +289,11 @@ def _value_words() -> tuple[str, ...]:
 
 
 def _inside_words(s: str) -> set[int]:
-    """Positions strictly inside a worded value the vocabulary knows: no cell ends there."""
+    """Positions strictly inside a worded value the vocabulary knows, or inside the unit
+    after a figure ('1940人次'): no cell ends there."""
     out: set[int] = set()
+    for m in re.finditer(rf"\d({_value_patterns()['units']})", s):
+        out.update(range(m.start(1) + 1, m.end(1)))
     p = 0
     while p < len(s):
         w = next((w for w in _value_words() if s.startswith(w, p)), None)
@@ -400,7 +411,9 @@ def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[s
               for sc, c in _parses(rest, roles, ends, _budget_cell, lambda r: 0.0) if len(c) >= 2]
     cells = _best(scored, tuple(roles))
     if cells is None:
-        return None
+        # cuts that read the line's figures otherwise fit it alike: its figures stay one
+        # run, unread, that no later reader cuts by a guess
+        return [("label", label), ("unread", rest)] if scored else None
     return [("label", label)] + [(r, cells[r]) for r in roles if r in cells]
 
 
@@ -489,7 +502,7 @@ def cut_run_rows(lines: list[list[Cell]]) -> tuple[list[list[Cell]], set[int]]:
                 grammar = None
             else:
                 got = cut_budget_row(k, roles, total)
-                if got is not None and total is None:
+                if got is not None and total is None and got[1][0] != "unread":
                     total = {r: _number(p) for r, p in got if r != "label"}
         if got is None:
             out.append(cells)
