@@ -142,9 +142,12 @@ class Checker(TableSums):
                      indicator, declared, shown, cells)
         return verdict
 
-    def exceeds(self, score, weight, what, indicator=None, cells=()) -> bool:
+    def exceeds(self, score, weight, what, indicator=None, cells=(), cut_from=None) -> bool:
         if score is not None and weight is not None and score > weight + EPS:
-            self.add("SCORE_EXCEEDS_WEIGHT", self.sev["score_exceeds_weight"], f"{what}: score {score:g} is above its weight {weight:g}",
+            # (a weight and score the reader cut from one run of digits are a guess: never an accusation)
+            sev = self.sev["cut_figures"] if cut_from else self.sev["score_exceeds_weight"]
+            shown = f"{what} (figures cut from '{cut_from}')" if cut_from else what
+            self.add("SCORE_EXCEEDS_WEIGHT", sev, f"{shown}: score {score:g} is above its weight {weight:g}",
                      indicator, score, weight, cells)
             return True
         return False
@@ -423,7 +426,8 @@ class Checker(TableSums):
             else:
                 self.missing(f"indicator {name}: score (得分) is blank or unreadable", name, cells)
             return
-        if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")]):
+        if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")],
+                        ind.texts.get("figures_cut")):
             return
         if is_blank(ind.target) and is_blank(ind.actual) and not self.rubric() and not re.search(
                 self.rules.qualitative["criteria_groups"], key(ind.level1 or "")) and ind.texts.get("name"):

@@ -340,10 +340,11 @@ def tokens_of(doc: Document) -> list[Tok]:
                 for q in _values_apart(p):
                     toks.extend(_cut_values(q))
             continue
-        for c in cells:
+        for n, c in enumerate(cells):
             pieces = _pieces(Tok(c.text.strip(), key(c.text), c, line))
             for p in pieces:
                 p.whole = line - 1 in cut
+                p.cut = cut.get(line - 1, {}).get(n)
             toks.extend(pieces)
     return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(toks)))))
 
