@@ -121,7 +121,10 @@ def test_a_weight_and_score_cut_from_one_run_against_its_arithmetic_are_a_guess(
     # '16' after the actual: 1 | 6 would put a score above its weight, nothing confirms it;
     # 16 is one figure that fits the weight, its score left blank
     got = dict(cut_indicator_row(key("数量指标组织培训人次≥1877人次2013人次16"), roles))
-    assert got["weight"] == "16" and "score" not in got
+    assert got["weight"] == "16" and got["score"] is None      # (its blank said: '—' downstream)
+    # 1 | 0 keeps score ≤ weight, but a lone 0 cut off a run confirms nothing: 10 is the weight
+    got = dict(cut_indicator_row(key("数量指标组织培训人次≥1877人次2013人次10"), roles))
+    assert got["weight"] == "10" and got["score"] is None
     # 8 | 7.6: a score within its weight; 10 | 11: no one figure fits (1011 is no weight), so
     # the cut stands, marked as cut from its run: the checker accuses no one on it
     assert unconfirmed_split([("weight", "8"), ("score", "7.6")]) == {}

@@ -25,6 +25,9 @@ from .rungrammar import (BLANK, FIGURE_ROLES, TEXT_ROLES, VALUE_ROLES, _best, _e
                          header_roles)
 
 
+BLANK_CELL = "—"        # a column a run-together row left blank, said so where it matters (a piece None)
+
+
 @lru_cache(maxsize=65536)
 def _indicator_cell(r: str, piece: str) -> float:
     """What one cell of an indicator row adds to its cut, alone."""
@@ -159,6 +162,10 @@ def cut_indicator_row(s: str, roles: list[str]) -> list[tuple[str, str]] | None:
             cells = dict(whole[0])
     if not any(r in cells for r in FIGURE_ROLES + VALUE_ROLES):
         return None
+    if "weight" in roles and "score" in roles and ("weight" in cells) != ("score" in cells):
+        # one of weight and score printed: the other's blank is said, so that the figure
+        # keeps its column downstream ('10' the weight, its score blank)
+        cells["score" if "weight" in cells else "weight"] = None
     return [(r, cells[r]) for r in roles if r in cells]
 
 
@@ -223,11 +230,14 @@ def cut_source_row(s: str, roles: list[str]) -> list[tuple[str, str]] | None:
     return [(r, near[0][r]) for r in roles if r in near[0]]
 
 
-def _cut_cell(c: Cell, pieces: list[str], k: str, idx: tuple[int, ...]) -> list[Cell]:
+def _cut_cell(c: Cell, pieces: list[str | None], k: str, idx: tuple[int, ...]) -> list[Cell]:
     """The cell's text cut at the pieces' bounds (mapped back from its key to the printed text)."""
     out, p = [], 0
     text = c.text
     for j, piece in enumerate(pieces):
+        if piece is None:
+            out.append(replace(c, text=BLANK_CELL, col=c.col + j))
+            continue
         a, b = p, p + len(piece)
         if len(idx) == len(k):
             lo = idx[a]
@@ -242,18 +252,20 @@ def _cut_cell(c: Cell, pieces: list[str], k: str, idx: tuple[int, ...]) -> list[
 
 def unconfirmed_split(got: list[tuple[str, str]]) -> dict[int, str]:
     """A weight and a score cut from one run of digits ('1011' → 10 | 11) that break the
-    row's arithmetic (the score above its weight): a guess, so both carry the run they were
+    row's arithmetic (the score above its weight), or leave a score of 0 ('10' → 1 | 0): a guess, so both carry the run they were
     cut from and nothing is accused on them (``Indicator.texts['figures_cut']``).  {piece
     index: the run}."""
     roles = [r for r, _ in got]
     if "weight" not in roles or "score" not in roles or roles.index("score") != roles.index("weight") + 1:
         return {}
     d = dict(got)
+    if d["weight"] is None or d["score"] is None:
+        return {}
     w, sc = _number(d["weight"]), _number(d["score"])
     if w is None or sc is None:
         return {}
-    if sc <= w + 1e-9:
-        return {}
+    if 0 < sc <= w + 1e-9:
+        return {}           # (a lone 0 cut off a run is within any weight and confirms nothing)
     run = d["weight"] + d["score"]
     return {roles.index("weight"): run, roles.index("score"): run}
 
