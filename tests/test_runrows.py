@@ -129,3 +129,26 @@ def test_a_weight_and_score_cut_from_one_run_against_its_arithmetic_are_a_guess(
     # the cut stands, marked as cut from its run: the checker accuses no one on it
     assert unconfirmed_split([("weight", "8"), ("score", "7.6")]) == {}
     assert unconfirmed_split([("name", "服务质量"), ("weight", "10"), ("score", "11")]) == {1: "1011", 2: "1011"}
+
+
+def test_a_cut_leaving_a_lone_zero_is_the_last_choice():
+    roles = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
+    # '910' after the tier: 91 | 0 keeps score ≤ weight only as a 0 keeps any; 910 is no one
+    # figure; 9 | 10 is read, marked as cut from its run (a score above its weight accuses no one)
+    got = cut_indicator_row(key("生态效益指标环境质量改善情况逐步改善达成预期指标910"), roles)
+    assert dict(got)["weight"] == "9" and dict(got)["score"] == "10"
+    assert unconfirmed_split(got) != {}
+
+
+def test_a_line_the_grammar_left_unread_is_not_cut_again_by_the_token_reader(tmp_path):
+    # the total line's rate does not hold (582.51 / 604.24 = 96.4%, printed 100.00%): its
+    # figures stay one token, not parted at points by the run-together token cuts
+    from extract.text import read_text
+    from normalize.stream.tokens import tokens_of
+    src = tmp_path / "form.txt"
+    src.write_text("项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+                   "年度资金总额532.46604.24582.5110100.00%9.64\n"
+                   "其中：当年财政拨款532.46604.24582.51———\n"
+                   "上年结转资金000———\n", encoding="utf-8")
+    keys = [t.key for t in tokens_of(read_text(src))]
+    assert "532.46604.24582.5110100.00%9.64" in keys

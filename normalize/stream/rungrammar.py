@@ -229,7 +229,7 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
             cur = beams.pop((p, i), None)
             if not cur:
                 continue
-            cur = sorted(set(cur), key=lambda x: -x[0])[:keep]
+            cur = sorted(set(cur), key=lambda x: (-x[0], x[1]))[:keep]      # (ties in one order, run to run)
             if p == n:
                 for sc, cells in cur:
                     if cells:

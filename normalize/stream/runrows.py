@@ -157,9 +157,13 @@ def cut_indicator_row(s: str, roles: list[str]) -> list[tuple[str, str]] | None:
         # two figures cut from one run that break the row's arithmetic are read as one figure
         # where one fits ('16' a weight, its score left blank)
         run = next(iter(split.values()))
-        whole = [c for _, c in sorted(scored, key=lambda x: -x[0]) if run in (c.get("weight"), c.get("score"))]
-        if whole:
-            cells = dict(whole[0])
+        ranked = [c for _, c in sorted(scored, key=lambda x: -x[0])]
+        whole = [c for c in ranked if run in (c.get("weight"), c.get("score"))]
+        # otherwise a cut that leaves no lone 0 ('910': 9 | 10, not 91 | 0), marked as a guess
+        nonzero = [c for c in ranked if c.get("weight", "") + c.get("score", "") == run and
+                   _number(c.get("score", "")) not in (None, 0)]
+        if whole or nonzero:
+            cells = dict((whole or nonzero)[0])
     if not any(r in cells for r in FIGURE_ROLES + VALUE_ROLES):
         return None
     if "weight" in roles and "score" in roles and ("weight" in cells) != ("score" in cells):
@@ -188,7 +192,7 @@ def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[s
         return [e for e in range(p + 1, min(len(text), p + 14) + 1) if fits(r, text[p:e])]
 
     scored = [(sc + _budget_row(c, total), c)
-              for sc, c in _parses(rest, roles, ends, _budget_cell, lambda r: 0.0) if len(c) >= 2]
+              for sc, c in _parses(rest, roles, ends, _budget_cell, lambda r: 0.0, keep=100000) if len(c) >= 2]
     cells = _best(scored, tuple(roles))
     if cells is None:
         # cuts that read the line's figures otherwise fit it alike: its figures stay one

@@ -331,7 +331,7 @@ def tokens_of(doc: Document) -> list[Tok]:
                 text = toks.pop().text + text       # the figure the break cut: one again
             cells[0] = Cell(text, c0.row, c0.col, c0.rowspan, c0.colspan, page=c0.page, bbox=c0.bbox,
                             confidence=c0.confidence)
-        if cells and _run_together(cells, spaceless):
+        if cells and line - 1 not in cut and _run_together(cells, spaceless):
             # a document-sharing site's page marker ('2、') opens each page's run of text
             text = PAGE_MARK.sub("", "".join(c.text for c in cells))
             c0 = cells[0]
