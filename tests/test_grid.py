@@ -15,10 +15,11 @@ def text_grid():
 
 
 # Cells run together with nothing between them (real form 40) are cut by their table's
-# header (normalize/stream/runrows.py) but not yet read to 97% (issue 33: 75-100% of fields
-# a cell, measured 2026-12-07): they are held to accusing no one and to the floor below.
+# header (normalize/stream/runrows.py) but not all read to 97% yet (issue 33: 87.6-100% of
+# fields a cell, 21 of 24 cells at 94% or more, measured 2026-12-07): they are held to
+# accusing no one and to the floor below.
 MEASURED_ONLY = {"run_together", "two_forms_run_together", "cut_run_together"}
-RUN_TOGETHER_FLOOR = 0.75
+RUN_TOGETHER_FLOOR = 0.85
 
 
 def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):

@@ -152,3 +152,12 @@ def test_a_line_the_grammar_left_unread_is_not_cut_again_by_the_token_reader(tmp
                    "上年结转资金000———\n", encoding="utf-8")
     keys = [t.key for t in tokens_of(read_text(src))]
     assert "532.46604.24582.5110100.00%9.64" in keys
+
+
+def test_the_weights_of_evidence_are_passed_along_not_read_as_a_global():
+    from normalize.stream.runrows import CutWeights
+    roles = ["level1", "level2", "name", "target", "actual", "weight", "score", "note"]
+    row = key("数量指标组织培训人次≥1877人次2013人次16")
+    assert dict(cut_indicator_row(row, roles))["weight"] == "16"
+    # were a blank score dearer than a blank weight, the lone figure would be the score
+    assert dict(cut_indicator_row(row, roles, CutWeights(skip_score=3.5)))["score"] == "16"
