@@ -443,3 +443,26 @@ def test_a_sum_over_figures_parted_from_run_together_text_accuses_no_one(tmp_pat
     found = {f["code"]: f for f in glued["findings"] if f["code"] in sums}
     assert set(found) == sums
     assert all(f["severity"] == "warning" and "ran together" in f["message"] for f in found.values())
+
+
+def test_a_criteria_block_the_text_ends_inside_keeps_its_groups(tmp_path):
+    """A county 决策/管理 block cut inside 项目管理 (13 points, rows of 3 + 2 + 4 printed): the
+    rows of 项目决策 sum to its 2 points and are its; the rows printed after 项目管理's label are
+    its, though they sum to 9 of 13; nothing is accused on the group's sum."""
+    text = "\n".join([
+        "曾都区财政预算支出项目绩效目标自评表",
+        "填报日期：2020年2月13日    自评总分：97    单位领导审签：",
+        "项目名称 法律援助服务购买 项目实施单位 区公路分局",
+        "项目主管单位 区司法局 项目负责人 张伟",
+        "项目资金（万元） 中央 省、地 本级 其他 合计 执行数 执行率",
+        "297.86 297.86 297.86 100%",
+        "项目权重 评价内容 分值 自评分 复核分 评价标准及依据",
+        "项目决策（2分） 决策依据 2 2 有项目年度工作计划或有上级文件或审批报告计2分，没有不得分。",
+        "项目管理（13分） 财务制度 3 3 1、单位财务管理制度1分；2、项目管理制度1分；3、有制度执行佐证资料1分。没有不得分。",
+        "组织机构 2 2 有明确的绩效管理机构或专人负责2分。没有不得分。",
+        "运行监管 4 3 1、运行监管记录3分；2、填报《项目支出绩效监控表》1分。没有不得分。"])
+    res = run(_write(tmp_path, "cut.txt", text))
+    inds = res["forms"][0]["indicators"]
+    assert [(i["name"], i["level1"]) for i in inds] == [
+        ("决策依据", "项目决策"), ("财务制度", "项目管理"), ("组织机构", "项目管理"), ("运行监管", "项目管理")]
+    assert not [f for f in res["findings"] if f["severity"] == "error"]

@@ -111,6 +111,10 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
         while j < len(rows) and acc < pts - 1e-9:
             acc += parse_number(rows[j][1][0].key)
             j += 1
+        if abs(acc - pts) > 1e-6 and j == len(rows) and acc < pts:
+            for n in range(start, j):           # the text ends inside this group: the rows
+                level_of[n] = g                 # printed under its label are its
+            break
         if abs(acc - pts) > 1e-6:
             level_of = [None] * len(rows)       # the sums do not fit: the groups are not known
             break
