@@ -11,21 +11,39 @@ from __future__ import annotations
 import regex as re
 
 from .schema import Form
-from .text import key, vocabulary
+from .text import key, unit_run, vocabulary
 
 _V = vocabulary()
 UNITS = set(_V["values"]["units"])
 TIER_WORDS = set(_V["values"]["words"])
+VERDICTS = set(_V["values"]["verdicts"])
 LABELS = set(key(w) for w in _V["split"]["words"])
 # closing rows and headers a table prints that no indicator is named
 CLOSING = re.compile(r"^(合计|小计|总计|总分|总得分|自评得分|其他需要说明(的)?事项|其他说明|说明|备注|注)[:：]?$")
-FIGURE = re.compile(r"^[-+≥≤<>=＞＜]*\d[\d,.]*%?\p{Han}{0,3}$|^[\d,.]+%?$")
+# a figure with its unit (Han or Latin: '80TB'), or a rate opening a worded bound ('15%及其以下')
+FIGURE = re.compile(r"^[-+≥≤<>=＞＜]*\d[\d,.]*%?(?:\p{Han}{0,3}|[A-Za-z]{1,3})$|^[\d,.]+%?$|^[-+≥≤<>=＞＜]*\d[\d.]*%\p{Han}+$")
 SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\[\]]*$")
 
 
 UNIT_THEN_FIGURE = re.compile(r"(\p{Han}{1,2})\d[\d,.]*%?")
 LONG_LABELS = sorted((w for w in LABELS if len(w) >= 4), key=len, reverse=True)
 TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
+# the labels of the indicator table's figure columns (weight, self-score, target, actual): a
+# name ending in one is the table's header read into a row (no indicator is named so)
+def _alternatives(pat: str) -> list[str]:
+    """The words of a label pattern '^(a|b|c)(…)?$': a, b, c."""
+    inner = pat[pat.index("(") + 1:]
+    depth, end = 1, 0
+    for end, ch in enumerate(inner):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            break
+    return [a for a in inner[:end].split("|") if re.fullmatch(r"\p{Han}+", a)]
+
+
+HEADER_END = re.compile("(?:" + "|".join(
+    a for role in ("weight", "score", "target", "actual") for a in _alternatives(_V["indicators"][role])
+    if role in ("weight", "score") and (len(a) >= 3 or a in ("权重", "分值")) or a.endswith("值")) + ")$")
 RATE_CEILING = 10.0     # an execution rate is a fraction; ten times the budget is no rate but figures run together
 FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
 WEIGHT_DECIMALS = 2     # points are printed to two decimals at most; more is a rate or a ratio
@@ -42,6 +60,8 @@ def not_an_indicator(name: str | None) -> str | None:
     if m and (len(m.group(1)) == 1 or m.group(1) in UNITS):
         # one character or a unit, then a figure: the end of one cell and the next ('次N')
         return f"its name {name!r} is a unit and a figure: the end of one cell and the next"
+    if HEADER_END.search(k) and not HEADER_END.fullmatch(k):
+        return f"its name {name!r} ends in a column's header ({HEADER_END.search(k).group(0)}): the header read into a row"
     labels = [w for w in LONG_LABELS if w in k]
     if len(labels) >= 2:
         return f"its name {name!r} holds column labels ({', '.join(labels[:3])}): labels read in a row"
@@ -53,6 +73,8 @@ def not_an_indicator(name: str | None) -> str | None:
         return f"its name {name!r} is a unit, not a name"
     if k in TIER_WORDS:
         return f"its name {name!r} is a completion tier, not a name"
+    if k in VERDICTS:
+        return f"its name {name!r} is a verdict a row prints as its value, not a name"
     if CLOSING.fullmatch(k):
         return f"its name {name!r} is a closing row's label"
     if k in LABELS:
@@ -111,12 +133,34 @@ def no_value_of(text: str | None) -> str | None:
         return f"{text!r} is the 指标性质 column's word, not a value"
     if len(k) <= 3 and re.search(r"[。，,；;、]$", k):
         return f"{text!r} is the broken end of a sentence"
-    if k in UNITS or k == "分":
+    if k in UNITS or k == "分" or unit_run().fullmatch(k):
         return f"{text!r} is a unit alone: the end of another cell, not a value"
+    if SIGN.fullmatch(k):
+        return f"{text!r} is a sign alone: its figure was printed apart"
+    if any(k in u and k != u for u in UNITS if len(u) > 1):
+        return f"{text!r} is a piece of a unit ({next(u for u in UNITS if len(u) > 1 and k in u)}): a cell broken over lines"
     if CHECKBOX.search(k):
         return f"{text!r} is a box to tick (项目属性), not a value"
     if re.search(r"[:：]$", k):
         return f"{text!r} is a label awaiting its value"
+    return None
+
+
+NAME_END = re.compile(r"[率性]$")      # how a name ends and a worded value does not ('按时完成率')
+
+
+def _a_name(text: str | None, row, names: list) -> str | None:
+    """Why a worded target or actual is a name, or a piece of one, read into a value's
+    column (a table's text read in column order), or None: it holds no figure and either
+    ends as indicators' names end, or stands inside another row's name."""
+    k = key(text or "")
+    if not k or re.search(r"\d", k) or k in TIER_WORDS:
+        return None
+    if NAME_END.search(k):
+        return f"{text!r} holds no figure and ends as a name ends: another row's name, not a value"
+    other = next((n for ind, n in names if ind is not row and k in n), None)
+    if other is not None:
+        return f"{text!r} stands inside another row's name ({other}): names read out of order"
     return None
 
 
@@ -145,9 +189,10 @@ def _figures_aside(f: Form) -> list[dict]:
         if why:
             out.append({"name": "goal", "why": f"the goal's {role} {why}", "figures": {role: getattr(f.goal, role)}})
             setattr(f.goal, role, None)
+    names = [(ind, key(ind.name or "")) for ind in f.indicators]
     for ind in f.indicators:
         for role in ("target", "actual"):
-            why = no_value_of(getattr(ind, role))
+            why = no_value_of(getattr(ind, role)) or _a_name(getattr(ind, role), ind, names)
             if why:
                 out.append({"name": ind.name, "why": f"its {role} {why}", "figures": {role: getattr(ind, role)}})
                 setattr(ind, role, None)

@@ -39,6 +39,13 @@ def vocabulary() -> dict:
         return tomllib.load(f)
 
 
+@lru_cache(maxsize=1)
+def unit_run() -> re.Pattern:
+    """A measure unit, or units printed as one (台套, 人/次)."""
+    one = "|".join(re.escape(u) for u in sorted(vocabulary()["values"]["units"], key=len, reverse=True))
+    return re.compile(rf"(?:{one})(?:/?(?:{one}))*")
+
+
 def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch.translate(LOOKALIKES))
 

@@ -147,3 +147,20 @@ def test_raw_figures_wrapped_after_their_first_digits():
     total = next(b for b in f["budget"]["lines"] if b["kind"] == "total")
     assert (total["adjusted"], total["executed"]) == (7052700, 6683400)
     assert any(i["name"] == "组织培训人次" and i["target"] == "≥1257人次" for i in f["indicators"])
+
+
+def test_names_read_into_a_value_column_are_no_values():
+    """pdftotext's reading order prints a table's names and its values in separate runs;
+    paired by place, rows got another row's name ('组织培训人次', '项目实施进度') or a piece
+    of a wrapped name ('格员和社区') as their target or actual.  A worded value ending as
+    names end (率, 性), or standing inside another row's name, is set aside and said."""
+    for name in ("form10_national2020.pdf_reading.txt", "form10_national2020.pdf_reading_flat.txt"):
+        f = run(PDFTEXT / name)["forms"][0]
+        names = [i["name"] for i in f["indicators"]]
+        for i in f["indicators"]:
+            for v in (i["target"], i["actual"]):
+                if v and not any(ch.isdigit() for ch in v):
+                    assert not v.endswith(("率", "性")), (name, i["name"], v)
+                    assert not any(v in n for n in names if n != i["name"]), (name, i["name"], v)
+        assert any("names read out of order" in a["why"] or "ends as a name ends" in a["why"]
+                   for a in f["mapping"]["set_aside"]), name

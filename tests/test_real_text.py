@@ -76,3 +76,29 @@ def test_a_transfer_form_whose_cells_ran_together_is_read():
     assert (total["adjusted"], total["executed"], total["rate_declared"]) == (40000000, 40000000, 1.0)
     assert [i["level2"] for i in f["indicators"]][:3] == ["数量指标", "质量指标", "时效指标"]
     assert len(f["indicators"]) == 7
+
+
+def test_a_table_read_in_column_order_names_no_row_by_a_value_or_a_header():
+    """Real form 45 (a Suzhou form whose PDF text came in column order: labels, then the
+    values, names broken across lines): rows came out named '健全', '合规', '80TB',
+    '15%及其以下' (values in the name column) and '专款专用率政府采购规范性权重' (the header read
+    into a row), each with a score read as if it were that row's.  Such rows are set aside
+    and said, and the form is reported read incomplete."""
+    r = run(next(REAL.glob("45_*.txt")))
+    f = r["forms"][0]
+    names = [i["name"] for i in f["indicators"]]
+    for bad in ("健全", "合规", "规范", "充分", "80TB", "120TB", "15%及其以下"):
+        assert bad not in names
+    assert not [n for n in names if n.endswith(("权重", "自评分", "目标值"))]
+    aside = " ".join(a["why"] for a in f["mapping"]["set_aside"])
+    assert "verdict" in aside and "column's header" in aside
+    assert any(x["code"] == "EXTRACTION_INCOMPLETE" for x in r["findings"])
+
+
+def test_a_unit_broken_over_lines_is_no_value():
+    """Real form 15 (PDF reading order): '300 公 | 300 公 | … 里 | 里', the unit 公里 broken over
+    two lines of its cells; the row's target and actual came out '里'.  A piece of a unit is
+    no value: the row is said incomplete, never given '里'."""
+    f = run(next(REAL.glob("15_*.txt")))["forms"][0]
+    values = [v for i in f["indicators"] for v in (i["target"], i["actual"])]
+    assert "里" not in values and "公" not in values

@@ -466,3 +466,13 @@ def test_a_criteria_block_the_text_ends_inside_keeps_its_groups(tmp_path):
     assert [(i["name"], i["level1"]) for i in inds] == [
         ("决策依据", "项目决策"), ("财务制度", "项目管理"), ("组织机构", "项目管理"), ("运行监管", "项目管理")]
     assert not [f for f in res["findings"] if f["severity"] == "error"]
+
+
+def test_a_figure_and_its_units_printed_apart_are_one_value(tmp_path):
+    """'10 台套': a figure, then units printed as one (台 and 套) after a space, are the
+    row's value, not a target '10' and an actual '台套' (a unit alone is no value)."""
+    rows = [r if r[:2] != ["质量指标", "食品安全事故"] else ["质量指标", "采购设备", "10 台套", "9 台套", "20", "18"]
+            for r in ROWS]
+    r = run(_write(tmp_path, "units.txt", "\n".join(" ".join(row) for row in rows)))
+    ind = next(i for i in r["forms"][0]["indicators"] if i["name"] == "采购设备")
+    assert (ind["target"], ind["actual"], ind["weight"], ind["score_declared"]) == ("10台套", "9台套", 20, 18)

@@ -8,7 +8,7 @@ import regex as re
 
 from extract.grid import Cell, Document
 
-from ..text import PINYIN, key, key_map, matches, pattern, vocabulary
+from ..text import PINYIN, key, key_map, matches, pattern, unit_run, vocabulary
 from ..values import is_blank, parse_number
 from .tok import Tok
 from .runrows import cut_run_rows
@@ -356,11 +356,11 @@ def _units_to_figures(toks: list[Tok]) -> list[Tok]:
     """A unit standing apart after its figure ('≥105 个', '≤547.37' / '万元' wrapped onto the
     next line) is the figure's: one value.  (Where the form prints a 度量单位 column, the
     indicator reader parts them again: ``_unit_apart``.)"""
-    units = set(vocabulary()["values"]["units"])
+    units = unit_run()
     out: list[Tok] = []
     for t in toks:
         prev = out[-1] if out else None
-        if prev is not None and t.key in units and FIGURE_ALONE.fullmatch(prev.key) and not prev.glued:
+        if prev is not None and units.fullmatch(t.key) and FIGURE_ALONE.fullmatch(prev.key) and not prev.glued:
             out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
             continue
         out.append(t)
