@@ -164,7 +164,30 @@ def _a_name(text: str | None, row, names: list) -> str | None:
     return None
 
 
-def _figures_aside(f: Form) -> list[dict]:
+OUT_OF_ORDER_ROWS = 3   # rows set aside, and more of them than rows kept: the same sign
+OUT_OF_ORDER = 2     # names found in value columns that tell the table's text was not read in row order
+
+
+def _table_out_of_order(f: Form, named: int, broken_rows: int) -> list[dict]:
+    """Names standing in a table's value columns more than once, or more rows set aside as no
+    indicators than kept, tell that its text came in column order (all names, then all
+    values, or blocks of each) and was paired by place: no row's values can be trusted to
+    be its own.  Every value of the table is set aside,
+    the names kept; the checker then says the table was read incomplete."""
+    out = []
+    for ind in f.indicators:
+        held = {r: ind.texts.get(r) for r, a in (("target", "target"), ("actual", "actual"), ("weight", "weight"),
+                                                ("score", "score_declared")) if getattr(ind, a) is not None}
+        if held:
+            sign = f"{named} of its values are other rows' names" if named >= OUT_OF_ORDER else \
+                f"{broken_rows} of its rows are no indicators"
+            out.append({"name": ind.name, "why": f"the table's text is not in row order ({sign}): its values are "
+                        f"not read", "figures": held})
+        ind.target = ind.actual = ind.weight = ind.score_declared = None
+    return out
+
+
+def _figures_aside(f: Form, broken_rows: int = 0) -> list[dict]:
     """Weights, scores and the declared total a text form's reader bound that cannot be
     them: made null (never a guess), each named.  (On a scan the checker flags such a
     figure on its cell instead, for a person to read.)"""
@@ -190,12 +213,17 @@ def _figures_aside(f: Form) -> list[dict]:
             out.append({"name": "goal", "why": f"the goal's {role} {why}", "figures": {role: getattr(f.goal, role)}})
             setattr(f.goal, role, None)
     names = [(ind, key(ind.name or "")) for ind in f.indicators]
+    named = 0
     for ind in f.indicators:
         for role in ("target", "actual"):
-            why = no_value_of(getattr(ind, role)) or _a_name(getattr(ind, role), ind, names)
+            named_so = _a_name(getattr(ind, role), ind, names)
+            named += named_so is not None
+            why = no_value_of(getattr(ind, role)) or named_so
             if why:
                 out.append({"name": ind.name, "why": f"its {role} {why}", "figures": {role: getattr(ind, role)}})
                 setattr(ind, role, None)
+    if named >= OUT_OF_ORDER or broken_rows:
+        out.extend(_table_out_of_order(f, named, broken_rows))
     why = no_figure_of("total", f.texts.get("declared_total"), f.declared_total)
     if why:
         f.declared_total = None
@@ -229,6 +257,8 @@ def set_aside(f: Form) -> None:
                           "figures": {r: ind.texts.get(r) for r in ("target", "actual", "weight", "score")
                                       if ind.texts.get(r)}})
     f.indicators = kept
-    aside += _figures_aside(f)
+    # (more rows that are no indicators than rows kept: the table's rows did not hold together)
+    broken = len(aside) if len(aside) >= OUT_OF_ORDER_ROWS and len(aside) > len(kept) else 0
+    aside += _figures_aside(f, broken)
     if aside:
         f.mapping.setdefault("set_aside", []).extend(aside)

@@ -164,3 +164,16 @@ def test_names_read_into_a_value_column_are_no_values():
                     assert not any(v in n for n in names if n != i["name"]), (name, i["name"], v)
         assert any("names read out of order" in a["why"] or "ends as a name ends" in a["why"]
                    for a in f["mapping"]["set_aside"]), name
+
+
+def test_a_table_whose_values_are_other_rows_names_reads_no_value():
+    """Where names stand in a table's value columns more than once, its text came in column
+    order and was paired by place (form25 in reading order gave rows the actuals
+    '组织培训人次' and '环境质量改善情况', and beside them figures of other rows): no value of
+    that table is read as if it were its row's, and the mapping report says why."""
+    r = run(PDFTEXT / "form25_national2020.pdf_reading_flat.txt")
+    f = r["forms"][0]
+    assert f["indicators"]
+    assert all(i[k] is None for i in f["indicators"] for k in ("target", "actual", "weight", "score_declared"))
+    assert any("not in row order" in a["why"] for a in f["mapping"]["set_aside"])
+    assert any(x["code"] == "EXTRACTION_INCOMPLETE" for x in r["findings"])
