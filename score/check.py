@@ -255,7 +255,11 @@ class Checker(TableSums):
                      f"arithmetic, were not read: {f.texts['budget_unread']}")
         primary = self.primary_budget_line()
         if primary is None:
-            if not self.rubric():
+            if "form_start" in f.texts:
+                # the text starts at the indicator table: the budget block is not in it to read
+                self.incomplete("the text starts at the form's indicator table: its header, budget block and "
+                                "overall goal printed before it are not in the text, so they were not checked")
+            elif not self.rubric():
                 self.missing("no budget execution block could be read")
             return
         self.lone_fund_line(primary)

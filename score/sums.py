@@ -132,6 +132,11 @@ class TableSums:
             self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
                             "weight total and the declared total were not checked against its sums")
             return
+        if inds and "columns_inferred" in f.texts:
+            self.incomplete("the indicator table's text starts below its column header (the rows above it "
+                            "were lost with their page), so group weights, the weight total and the declared "
+                            "total were not checked against its sums")
+            return
         # the group weights printed on the form; where a group prints none, the rule set's own
         # (unless the set was only guessed from the year)
         by_rules = {} if self.rules.source == "fallback" else \
@@ -248,14 +253,16 @@ class TableSums:
         budget_unread = (primary is None or primary.score_declared is None) and (
             (primary is not None and primary.weight is not None) or "budget" in f.section_weights or short
             or "score" in f.budget_columns)         # a score column printed, its figure not read
-        if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or \
+        started = "form_start" not in f.texts or self.rubric() and "columns_inferred" not in f.texts
+        if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or not started or \
                 budget_unread and (not agrees or primary is not None and primary.weight is not None) or \
                 goal_unread and not agrees:
             what = ("no indicator was read" if not f.indicators else
                     f"{len(unread)} indicator score(s) were not read ({', '.join(map(str, unread[:3]))})" if unread else
                     "the budget score was not read" if budget_unread
                     else "the overall goal's score was not read" if goal_unread
-                    else "the indicator table was not read to its 总分/合计 row")
+                    else "the text starts at the indicator table: the parts printed before it are not in it"
+                    if not started else "the indicator table was not read to its 总分/合计 row")
             self.below_parts(read)
             self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")
             return

@@ -476,3 +476,26 @@ def test_a_figure_and_its_units_printed_apart_are_one_value(tmp_path):
     r = run(_write(tmp_path, "units.txt", "\n".join(" ".join(row) for row in rows)))
     ind = next(i for i in r["forms"][0]["indicators"] if i["name"] == "采购设备")
     assert (ind["target"], ind["actual"], ind["weight"], ind["score_declared"]) == ("10台套", "9台套", 20, 18)
+
+
+def test_a_text_that_starts_inside_its_indicator_table_is_read_as_far_as_it_goes(tmp_path):
+    """The page before lost (a stack prints one form's tail where the next form's page
+    begins): the text opens on an indicator row, with no header, budget, goal or column
+    labels.  The rows are read by the column grammar they fit best (vocabulary [grammars]);
+    a group label printed above the cut is not guessed; nothing is summed over a table whose
+    start is lost, and the form says its start is not in the text."""
+    start = next(k for k, row in enumerate(ROWS) if "食品安全事故" in row)
+    text = "\n".join(" ".join(row) for row in ROWS[start:])
+    r = run(_write(tmp_path, "headless.txt", text))
+    assert not r.get("error"), r.get("error")
+    f = r["forms"][0]
+    got = [(i["level1"], i["level2"], i["name"], i["target"], i["actual"], i["weight"], i["score_declared"])
+           for i in f["indicators"]]
+    assert got == [(None, "质量指标", "食品安全事故", "0起", "0起", 20, 20),
+                   ("效益指标", "社会效益指标", "老年人就餐便利度", "提高", "达成预期指标", 30, 28),
+                   ("满意度指标", "服务对象满意度指标", "就餐老人满意度", "≥90%", "95%", 10, 10)]
+    assert f["declared_total"] == 87.5 and f["project_name"] is None and f["budget"]["lines"] == []
+    codes = {x["code"] for x in r["findings"]}
+    assert not codes & {"TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "GROUP_WEIGHT_MISMATCH"}
+    assert any(x["code"] == "EXTRACTION_INCOMPLETE" and "starts at the form's indicator table" in x["message"]
+               for x in r["findings"])

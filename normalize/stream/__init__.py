@@ -25,7 +25,7 @@ from __future__ import annotations
 from extract.grid import Document
 
 from ..schema import Form
-from .tokens import Tok, tokens_of
+from .tokens import Tok, _is_label, tokens_of
 from .regions import Mapping, regions, split_forms
 from .header import header_fields_elsewhere, read_header
 from .budget import read_budget
@@ -46,6 +46,11 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     toks = _dangling_names(labels_in_place(toks), f)
     regs = regions(toks)
     regs["header"] = regs.get("header", []) + header_fields_elsewhere(regs)
+    if {"indicators", "criteria"} & set(regs) and not {"budget", "goal"} & set(regs) and \
+            not any(_is_label(t.key) for t in regs["header"]):
+        # no header label, budget or goal before the indicator table: the text starts at the
+        # table (what the form printed before it was lost with its page)
+        f.texts["form_start"] = "the text starts at the form's indicator table"
     for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)

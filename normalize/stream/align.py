@@ -109,6 +109,19 @@ def _align(row: list[Tok], roles: tuple[str, ...]) -> tuple[float, dict]:
 def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set = frozenset()) -> list[dict]:
     """Cut the stream into rows; ``starts`` are positions where a level label stood, which
     a row never spans."""
+    return rows_scored(items, roles, by_lines, starts)[1]
+
+
+def grammar_of(items: list[Tok], starts: set) -> tuple[str, ...]:
+    """The column grammar (vocabulary [grammars]) a table printed without its column header
+    follows: the one whose best cut of the rows fits them best (the first listed on a tie)."""
+    grammars = [tuple(g) for g in vocabulary()["grammars"].values()]
+    return max(grammars, key=lambda g: (rows_scored(items, g, False, starts)[0], -grammars.index(g)))
+
+
+def rows_scored(items: list[Tok], roles: tuple[str, ...], by_lines: bool,
+                starts: set = frozenset()) -> tuple[float, list[dict]]:
+    """The rows the stream is cut into, and how well the cut fits the roles."""
     n = len(items)
     max_len = len(roles) + NAME_PIECES - 1
     # a row longer than its roles and one more token only where its name runs on over
@@ -142,7 +155,7 @@ def _rows(items: list[Tok], roles: tuple[str, ...], by_lines: bool, starts: set 
         i, binding = best[j][1]
         out.append((i, binding))
         j = i
-    return [b for _, b in reversed(out)]
+    return best[n][0], [b for _, b in reversed(out)]
 
 
 def _same_columns(bindings: list[dict]) -> list[dict]:

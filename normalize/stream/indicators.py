@@ -11,8 +11,8 @@ from ..schema import Form, Indicator
 from ..text import first_match, key, matches, pattern, vocabulary
 from ..values import is_blank, parse_number, parse_weight, with_operator
 from .tokens import PLACEHOLDER, Tok, _is_word, _printed, _sign_only, _splits, _sub, _value_res, split_words
-from .regions import Mapping, _block_weight, _region_of
-from .align import FIXED, _rows, _same_columns, _scrambled, _unit_apart, _unit_re
+from .regions import Mapping, _block_weight, _group_label, _region_of
+from .align import FIXED, _rows, _same_columns, _scrambled, _unit_apart, _unit_re, grammar_of
 
 
 ROW_FIGURES = ("target", "adjusted_target", "actual", "rate", "weight", "score")
@@ -282,15 +282,36 @@ def L_strip_weight(text: str) -> str:
     return re.sub(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$", "", text).strip()
 
 
+def _inferred_roles(toks: list[Tok], iv: dict) -> list[str]:
+    """A table printed without its column header (the page before lost): the columns of the
+    grammar its rows fit best stand for the header; [] where a column label is printed."""
+    if any(first_match(iv, t.key, skip=("fragments",)) for t in toks):
+        return []
+    items, starts = [], set()
+    for t in toks:
+        if _group_label(t.key) or re.fullmatch(r"\(?\d+(?:\.\d+)?分\)?", t.key):
+            starts.add(len(items))          # a group label, its points: where a row starts
+            continue
+        items.append(t)
+    return list(grammar_of(items, starts)) if items else []
+
+
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     toks = _names_whole(_label_apart(toks))
-    _block_weight(toks, "indicators", f)
+    if "form_start" not in f.texts:         # (a group's points are not the block's)
+        _block_weight(toks, "indicators", f)
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
-    roles: list[str] = []
+    roles: list[str] = _inferred_roles(toks, iv)
+    if roles:
+        f.texts["columns_inferred"] = " | ".join(roles)
     data: list[tuple[Tok, str | None, str | None]] = []
     level1 = level2 = None
     started = last_level1 = pairs = False
+    if roles:
+        # the table's first rows lost: whether its group labels come in pairs (一级 and 二级
+        # both printing points) is told by the pairs further down, not learnt on the way
+        pairs = any(POINTED.fullmatch(a.key) and POINTED.fullmatch(b.key) for a, b in zip(toks, toks[1:]))
     starts: set = set()
     for n, t in enumerate(toks):
         k = t.key

@@ -21,6 +21,12 @@ def _region_of(k: str) -> str | None:
     return None
 
 
+def _group_label(k: str) -> bool:
+    """A group label of the indicator table ('产出指标', '数量指标（15分）')."""
+    lv = vocabulary()["levels"]
+    return len(k) <= 16 and (matches(lv["level1"], k) or matches(lv["level2"], k))
+
+
 def split_forms(toks: list[Tok]) -> list[list[Tok]]:
     """Forms start at a title (…自评表) or at a second 项目名称 once a form has content."""
     forms: list[list[Tok]] = [[]]
@@ -53,6 +59,15 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
             r = "budget"            # the budget's column labels, its own label printed after them (column order)
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
+        if r is None and cur == "header" and not any(_is_label(x.key) for x in out["header"]):
+            # a text that starts inside a table (the page before lost): its first group label,
+            # and the rows before it, are the table's (the criteria's block or the indicators')
+            cv = vocabulary()["criteria"]
+            criterion = n + 1 < len(toks) and toks[n + 1].key in cv["names"]
+            r = "criteria" if matches(cv["level1"], t.key) and criterion else \
+                "indicators" if _group_label(t.key) else None
+            if r:
+                out[r], out["header"] = out["header"], []
         if cur == "notes":
             r = None                # the notes end the form: their text names other blocks
         if r and r != cur:

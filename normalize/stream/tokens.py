@@ -101,9 +101,12 @@ def _run_together(row: list[Cell], spaceless: bool = False) -> bool:
     figures = sum(1 for c in row if parse_number(key(c.text)) is not None)
     if figures >= 10 and figures >= 0.15 * len(row):
         return False    # a line whose spaces set its figures apart: a whole table on one line
-    if any(len(k) >= 60 and len(_split_re().findall(k)) >= 3 and not _sentences(k) for k in (key(c.text) for c in row)):
-        return True     # (a scoring rule's sentences naming labels are one cell, not a row run together)
-    glued = sum(len(GLUED_VALUES.findall(key(c.text))) for c in row)
+    # (a scoring rule's sentences naming labels, among cells the line sets apart, are one
+    # cell, not a row run together; the values run into each other inside are its bands)
+    prose = _rule_text if len(row) >= 3 else _sentences
+    if any(len(k) >= 60 and len(_split_re().findall(k)) >= 3 and not prose(k) for k in (key(c.text) for c in row)):
+        return True
+    glued = sum(len(GLUED_VALUES.findall(k)) for k in (key(c.text) for c in row) if not prose(k))
     if len(row) == 1 and (glued or re.search(r"\p{Han}\d+(\.\d+)?$", key(row[0].text))) and \
             (spaceless or _split_re().search(key(row[0].text))):
         return True     # a line with no space left in it, labels and values run together
@@ -119,10 +122,21 @@ PROSE = re.compile(r"[；;。]")
 FIGURES = re.compile(r"\d+(?:\.\d+)?(?![、.\d])")
 
 
+PUNCTUATION = re.compile(r"[，,、。；;：:]")
+
+
 def _sentences(k: str) -> bool:
     """Text of sentences, not cells run together: sentence punctuation and hardly a figure
     (a list's numbers '1、' '2、' aside); a row run together holds its row's figures."""
     return bool(PROSE.search(k)) and len(FIGURES.findall(k)) < 3
+
+
+def _rule_text(k: str) -> bool:
+    """One cell of sentences among cells a line sets apart: sentence punctuation at least
+    every other figure (a scoring rule's bands '100-80%（含80%）、80-50%'), where a row run
+    together holds its row's figures with hardly a mark between them."""
+    figures = len(FIGURES.findall(k))
+    return _sentences(k) or bool(PROSE.search(k)) and 2 * len(PUNCTUATION.findall(k)) >= figures
 GLUED_VALUES = re.compile(r"\d%\d|\d%\p{Han}")     # '100%100%', '率100%100%储备…': values run into their neighbours
 
 

@@ -117,6 +117,16 @@ CUT_MONEY = re.compile(r"\d{4,}")                       # a sum of money in yuan
 FIGURE_END = re.compile(r"\d{1,3}%?")
 
 
+def _next_numbered(out: list[Tok], t: Tok) -> bool:
+    """``t`` opens its line with the number after the one the line above opened with: the
+    next numbered row (a rubric's 序号), not the wrapped digits of a figure."""
+    k = len(out) - 1
+    while k > 0 and out[k - 1].line == out[-1].line:
+        k -= 1
+    first = out[k].key if out else ""
+    return bool(re.fullmatch(r"\d{1,3}", first) and re.fullmatch(r"\d{1,3}", t.key) and int(t.key) == int(first) + 1)
+
+
 def wrapped_figures(toks: list[Tok]) -> list[Tok]:
     """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
     '8 件', '≥12' / '57 人次', '6683' / '400'): a line of several cells (a PDF line, not one cell
@@ -128,7 +138,7 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
     for n, t in enumerate(toks):
         prev = out[-1] if out else None
         if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
-                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2:
+                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2 and not _next_numbered(out, t):
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
             alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
             last = n + 1 >= len(toks) or toks[n + 1].line != t.line
