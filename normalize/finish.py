@@ -124,7 +124,7 @@ def _document_year(forms: list[Form]) -> None:
         return
     year = years.pop()
     for f in forms:
-        if f.year is None:
+        if f.year is None and "form_start" not in f.texts:     # (a form whose head was lost printed its year there)
             f.year = year
             f.texts["year_inferred"] = "from the other forms of the document"
 

@@ -499,3 +499,17 @@ def test_a_text_that_starts_inside_its_indicator_table_is_read_as_far_as_it_goes
     assert not codes & {"TOTAL_MISMATCH", "WEIGHT_TOTAL_MISMATCH", "GROUP_WEIGHT_MISMATCH"}
     assert any(x["code"] == "EXTRACTION_INCOMPLETE" and "starts at the form's indicator table" in x["message"]
                for x in r["findings"])
+
+
+def test_the_tail_of_one_form_then_the_next_form_are_two_forms(tmp_path):
+    """A page that prints the last rows of one form (its head on the page before) and then the
+    next form whole: two forms, the tail's rows its own and nothing of the next form's
+    header given to it (not even the year: the tail's was printed on the lost page)."""
+    start = next(k for k, row in enumerate(ROWS) if "老年人就餐便利度" in row)
+    text = "\n".join(" ".join(row) for row in ROWS[start:] + ROWS)
+    r = run(_write(tmp_path, "tail.txt", text))
+    tail, whole = r["forms"]
+    assert [i["name"] for i in tail["indicators"]] == ["老年人就餐便利度", "就餐老人满意度"]
+    assert (tail["year"], tail["project_name"], tail["declared_total"]) == (None, None, 87.5)
+    assert (whole["year"], whole["project_name"], len(whole["indicators"])) == (2021, "社区食堂补助", 4)
+    assert not [x for x in r["findings"] if x["severity"] == "error" and x["form_index"] == 0]

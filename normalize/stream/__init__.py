@@ -25,7 +25,8 @@ from __future__ import annotations
 from extract.grid import Document
 
 from ..schema import Form
-from .tokens import Tok, _is_label, tokens_of
+from .tokens import Tok, tokens_of
+from ..text import first_match, vocabulary
 from .regions import Mapping, regions, split_forms
 from .header import header_fields_elsewhere, read_header
 from .budget import read_budget
@@ -47,7 +48,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     regs = regions(toks)
     regs["header"] = regs.get("header", []) + header_fields_elsewhere(regs)
     if {"indicators", "criteria"} & set(regs) and not {"budget", "goal"} & set(regs) and \
-            not any(_is_label(t.key) for t in regs["header"]):
+            not any(first_match(vocabulary()["header"], t.key) for t in regs["header"]):
         # no header label, budget or goal before the indicator table: the text starts at the
         # table (what the form printed before it was lost with its page)
         f.texts["form_start"] = "the text starts at the form's indicator table"

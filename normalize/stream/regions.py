@@ -41,8 +41,8 @@ def split_forms(toks: list[Tok]) -> list[list[Tok]]:
         forms[-1].append(t)
         if is_project:
             seen_project = True
-        if _region_of(t.key) in ("budget", "indicators"):
-            seen_content = True
+        if _region_of(t.key) in ("budget", "indicators", "total") or _group_label(t.key):
+            seen_content = True         # (a group label: a table's rows, the tail of a form whose head was lost)
     return [f for f in forms if f]
 
 
@@ -59,15 +59,17 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
             r = "budget"            # the budget's column labels, its own label printed after them (column order)
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
-        if r is None and cur == "header" and not any(_is_label(x.key) for x in out["header"]):
+        if cur == "header" and not any(first_match(vocabulary()["header"], x.key) for x in out["header"]):
             # a text that starts inside a table (the page before lost): its first group label,
-            # and the rows before it, are the table's (the criteria's block or the indicators')
+            # and the rows before it, are the table's (the criteria's block or the indicators');
+            # rows before the table's 总分 row, no group label among them, are the indicators'
             cv = vocabulary()["criteria"]
             criterion = n + 1 < len(toks) and toks[n + 1].key in cv["names"]
-            r = "criteria" if matches(cv["level1"], t.key) and criterion else \
-                "indicators" if _group_label(t.key) else None
-            if r:
-                out[r], out["header"] = out["header"], []
+            table = "criteria" if r is None and matches(cv["level1"], t.key) and criterion else \
+                "indicators" if r is None and _group_label(t.key) or r == "total" and out["header"] else None
+            if table:
+                out[table], out["header"] = out["header"], []
+                r = r or table
         if cur == "notes":
             r = None                # the notes end the form: their text names other blocks
         if r and r != cur:
