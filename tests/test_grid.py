@@ -15,9 +15,9 @@ def text_grid():
 
 
 # Cells run together with nothing between them (real form 40) are cut by their table's
-# header (normalize/stream/runrows.py) but not all read to 97% yet (issue 33: 87.6-100% of
-# fields a cell, 21 of 24 cells at 94% or more, measured 2026-12-07): they are held to
-# accusing no one and to the floor below.
+# header, or under none by the grammar their rows fit (normalize/stream/runrows.py), but not
+# all read to 97% yet (issue 33: 87.6-100% of fields a cell, measured 2026-12-07 on 40 such
+# cells): they are held to accusing no one and to the floor below.
 MEASURED_ONLY = {"run_together", "two_forms_run_together", "cut_run_together", "headless_run_together",
                  "tail_run_together"}
 RUN_TOGETHER_FLOOR = 0.85
@@ -151,7 +151,10 @@ def test_a_template_without_points_misses_no_weight_or_score():
         r = run(GRID / "text" / rel)
         assert len(r["forms"]) == len(t["forms"])
         assert all(not {"weight", "score"} & set(form["mapping"]["columns"]) for form in r["forms"])
-        assert [f["code"] for f in r["findings"] if f["severity"] != "info"] == [c for _, c, _, _ in t["findings"]], rel
+        # (a text that starts inside its table says that its head is not in it, once)
+        lost = ["EXTRACTION_INCOMPLETE"] if t["shape"].startswith(("headless_", "tail_")) else []
+        assert sorted(f["code"] for f in r["findings"] if f["severity"] != "info") == \
+            sorted([c for _, c, _, _ in t["findings"]] + lost), rel
 
 
 def test_weights_adding_up_to_more_than_twice_the_full_marks_are_no_weighting():

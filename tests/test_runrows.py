@@ -161,3 +161,21 @@ def test_the_weights_of_evidence_are_passed_along_not_read_as_a_global():
     assert dict(cut_indicator_row(row, roles))["weight"] == "16"
     # were a blank score dearer than a blank weight, the lone figure would be the score
     assert dict(cut_indicator_row(row, roles, CutWeights(skip_score=3.5)))["score"] == "16"
+
+
+def test_rows_run_together_under_no_header_take_the_grammar_they_fit():
+    """The page before lost, and with it the header that says which cells a run-together row
+    holds: the grammar its rows fit best stands in (vocabulary [grammars]).  A county row
+    '数量指标覆盖社区（村）数量≥43个46个10' prints no weight column: its lone figure is the score,
+    not a weight (the national grammar's '1 | 0' cut is a guess and no evidence); a split-target
+    row keeps '≥90%' whole as its target where the comparator is printed in it; a group label
+    alone on its line, or a scoring rule's sentence, chooses nothing."""
+    from normalize.stream.runrows import headless_grammar
+    county = headless_grammar(key("数量指标覆盖社区（村）数量≥43个46个10"))
+    assert county == ("indicators", ["level1", "level2", "name", "target", "actual", "score", "note"])
+    assert headless_grammar(key("产出指标(40分)")) is None
+    assert headless_grammar(key("社会效益符合要求的得6分；每发现一处问题扣1分，扣完为止。")) is None
+    from conftest import FIXTURES, run
+    f = run(FIXTURES / "grid" / "text" / "county2021" / "headless_run_together.txt")["forms"][0]
+    assert [(i["name"], i["target"], i["actual"], i["weight"], i["score_declared"]) for i in f["indicators"][:2]] == \
+        [("覆盖社区（村）数量", "≥43个", "46个", None, 10), ("按时完成率", "≥100%", "100%", None, 10)]

@@ -26,7 +26,7 @@ from extract.grid import Document
 
 from ..schema import Form
 from .tokens import Tok, tokens_of
-from ..text import first_match, vocabulary
+from ..text import first_match, matches, vocabulary
 from .regions import Mapping, regions, split_forms
 from .header import header_fields_elsewhere, read_header
 from .budget import read_budget
@@ -48,9 +48,10 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
     regs = regions(toks)
     regs["header"] = regs.get("header", []) + header_fields_elsewhere(regs)
     if {"indicators", "criteria"} & set(regs) and not {"budget", "goal"} & set(regs) and \
-            not any(first_match(vocabulary()["header"], t.key) for t in regs["header"]):
-        # no header label, budget or goal before the indicator table: the text starts at the
-        # table (what the form printed before it was lost with its page)
+            not any(first_match(vocabulary()["header"], t.key) or matches(vocabulary()["regions"]["title"], t.key)
+                    for t in regs["header"]):
+        # no title, header label, budget or goal before the indicator table: the text starts
+        # at the table (what the form printed before it was lost with its page)
         f.texts["form_start"] = "the text starts at the form's indicator table"
     for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:

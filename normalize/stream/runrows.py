@@ -305,6 +305,47 @@ def unconfirmed_split(got: list[tuple[str, str]]) -> dict[int, str]:
     return {roles.index("weight"): run, roles.index("score"): run}
 
 
+COMPARATOR = re.compile(r"^(?:[≥≤<>=＞＜]|不低于|不少于|不高于|不超过|大于等于|小于等于)+")
+ROW_OPENING = re.compile(r"\d{0,3}(?:\p{Han}{2,12}[(]\d+(?:\.\d+)?分[)])")   # (a row number and) a group with its points
+
+
+def _row_fit(k: str, roles: list[str], cw: CutWeights) -> float | None:
+    """How well the best cut of a run-together indicator row under ``roles`` fits it, less
+    what its cells earn for being filled: a grammar of more columns cuts the same text into
+    more cells ('≥43个' as ≥ | 43 | 个), which is no evidence for it."""
+    def filled(r: str) -> float:
+        return cw.text_cell if r in TEXT_ROLES else cw.review_cell if r == "review" else cw.cell
+    def bare(c: dict) -> dict:      # (a target's comparator, in its cell or its own, weighs nothing here)
+        return {**c, "target": COMPARATOR.sub("", c["target"])} if c.get("target") else c
+    scored = [sc + _indicator_row(bare(c), cw) - sum(filled(r) for r in c)
+              for sc, c in _parses(k, roles, _ends, lambda r, p: _indicator_cell(r, p, cw),
+                                   lambda r: _indicator_skip(r, cw))
+              # (a weight and a score cut from one run, a guess: '10' as 1 | 0, no evidence)
+              if "name" in c and not unconfirmed_split([(r, c[r]) for r in roles if r in c])]
+    return max(scored) if scored else None
+
+
+def headless_grammar(k: str, cw: CutWeights = WEIGHTS) -> tuple[str, list[str]] | None:
+    """A run-together line under no header that opens with a group label (after a row's
+    number): a row of a table whose column header went with the page before.  Its columns
+    are the grammar (vocabulary [grammars], the group labels before them) whose best cut
+    fits the line best, the first listed on a tie."""
+    m = re.match(r"\d{0,3}", k)
+    rest = re.sub(r"[(]\d+(?:\.\d+)?分[)]", "", k[m.end():])
+    if not (_opens_level(k, m.end()) or ROW_OPENING.match(k)) or re.search(r"[。；;]$", k) or \
+            not (re.search(r"\p{Han}.*\d", rest) or any(w in rest for w in _value_words())):
+        # (a group label alone on its line, its points with it, is a cell, not a row; a line
+        # ending a sentence is a scoring rule's text, not a row, which ends in its values)
+        return None
+    best: tuple[float, list[str]] | None = None
+    for g in vocabulary()["grammars"].values():
+        roles = ["seq", "level1", "level2", *g[1:]] if g[0] == "seq" else ["level1", "level2", *g]
+        fit = _row_fit(k, roles, cw)
+        if fit is not None and (best is None or fit > best[0]):
+            best = (fit, roles)
+    return ("indicators", best[1]) if best else None
+
+
 def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[list[list[Cell]], dict[int, dict[int, str]]]:
     """Lines of one cell each that are a run-together header or a row under one, cut into
     their cells; every other line as it was.  With the indices of the lines cut, each with
@@ -313,6 +354,7 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
     cut_lines: dict[int, dict[int, str]] = {}
     grammar: tuple[str, list[str]] | None = None
     total: dict | None = None
+    headed = False          # a header seen: rows below one are cut by its grammar alone
     for cells in lines:
         if len(cells) != 1:
             out.append(cells)
@@ -320,7 +362,10 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
         c = cells[0]
         k, idx = key_map(c.text)
         head = header_roles(k) if 4 <= len(k) <= 120 else None
+        if head is None and grammar is None and not headed and len(k) <= 400:
+            grammar = headless_grammar(k, cw)
         if head is not None:
+            headed = True
             table, cut = head
             grammar = (table, [r for r, _ in cut if r != "label"])
             total = None
