@@ -320,9 +320,19 @@ def _row_fit(k: str, roles: list[str], cw: CutWeights) -> float | None:
     scored = [sc + _indicator_row(bare(c), cw) - sum(filled(r) for r in c)
               for sc, c in _parses(k, roles, _ends, lambda r, p: _indicator_cell(r, p, cw),
                                    lambda r: _indicator_skip(r, cw))
-              # (a weight and a score cut from one run, a guess: '10' as 1 | 0, no evidence)
-              if "name" in c and not unconfirmed_split([(r, c[r]) for r in roles if r in c])]
+              # (a weight and a score cut from one run, a guess: '10' as 1 | 0, no evidence; the
+              # row opens with its group label, and holds a name and two values at least)
+              if "name" in c and ("level1" in c or "level2" in c)
+              and sum(r in c for r in ("target", "actual", "weight", "score")) >= 2
+              and not unconfirmed_split([(r, c[r]) for r in roles if r in c]) and not _figure_parted(c, roles)]
     return max(scored) if scored else None
+
+
+def _figure_parted(c: dict, roles: list[str]) -> bool:
+    """A cut that parts one figure between two values ('90%' as 9 | 0%): no evidence of a row."""
+    cells = [(r, c[r]) for r in roles if c.get(r)]
+    return any(a[-1].isdigit() and (b[0].isdigit() or b[0] in "%.") and (ra, rb) != ("weight", "score")
+               for (ra, a), (rb, b) in zip(cells, cells[1:]))
 
 
 def headless_grammar(k: str, cw: CutWeights = WEIGHTS) -> tuple[str, list[str]] | None:
