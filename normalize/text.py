@@ -50,6 +50,36 @@ def _fold(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch.translate(LOOKALIKES))
 
 
+HAN = re.compile(r"\p{Han}")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _ocr_folded(chars: list[str], idx: list[int]) -> tuple[list[str], list[int]]:
+    """OCR's look-alikes of a label's characters folded back (vocabulary [ocr]): a Han
+    character read as another; Latin letters read for one Han character, beside a Han
+    character and with no other Latin letter around them."""
+    ocr = vocabulary().get("ocr", {})
+    han, latin = ocr.get("han", {}), sorted(ocr.get("latin", {}).items(), key=lambda kv: -len(kv[0]))
+    if not any(c in han or LATIN.match(c) for c in chars):
+        return chars, idx
+    out_c, out_i, i = [], [], 0
+    while i < len(chars):
+        for word, h in latin:
+            n = len(word)
+            before, after = (chars[i - 1] if i else ""), (chars[i + n] if i + n < len(chars) else "")
+            if "".join(chars[i:i + n]) == word and not LATIN.match(before or " ") and not LATIN.match(after or " ") \
+                    and (HAN.match(before or " ") or HAN.match(after or " ")):
+                out_c.append(h)
+                out_i.append(idx[i])
+                i += n
+                break
+        else:
+            out_c.append(han.get(chars[i], chars[i]))
+            out_i.append(idx[i])
+            i += 1
+    return out_c, out_i
+
+
 @lru_cache(maxsize=4096)
 def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     """The key of ``text`` and, for each key character, its index in ``text``."""
@@ -65,6 +95,7 @@ def key_map(text: str) -> tuple[str, tuple[int, ...]]:
             if not c.isspace():
                 chars.append(c)
                 idx.append(i)
+    chars, idx = _ocr_folded(chars, idx)
     folded = "".join(chars)
     simple = _t2s()(folded) if any(ord(c) > 0x2E80 for c in folded) else folded
     if len(simple) != len(folded):      # a phrase conversion changed the length: no character map

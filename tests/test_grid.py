@@ -19,7 +19,7 @@ def text_grid():
 # all read to 97% yet (issue 33: 87.6-100% of fields a cell, measured 2026-12-07 on 40 such
 # cells): they are held to accusing no one and to the floor below.
 MEASURED_ONLY = {"run_together", "two_forms_run_together", "cut_run_together", "headless_run_together",
-                 "tail_run_together"}
+                 "tail_run_together", "ocr_run_together"}
 RUN_TOGETHER_FLOOR = 0.85
 
 
@@ -44,13 +44,13 @@ def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
 
 def test_the_grid_covers_each_family_in_each_shape_named_for_a_real_form():
     from fixtures.forms import TEXT_LAYOUTS
-    from fixtures.grid import SHAPES
+    from fixtures.grid import OCR_SHAPES, SHAPES
     files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
     assert {(t["layout"], t["shape"]) for t in files.values()} == \
         {(f, s) for f in TEXT_LAYOUTS for s in SHAPES} | {(f, f"two_forms_{s}") for f in TEXT_LAYOUTS for s in SHAPES} \
         | {(f, f"cut_{s}") for f in TEXT_LAYOUTS for s in SHAPES} | {(f, f"headless_{s}") for f in TEXT_LAYOUTS for s in SHAPES} \
-        | {(f, f"tail_{s}") for f in TEXT_LAYOUTS for s in SHAPES}
-    assert all(real.split() for real, _ in SHAPES.values())         # every shape names its real forms
+        | {(f, f"tail_{s}") for f in TEXT_LAYOUTS for s in SHAPES} | {(f, s) for f in TEXT_LAYOUTS for s in OCR_SHAPES}
+    assert all(real.split() for real, _ in [*SHAPES.values(), *OCR_SHAPES.values()])   # every shape names its real forms
 
 
 def test_a_generated_grid_is_its_seeds_alone(tmp_path):
@@ -282,3 +282,13 @@ def test_a_table_reader_reads_traditional_labels_as_labels(tmp_path):
     i = f.indicators[0]
     assert (i.level1, i.level2, i.name, i.target) == ("產出指標", "成本指標", "項目總成本", "≤300.01萬元")
     assert run(tmp_path / "trad.txt")["forms"][0]["project_name"] == "校園安全設施改造"
+
+
+def test_ocr_look_alikes_of_a_label_are_folded_in_its_key_not_in_its_text():
+    """Text dumps of scanned forms print '项Fl资金(万兀)', '顼目名称', '主管部n', '全年(If整)预算数'
+    (vocabulary [ocr]): the keys labels are matched on read them as the labels; Latin letters
+    among other letters, or a figure's unit, stay as printed."""
+    from normalize.text import key
+    assert [key(t) for t in ("项Fl资金(万兀)", "顼目名称", "主管部n重庆市", "全年(If整)预算数")] == \
+        ["项目资金(万元)", "项目名称", "主管部门重庆市", "全年(调整)预算数"]
+    assert [key(t) for t in ("iPhone采购", "PM2.5达标天数", "If you")] == ["iPhone采购", "PM2.5达标天数", "Ifyou"]
