@@ -6,6 +6,7 @@ import regex as re
 
 from . import labels as L
 from .schema import Form
+from .text import key_map
 
 
 def _year_from(f: Form, texts: list[str | None], where: str) -> None:
@@ -141,13 +142,19 @@ def named_by_title(f: Form) -> None:
     林业局2024年度林业草原改革发展资金绩效评价表'): the fields it left unread taken from the
     title, a name no template word ('项目支出', '部门整体支出'), a department only where
     the title names an office ('…局', '…中心') before the year; the source is said."""
-    m = TITLE.match("".join((f.title or "").split()))
-    if not m:
+    title = f.title or ""
+    k, idx = key_map(title)       # (matched on its Simplified key, taken as printed: 績效評價表)
+    m = TITLE.match(k)
+    if not m or len(idx) != len(k):
         return
-    project = re.sub(r"(?:绩效)?(?:评价)?$", "", m.group("project"))
-    if f.project_name is None and not GENERIC.match(project) and not WHOLE.search(project):
-        f.project_name = project
+
+    def printed(a: int, b: int) -> str:
+        return "".join(title[idx[a]:idx[b - 1] + 1].split())
+    tail = re.search(r"(?:绩效)?(?:评价)?$", m.group("project"))
+    project = m.group("project")[:tail.start()]
+    if f.project_name is None and project and not GENERIC.match(project) and not WHOLE.search(project):
+        f.project_name = printed(m.start("project"), m.start("project") + len(project))
         f.texts["project_name_from"] = "the title"
     if f.department is None and m.group("dept"):
-        f.department = m.group("dept")
+        f.department = printed(m.start("dept"), m.end("dept"))
         f.texts["department_from"] = "the title"

@@ -29,8 +29,9 @@ class BudgetLine:
             self.rate_declared = value
         elif role == "score":
             self.score_declared = value
-        else:
+        elif role in ("initial", "adjusted", "executed", "weight"):
             setattr(self, role, value)
+        # (a column the contract holds no field for keeps its text only)
 
 
 @dataclass

@@ -214,8 +214,9 @@ class TableSums:
         self.recomputed["total_by_rules"] = self.total_by_rules()
         if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.sums_rest_on_guesses():
             return
-        if f.declared_total is None and self.unscored() and all(i.score_declared is None for i in f.indicators):
-            return          # a form without points declares no total
+        if f.declared_total is None and (self.unscored() or not f.indicators and self.unscored("budget")) \
+                and all(i.score_declared is None for i in f.indicators):
+            return          # a form without points (nor an indicator table, where its budget has none) declares no total
         primary = self.primary_budget_line()
         read = []           # (score, its cell)
         if primary is not None and primary.score_declared is not None:

@@ -102,3 +102,14 @@ def test_a_unit_broken_over_lines_is_no_value():
     f = run(next(REAL.glob("15_*.txt")))["forms"][0]
     values = [v for i in f["indicators"] for v in (i["target"], i["actual"])]
     assert "里" not in values and "公" not in values
+
+
+def test_a_budget_block_whose_rows_and_columns_are_numbered():
+    """Real form 43 (the 2024 central-transfer layout): each line's label is followed by its
+    行次 (row number), a 列次 row numbers the columns, and the columns B, C, D, D/C hold no
+    field of the contract.  The lines read as printed: 52.8 of 52.8 budgeted, 30.8 spent,
+    58.33%; a blank line's row number ('其他资金 … 4') is no figure of it (it was read as
+    4 万元)."""
+    f = run(next(REAL.glob("43_*.txt")))["forms"][0]
+    lines = [(b["kind"], b["adjusted"], b["executed"], b["rate_declared"]) for b in f["budget"]["lines"]]
+    assert lines == [("total", 528000, 308000, 0.5833), ("fiscal", 528000, 308000, 0.5833)]

@@ -30,6 +30,12 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
         s, ok = 0.0, False
         for role, (t, v) in b.items():
             pct = "%" in t.key
+            if role == "row_number":
+                s += 1.0 if v is not None and not pct and re.fullmatch(r"\d{1,2}", t.key) else -3
+                continue
+            if role == "arrival_rate":
+                s += 1.5 if pct else -2
+                continue
             if role == "rate":
                 if not pct and v is not None and ref and ref.get("rate_sign"):
                     s -= 1          # the total line printed its rate with '%': a sub-line's would be too
@@ -151,6 +157,11 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     unlabelled = toks and not any(first_match(kinds, t.key) for t in toks)
     while i < len(toks):
         t = toks[i]
+        if matches(v["numbering"]["columns"], t.key):
+            i += 1              # the columns' numbers: no figures of any line
+            while i < len(toks) and re.fullmatch(r"\d{1,2}", toks[i].key):
+                i += 1
+            continue
         kind = first_match(kinds, t.key)
         if unlabelled and roles and not lines and not first_match(v["budget"], t.key) and _figure(t)[0]:
             kind, t, i = "total", toks[0], i - 1
@@ -233,8 +244,8 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         plain = [(x[0], x[1]) for x in vals if len(x) == 2]
         bound = dict(keyed)
         bound.update(_bind_line(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total", ref, rep))
-        if not bound and kind != "total":
-            continue
+        if not set(bound) - {"row_number"} and kind != "total":
+            continue            # (a line printing only its row number prints no figure)
         if kind == "total" and not ref:
             ref = {r: _figure(t)[1] for r, t in bound.items() if r in ("initial", "adjusted", "executed")}
             if "rate" in bound and "%" in bound["rate"].key:
@@ -308,7 +319,8 @@ def _loose_figures(lines: list, loose: list[tuple[int, Tok]], roles: list[str], 
 def _line_figures(b: dict[str, tuple[Tok, float | None]]) -> tuple[float | None, float | None, float | None]:
     """A bound line's budget (the full-year one where printed), executed figure and rate as a
     fraction (a rate printed without '%' above 1.5 is in per cent)."""
-    A = (b.get("adjusted") or b.get("initial") or (None, None))[1]
+    # (the budget a printed rate is of: after funds integrated elsewhere, where printed)
+    A = (b.get("after_integration") or b.get("adjusted") or b.get("initial") or (None, None))[1]
     B = (b.get("executed") or (None, None))[1]
     R = (b.get("rate") or (None, None))[1]
     if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
@@ -318,6 +330,10 @@ def _line_figures(b: dict[str, tuple[Tok, float | None]]) -> tuple[float | None,
 
 def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
     line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
+    if "after_integration" in cells:
+        # the budget left after funds integrated elsewhere is the one the execution rate is of
+        # (E/C): the line's budget (its 全年预算数 kept as printed)
+        cells = {**cells, "adjusted": cells["after_integration"]}
     doubt = _unconfirmed_cut(cells)
     for role, t in cells.items():
         ok, val, unit = _figure(t)

@@ -12,9 +12,9 @@ import regex as re
 from ..text import pattern, vocabulary
 from ..values import parse_number
 
-MONEY_SUFFIX = re.compile(r"(\((万元|元|千元|亿元|%|分|\d+(\.\d+)?分|[A-Z](/[A-Z])?)\))+$")
+MONEY_SUFFIX = re.compile(r"(\((万元|元|千元|亿元|%|分|\d+(\.\d+)?分|[A-Z](/[A-Z])?(×100%)?)\))+$")
 FIGURE = r"(?:100|[1-9]?\d)(?:\.\d{1,2})?"       # a weight or a score: at most 100
-MONEY = r"(?:0|[1-9][\d,]*)(?:\.\d{1,4})?"               # a budget figure
+MONEY = r"(?:0|[1-9][\d,]*)(?:\.\d{1,6})?"               # a budget figure (budget systems print six decimals)
 BLANK = r"[—\-－/／]+"
 TEXT_ROLES = ("name", "note", "method", "explanation", "core")
 FIGURE_ROLES = ("weight", "score", "review")

@@ -135,12 +135,17 @@ def _budget_cell(r: str, piece: str) -> float:
     return 1.0 - 0.5 * max(0, _decimals(piece) - 2)
 
 
+MONEY_ROLES = ("initial", "adjusted", "integrated", "after_integration", "arrived", "executed")
+
+
 def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     """A budget line's arithmetic: rate = executed / budget, score = weight × rate, no
     figure above the total line's."""
     vals = {r: _number(p) for r, p in cells.items()}
     s = 0.0
     adj, ex, rate, w, sc = (vals.get(r) for r in ("adjusted", "executed", "rate", "weight", "score"))
+    if vals.get("after_integration") is not None:
+        adj = vals["after_integration"]     # (the budget the rate is of, where printed)
     if adj is None:
         adj = vals.get("initial")
     if adj and ex is not None and rate is not None:
@@ -154,6 +159,14 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
         s -= 1.0
     if total and w is not None and total.get("weight") is not None and abs(w - total["weight"]) > 1e-9:
         s -= 2.0            # a line under the total scores against the total's weight or not at all
+    A, B, C, D, DC = (vals.get(r) for r in ("adjusted", "integrated", "after_integration", "arrived", "arrival_rate"))
+    if A is not None and C is not None:     # what is left after the funds integrated elsewhere: C = A − B
+        s += 1.5 if abs(A - (B or 0.0) - C) <= 0.0051 else -2.0
+    if C and D is not None and DC is not None:      # the arrival rate: D / C
+        s += 1.5 if abs(D / C - DC) <= 0.0051 else -2.0
+    money = [_decimals(p) for r, p in cells.items() if r in MONEY_ROLES and p and _number(p) is not None]
+    if len(money) >= 3 and len(set(money)) == 1 and money[0] > 2:
+        s += 0.5 * (money[0] - 2) * len(money)      # a line printing every sum to one count of decimals (six, a budget system's)
     for r, v in vals.items():
         if total and v is not None and total.get(r) is not None:
             s += 0.5 if abs(v - total[r]) < 1e-9 else (-2.0 if v > total[r] + 1e-9 and r != "rate" else 0.0)
@@ -204,6 +217,9 @@ def cut_indicator_row(s: str, roles: list[str], cw: CutWeights = WEIGHTS) -> lis
     return [(r, cells[r]) for r in roles if r in cells]
 
 
+BUDGET_FIELDS = ("initial", "adjusted", "after_integration", "executed", "rate", "weight", "score")
+
+
 def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[str, str]] | None:
     m = re.match(r"[^\d—\-－/／]+", s)
     if not m or not re.search(vocabulary()["budget_kinds"]["total"] + "|" + "|".join(
@@ -213,18 +229,25 @@ def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[s
     P = _value_patterns()
 
     def fits(r: str, piece: str) -> bool:
-        if r == "rate":
+        if r in ("rate", "arrival_rate"):
             return bool(P["rate"].fullmatch(piece) or re.fullmatch(BLANK, piece))
+        if r == "row_number":
+            return bool(re.fullmatch(r"[1-9]\d?", piece))
+        if r == "evidence":         # (the documents a line rests on: words, no figure)
+            return bool(re.fullmatch(r"\p{Han}[\p{Han}、，,]*", piece))
         if r in ("weight", "score"):
             return bool(P["number"].fullmatch(piece) or re.fullmatch(BLANK, piece))
         return bool(P["money"].fullmatch(piece))
 
     def ends(r: str, text: str, p: int) -> list[int]:
-        return [e for e in range(p + 1, min(len(text), p + 14) + 1) if fits(r, text[p:e])]
+        reach = len(text) if r == "evidence" else min(len(text), p + 14)
+        return [e for e in range(p + 1, reach + 1) if fits(r, text[p:e])]
 
     scored = [(sc + _budget_row(c, total), c)
               for sc, c in _parses(rest, roles, ends, _budget_cell, lambda r: 0.0, keep=100000) if len(c) >= 2]
-    cells = _best(scored, tuple(roles))
+    # (cuts that differ only in columns holding no field of the contract, and no figure the
+    # rate is of, read the line alike: equal sums under 全年预算数 and 全年到位资金)
+    cells = _best(scored, tuple(r for r in roles if r in BUDGET_FIELDS))
     if cells is None:
         # cuts that read the line's figures otherwise fit it alike: its figures stay one
         # run, unread, that no later reader cuts by a guess
