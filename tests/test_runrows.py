@@ -179,3 +179,17 @@ def test_rows_run_together_under_no_header_take_the_grammar_they_fit():
     f = run(FIXTURES / "grid" / "text" / "county2021" / "headless_run_together.txt")["forms"][0]
     assert [(i["name"], i["target"], i["actual"], i["weight"], i["score_declared"]) for i in f["indicators"][:2]] == \
         [("覆盖社区（村）数量", "≥43个", "46个", None, 10), ("按时完成率", "≥100%", "100%", None, 10)]
+
+
+def test_a_header_is_cut_into_the_labels_the_vocabulary_lists_whole():
+    """'…得分计算方法得分未完成原因分析' names three columns however it is cut; the cut into
+    labels the vocabulary lists whole (得分计算方法 | 得分 | 未完成原因分析) is the header, not
+    得分 | 计算方法 | 得分未完成原因分析 (a score column before the method, a note holding 得分).
+    A budget block's own 得分计算方法 column is a sentence, not a figure."""
+    table, cut = header_roles(key("绩效指标一级指标二级指标三级指标分值年度指标值(A)全年实际值(B)得分计算方法得分未完成原因分析"))
+    assert [p for r, p in cut][-3:] == ["得分计算方法", "得分", "未完成原因分析"]
+    assert [r for r, p in cut][-3:] == ["method", "score", "note"]
+    table, cut = header_roles(key("项目资金(万元)年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分得分计算方法"))
+    got = cut_budget_row(key("年度资金总额:310.2154.741050%5执行率*该指标分值,最高不得超过分值上限。"),
+                         [r for r, _ in cut if r != "label"], None)
+    assert got[1:6] == [("initial", "310.2"), ("executed", "154.74"), ("weight", "10"), ("rate", "50%"), ("score", "5")]

@@ -60,6 +60,18 @@ def _label_role(piece: str, table: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset:
+    from ..text import key
+    return frozenset(key(w) for w in vocabulary()["split"]["words"])
+
+
+def _whole_label(piece: str, table: str) -> bool:
+    """The piece is a label the vocabulary lists whole ('得分计算方法', '未完成原因分析'), not a
+    label's word found inside longer text ('得分未完成原因分析')."""
+    return piece in _label_words() or MONEY_SUFFIX.sub("", piece) in _label_words()
+
+
 def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A header line run together, cut into its column labels, each a column label of one
     table and no column twice; the block's own label may open it: (table, [(role, piece)]).
@@ -86,7 +98,10 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
         cuts = [c for c in cuts if len([r for r, _ in c if r != "label"]) >= (2 if table == "goal" else 3)]
         if not cuts:
             continue
-        cut = max(cuts, key=lambda c: (len({r for r, _ in c if r != "label"}), -len(c)))
+        # (then the fewest pieces named only by a word inside them: '得分计算方法 | 得分 | 未完成原因
+        # 分析', not '得分 | 计算方法 | 得分未完成原因分析')
+        cut = max(cuts, key=lambda c: (len({r for r, _ in c if r != "label"}), -len(c),
+                                       -sum(not _whole_label(p, table) for r, p in c if r != "label")))
         roles = [r for r, _ in cut if r != "label"]
         if {"indicators": "name" in roles, "goal": roles == ["target", "actual"],
             "sources": "total" in roles and sum(r.startswith("source:") for r in roles) >= 2}.get(

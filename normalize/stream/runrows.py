@@ -235,12 +235,14 @@ def cut_budget_row(s: str, roles: list[str], total: dict | None) -> list[tuple[s
             return bool(re.fullmatch(r"[1-9]\d?", piece))
         if r == "evidence":         # (the documents a line rests on: words, no figure)
             return bool(re.fullmatch(r"\p{Han}[\p{Han}、，,]*", piece))
+        if r == "method":           # (how the score is worked out: a sentence)
+            return bool(re.fullmatch(r"\p{Han}[^\d]*", piece)) or _fits("method", piece)
         if r in ("weight", "score"):
             return bool(P["number"].fullmatch(piece) or re.fullmatch(BLANK, piece))
         return bool(P["money"].fullmatch(piece))
 
     def ends(r: str, text: str, p: int) -> list[int]:
-        reach = len(text) if r == "evidence" else min(len(text), p + 14)
+        reach = len(text) if r in ("evidence", "method") else min(len(text), p + 14)
         return [e for e in range(p + 1, reach + 1) if fits(r, text[p:e])]
 
     scored = [(sc + _budget_row(c, total), c)
