@@ -513,3 +513,19 @@ def test_the_tail_of_one_form_then_the_next_form_are_two_forms(tmp_path):
     assert (tail["year"], tail["project_name"], tail["declared_total"]) == (None, None, 87.5)
     assert (whole["year"], whole["project_name"], len(whole["indicators"])) == (2021, "社区食堂补助", 4)
     assert not [x for x in r["findings"] if x["severity"] == "error" and x["form_index"] == 0]
+
+
+def test_a_text_starting_at_its_table_reads_the_points_its_label_prints(tmp_path):
+    """A county 20/80 form whose text starts at its indicator table, the block's label with
+    its points ('项目年度绩效指标（60分）') opening it: the template prints no weight column and
+    shares the 60 points out over its 二级 groups, which the whole table printed here allows;
+    a criteria row before the table whose group label was lost is the criteria block's."""
+    from conftest import FIXTURES
+    src = (FIXTURES / "grid" / "text" / "county2021" / "rows_flat_00.txt").read_text(encoding="utf-8")
+    text = src[src.index("项目年度绩效指标"):]
+    f = run(_write(tmp_path, "from_table.txt", text))["forms"][0]
+    assert [i["weight"] for i in f["indicators"]] == [10, 10, 10, 10, 10, 10]
+    assert f["indicators"][0]["name"] == "项目总成本"
+    dm = (FIXTURES / "grid" / "text" / "county_dm" / "rows_flat_00.txt").read_text(encoding="utf-8")
+    g = run(_write(tmp_path, "from_criteria.txt", dm[dm.index("组织机构"):]))["forms"][0]
+    assert [i["name"] for i in g["indicators"][:3]] == ["组织机构", "运行监管", "目标申报"]

@@ -298,8 +298,8 @@ def _inferred_roles(toks: list[Tok], iv: dict) -> list[str]:
 
 def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     toks = _names_whole(_label_apart(toks))
-    if "form_start" not in f.texts:         # (a group's points are not the block's)
-        _block_weight(toks, "indicators", f)
+    if toks and _region_of(toks[0].key) == "indicators":
+        _block_weight(toks, "indicators", f)    # (the block's own label: a group's points are not the block's)
     v = vocabulary()
     iv, lv = v["indicators"], v["levels"]
     roles: list[str] = _inferred_roles(toks, iv)

@@ -70,6 +70,10 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
             if table:
                 out[table], out["header"] = out["header"], []
                 r = r or table
+            elif r == "indicators" and any(x.key in cv["names"] for x in out["header"]):
+                # the indicator table's own label after criteria rows whose group label was lost:
+                # those rows are the criteria block's
+                out["criteria"], out["header"] = out["header"], []
         if cur == "notes":
             r = None                # the notes end the form: their text names other blocks
         if r and r != cur:
