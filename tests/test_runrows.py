@@ -193,3 +193,14 @@ def test_a_header_is_cut_into_the_labels_the_vocabulary_lists_whole():
     got = cut_budget_row(key("年度资金总额:310.2154.741050%5执行率*该指标分值,最高不得超过分值上限。"),
                          [r for r, _ in cut if r != "label"], None)
     assert got[1:6] == [("initial", "310.2"), ("executed", "154.74"), ("weight", "10"), ("rate", "50%"), ("score", "5")]
+
+
+def test_rows_above_the_first_that_names_its_group_are_cut_by_its_grammar():
+    """A header-less run-together text whose first row continues a group whose label went with
+    the page before ('群众办事便利程度明显提升达成预期指标1312.35'): the grammar the next row
+    chooses cuts it too, so its target and figures are read, not left glued to its name."""
+    from conftest import FIXTURES, run
+    f = run(FIXTURES / "grid" / "text" / "budgetsys" / "headless_run_together.txt")["forms"][0]
+    first = f["indicators"][0]
+    assert (first["name"], first["target"], first["actual"], first["weight"], first["score_declared"]) == \
+        ("群众办事便利程度", "明显提升", "达成预期指标", 13, 12.35)

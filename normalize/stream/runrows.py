@@ -390,6 +390,7 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
     grammar: tuple[str, list[str]] | None = None
     total: dict | None = None
     headed = False          # a header seen: rows below one are cut by its grammar alone
+    before: list[int] = []  # lines no grammar cut before any header or row chose one
     for cells in lines:
         if len(cells) != 1:
             out.append(cells)
@@ -399,6 +400,18 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
         head = header_roles(k) if 4 <= len(k) <= 120 else None
         if head is None and grammar is None and not headed and len(k) <= 400:
             grammar = headless_grammar(k, cw)
+            if grammar is None:
+                before.append(len(out))
+            else:
+                # the rows above the first that named its group (the page before lost with
+                # their group's label): cut by the grammar it chose
+                for n in before:
+                    pk, pidx = key_map(out[n][0].text)
+                    got = cut_indicator_row(pk, grammar[1], cw) if len(pk) <= 400 else None
+                    if got is not None:
+                        cut_lines[n] = unconfirmed_split(got)
+                        out[n] = _cut_cell(out[n][0], [q for _, q in got], pk, pidx)
+                before = []
         if head is not None:
             headed = True
             table, cut = head
