@@ -28,8 +28,6 @@ SIGN = re.compile(r"^[≥≤<>=＞＜/—\-–~～|%％、，,.:：;；()（）\
 UNIT_THEN_FIGURE = re.compile(r"(\p{Han}{1,2})\d[\d,.]*%?")
 LONG_LABELS = sorted((w for w in LABELS if len(w) >= 4), key=len, reverse=True)
 TARGET_INSIDE = re.compile(r"\p{Han}[≥≤＞＜]\s*\d|[≥≤＞＜]\s*\d[\d.,]*\p{Han}*\p{Han}")
-# the labels of the indicator table's figure columns (weight, self-score, target, actual): a
-# name ending in one is the table's header read into a row (no indicator is named so)
 def _alternatives(pat: str) -> list[str]:
     """The words of a label pattern '^(a|b|c)(…)?$': a, b, c."""
     inner = pat[pat.index("(") + 1:]
@@ -41,6 +39,8 @@ def _alternatives(pat: str) -> list[str]:
     return [a for a in inner[:end].split("|") if re.fullmatch(r"\p{Han}+", a)]
 
 
+# the labels of the indicator table's figure columns (weight, self-score, target, actual): a
+# name ending in one is the table's header read into a row (no indicator is named so)
 HEADER_END = re.compile("(?:" + "|".join(
     a for role in ("weight", "score", "target", "actual") for a in _alternatives(_V["indicators"][role])
     if role in ("weight", "score") and (len(a) >= 3 or a in ("权重", "分值")) or a.endswith("值")) + ")$")
@@ -137,8 +137,9 @@ def no_value_of(text: str | None) -> str | None:
         return f"{text!r} is a unit alone: the end of another cell, not a value"
     if SIGN.fullmatch(k):
         return f"{text!r} is a sign alone: its figure was printed apart"
-    if any(k in u and k != u for u in UNITS if len(u) > 1):
-        return f"{text!r} is a piece of a unit ({next(u for u in UNITS if len(u) > 1 and k in u)}): a cell broken over lines"
+    whole = next((u for u in UNITS if len(u) > 1 and k in u and k != u), None)
+    if whole is not None:
+        return f"{text!r} is a piece of a unit ({whole}): a cell broken over lines"
     if CHECKBOX.search(k):
         return f"{text!r} is a box to tick (项目属性), not a value"
     if re.search(r"[:：]$", k):
@@ -176,13 +177,13 @@ def _table_out_of_order(f: Form, named: int, broken_rows: int) -> list[dict]:
     values, or blocks of each) and was paired by place: no row's values can be trusted to
     be its own.  Every value of the table is set aside, the names kept; the checker then
     says the table was read incomplete."""
+    sign = f"{named} of its values are other rows' names" if named >= OUT_OF_ORDER else \
+        f"{broken_rows} of its rows are no indicators"
     out = []
     for ind in f.indicators:
         held = {r: ind.texts.get(r) for r, a in (("target", "target"), ("actual", "actual"), ("weight", "weight"),
                                                 ("score", "score_declared")) if getattr(ind, a) is not None}
         if held:
-            sign = f"{named} of its values are other rows' names" if named >= OUT_OF_ORDER else \
-                f"{broken_rows} of its rows are no indicators"
             out.append({"name": ind.name, "why": f"the table's text is not in row order ({sign}): its values are "
                         f"not read", "figures": held})
         ind.target = ind.actual = ind.weight = ind.score_declared = None

@@ -54,13 +54,21 @@ HAN = re.compile(r"\p{Han}")
 LATIN = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=1)
+def _ocr_tables() -> tuple[dict, list[tuple[str, str]], re.Pattern]:
+    """vocabulary [ocr]: the Han look-alikes, the Latin ones longest first, and a pattern
+    finding any character either may start with."""
+    ocr = vocabulary().get("ocr", {})
+    han, latin = ocr.get("han", {}), sorted(ocr.get("latin", {}).items(), key=lambda kv: -len(kv[0]))
+    return han, latin, re.compile("[A-Za-z" + "".join(re.escape(c) for c in han) + "]")
+
+
 def _ocr_folded(chars: list[str], idx: list[int]) -> tuple[list[str], list[int]]:
     """OCR's look-alikes of a label's characters folded back (vocabulary [ocr]): a Han
     character read as another; Latin letters read for one Han character, beside a Han
     character and with no other Latin letter around them."""
-    ocr = vocabulary().get("ocr", {})
-    han, latin = ocr.get("han", {}), sorted(ocr.get("latin", {}).items(), key=lambda kv: -len(kv[0]))
-    if not any(c in han or LATIN.match(c) for c in chars):
+    han, latin, suspects = _ocr_tables()
+    if not suspects.search("".join(chars)):
         return chars, idx
     out_c, out_i, i = [], [], 0
     while i < len(chars):

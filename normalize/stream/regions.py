@@ -49,6 +49,7 @@ def split_forms(toks: list[Tok]) -> list[list[Tok]]:
 def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
     out: dict[str, list[Tok]] = {"header": []}
     cur = "header"
+    labelled = False            # a header field's label is among the header's tokens so far
     for n, t in enumerate(toks):
         r = _region_of(t.key)
         if r is None and t.key == "序号" and n + 1 < len(toks) and _region_of(toks[n + 1].key) == "indicators":
@@ -59,7 +60,7 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
             r = "budget"            # the budget's column labels, its own label printed after them (column order)
         if r is None and cur == "budget" and len(t.key) <= 8 and matches(vocabulary()["goal"]["target"], t.key):
             r = "goal"              # the goal's column labels, printed before its own label (column order)
-        if cur == "header" and not any(first_match(vocabulary()["header"], x.key) for x in out["header"]):
+        if cur == "header" and not labelled:
             # a text that starts inside a table (the page before lost): its first group label,
             # and the rows before it, are the table's (the criteria's block or the indicators');
             # rows before the table's 总分 row, no group label among them, are the indicators'
@@ -86,6 +87,7 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
         if r and r != cur:
             cur = r
         out.setdefault(cur, []).append(t)
+        labelled = labelled or cur == "header" and first_match(vocabulary()["header"], t.key) is not None
     return out
 
 

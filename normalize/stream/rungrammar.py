@@ -66,7 +66,7 @@ def _label_words() -> frozenset:
     return frozenset(key(w) for w in vocabulary()["split"]["words"])
 
 
-def _whole_label(piece: str, table: str) -> bool:
+def _whole_label(piece: str) -> bool:
     """The piece is a label the vocabulary lists whole ('得分计算方法', '未完成原因分析'), not a
     label's word found inside longer text ('得分未完成原因分析')."""
     return piece in _label_words() or MONEY_SUFFIX.sub("", piece) in _label_words()
@@ -101,7 +101,7 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
         # (then the fewest pieces named only by a word inside them: '得分计算方法 | 得分 | 未完成原因
         # 分析', not '得分 | 计算方法 | 得分未完成原因分析')
         cut = max(cuts, key=lambda c: (len({r for r, _ in c if r != "label"}), -len(c),
-                                       -sum(not _whole_label(p, table) for r, p in c if r != "label")))
+                                       -sum(not _whole_label(p) for r, p in c if r != "label")))
         roles = [r for r, _ in cut if r != "label"]
         if {"indicators": "name" in roles, "goal": roles == ["target", "actual"],
             "sources": "total" in roles and sum(r.startswith("source:") for r in roles) >= 2}.get(
