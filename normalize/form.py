@@ -9,16 +9,17 @@ from __future__ import annotations
 import regex as re
 
 from extract.grid import Cell, Document
+from extract.positions import centre, joined, run_on, wraps
 
 from . import labels as L
 from .text import simplified
 from .cells import _roles_in, _split_packed, assign_sequence, cell_text
 from .finish import finish_form
-from .positions import PositionedRows, _centre, joined, run_on, wraps
+from .table_positioned import PositionedRows
 from .schema import BudgetLine, Form
 from .table_budget import BudgetRows
 from .table_indicators import IndicatorRows
-from .values import is_blank, parse_number
+from .values import is_blank, is_figure, parse_number
 
 
 class Builder(PositionedRows, BudgetRows, IndicatorRows):
@@ -116,7 +117,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
             self.section = sec or "indicators"
             self.roles, self.role_seq = {}, []
             self.head_text, self.data_started = "", False
-            self.xcols, self.logical, self.label_x = [], None, _centre(own[0])
+            self.xcols, self.logical, self.label_x = [], None, centre(own[0])
             if unlabelled:          # the table's column labels, printed with no section label before them
                 self._indicators(row, own)
             else:
@@ -126,7 +127,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
             self._positioned(own)
             return
         if self.section == "indicators" and not self.aligned and own[0].bbox is not None:
-            if self.wrapping and wraps(self.wrapping, own):
+            if self.wrapping and wraps(self.wrapping, own, is_figure):
                 run_on(self.wrapping, own)
                 return
             self._flush_wrapped()
@@ -169,9 +170,9 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
                 self._set_field(fld, rest, value_cells)
                 self.pending_field = fld if not rest and not self.aligned else None
                 if value_cells and value_cells[0].bbox is not None and not self.aligned:
-                    header_cols.append((_centre(value_cells[0]), fld))
+                    header_cols.append((centre(value_cells[0]), fld))
                 if c.bbox is not None and not self.aligned:
-                    header_cols.append((_centre(c), None))
+                    header_cols.append((centre(c), None))
             i += 1
         if header_cols:
             self.header_cols = header_cols
@@ -179,7 +180,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
                 and not re.search(L.FORM_TITLE + r"|年度", cell_text(own) or ""):
             # a header line wrapped in its cell: each piece continues the field above it
             for c in own:
-                x, fld = min(self.header_cols, key=lambda h: abs(h[0] - _centre(c)))
+                x, fld = min(self.header_cols, key=lambda h: abs(h[0] - centre(c)))
                 if fld and fld != "declared_total":
                     self._set_field(fld, self._printed(fld) + c.clean, [], append=True)
             return
@@ -271,7 +272,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
                 if role not in self.role_seq:
                     self.role_seq.append(role)
             if all(c.bbox is not None for c in own):            # PDF words: columns by position
-                self.xhead = [[_centre(c), c.clean] for c in own]
+                self.xhead = [[centre(c), c.clean] for c in own]
                 self.xtable = table
                 self._derive_xcols()
         return True

@@ -1,72 +1,15 @@
-"""Flowing text that still has word positions (a PDF printed without table rulings):
-the header row's words tell where each column is, every later word goes to the column
-whose header it sits under (−1: the section's label column), and the lines of a row whose
-cells wrapped are joined into one logical row before the aligned reader takes it."""
+"""The table reader's rows of flowing text that still has word positions (a PDF printed
+without table rulings): the header row's words, read as column labels, tell where each
+column is; every later word goes to the column whose header it sits under (−1: the
+section's label column), and the lines of a row whose cells wrapped are joined into one
+logical row before the aligned reader takes it.  The geometry is ``extract.positions``."""
 from __future__ import annotations
 
-from dataclasses import replace
-
-import regex as re
-
 from extract.grid import Cell
+from extract.positions import centre, fragment, nearest
 
 from . import labels as L
 from .values import is_figure
-
-
-def _fragment(c: Cell) -> bool:
-    """A piece of a wrapped column label: a parenthetical or a few characters, no digits."""
-    t = c.clean
-    return t[:1] in ("（", "(") or (len(t) <= 4 and not re.search(r"\d", t))
-
-
-def _centre(c: Cell) -> float:
-    return (c.bbox[0] + c.bbox[2]) / 2 if c.bbox is not None else 0.0
-
-
-WRAP_GAP = 0.6      # a line wrapped in its cells starts within this many line heights below the one above
-
-
-def wraps(pieces: list[list[Cell]], line: list[Cell]) -> bool:
-    """``line`` is the text of the row above run on to a next line in its cells (a table
-    continued on a page whose rulings were not found: '社会 | 城市运行保 | 有效提 | 达成预期 |
-    8 | 7.6' then '效益 | 障能力 | 升 | 指标' then '指标').  ``pieces``: the row above, each of
-    its words with the lines wrapped under it so far.  The line is on the same page just
-    below, holds no figure while the row above does, and each of its words lies under
-    exactly one of the row's words."""
-    cells = [c for cs in pieces for c in cs] + line
-    if any(c.bbox is None for c in cells) or len({c.page for c in cells}) > 1:
-        return False
-    if any(is_figure(c.text) for c in line) or not any(is_figure(cs[0].text) for cs in pieces):
-        return False
-    height = max(c.bbox[3] - c.bbox[1] for c in line)
-    gap = min(c.bbox[1] for c in line) - max(cs[-1].bbox[3] for cs in pieces)
-    if not -0.5 * height < gap <= WRAP_GAP * height:
-        return False
-    return all(len(_under(c, pieces)) == 1 for c in line)
-
-
-def _under(c: Cell, pieces: list[list[Cell]]) -> list[int]:
-    return [i for i, cs in enumerate(pieces)
-            if min(o.bbox[0] for o in cs) < c.bbox[2] and c.bbox[0] < max(o.bbox[2] for o in cs)]
-
-
-def run_on(pieces: list[list[Cell]], line: list[Cell]) -> None:
-    """Each word of a wrapped line (``wraps``) onto the piece above it."""
-    for c in line:
-        pieces[_under(c, pieces)[0]].append(c)
-
-
-def joined(pieces: list[list[Cell]]) -> list[Cell]:
-    """One cell per piece, its wrapped lines joined, its box around them all."""
-    out = []
-    for cs in pieces:
-        first = cs[0]
-        box = first.bbox if len(cs) == 1 else (min(c.bbox[0] for c in cs), min(c.bbox[1] for c in cs),
-                                               max(c.bbox[2] for c in cs), max(c.bbox[3] for c in cs))
-        out.append(replace(first, text="\n".join(c.text.strip() for c in cs), bbox=box,
-                           confidence=min((c.confidence for c in cs if c.confidence is not None), default=None)))
-    return out
 
 
 class PositionedRows:
@@ -93,8 +36,7 @@ class PositionedRows:
         return out
 
     def _nearest(self, c: Cell) -> int:
-        centres = [(self.label_x, -1)] + [(x, i) for i, (x, _) in enumerate(self.xcols)]
-        return min(centres, key=lambda xc: abs(xc[0] - _centre(c)))[1]
+        return nearest([(self.label_x, -1)] + [(x, i) for i, (x, _) in enumerate(self.xcols)], c)
 
     def _positioned(self, own: list[Cell]) -> None:
         cols = self._columns(own)
@@ -108,7 +50,7 @@ class PositionedRows:
         roles = [self.xcols[i][1] for i in cols if i >= 0]
         numeric = any(r in self.NUMERIC_ROLES for r in roles)
         if self.logical is None:
-            if not self.data_started and all(_fragment(c) for i, cs in cols.items() if i >= 0 for c in cs):
+            if not self.data_started and all(fragment(c) for i, cs in cols.items() if i >= 0 for c in cs):
                 self._header_continues(own)  # '值（A）', '数', '指标': the rest of the column labels
                 return
             self.logical = cols
@@ -141,7 +83,7 @@ class PositionedRows:
         for c in own:
             if c.bbox is None:
                 continue
-            nearest = min(self.xhead + [[self.label_x, None]], key=lambda h: abs(h[0] - _centre(c)))
+            nearest = min(self.xhead + [[self.label_x, None]], key=lambda h: abs(h[0] - centre(c)))
             if nearest[1] is not None:
                 nearest[1] += c.clean
         self._derive_xcols()
