@@ -9,6 +9,7 @@ from normalize.schema import BudgetLine, Form, Indicator
 from normalize.values import decimals, is_blank, parse_number
 
 from .codes import registry
+from .messages import Msg, N_, doubt_msg
 from .sums import TableSums, inked_unread
 from .indicator_checks import IndicatorChecks
 from .rules import RuleSet
@@ -20,7 +21,7 @@ EPS = 1e-9
 class Finding:
     code: str
     severity: str
-    message: str
+    message: Msg
     indicator: str | None = None
     declared: float | None = None
     expected: float | None = None
@@ -36,8 +37,15 @@ class Finding:
     def to_dict(self, form: Form) -> dict:
         return {"path": form.path, "form_index": form.form_index, "project_name": form.project_name,
                 "code": self.code, "severity": self.severity, "indicator": self.indicator,
-                "declared": self.declared, "expected": self.expected, "message": self.message,
-                "sha256": form.sha256, "evidence": self.evidence}
+                "declared": self.declared, "expected": self.expected, "message": self.message.render(),
+                "message_id": self.message.to_dict(),
+                "sha256": form.sha256, "evidence": [_plain(e) for e in self.evidence]}
+
+
+def _plain(e: dict) -> dict:
+    """An evidence entry for JSON: its place in English, and as a message for other languages."""
+    place = e.get("place")
+    return {**e, "place": place.render(), "place_id": place.to_dict()} if isinstance(place, Msg) else e
 
 
 def precision_of(texts: list[str | None], default: int = 2) -> int:
@@ -127,16 +135,19 @@ class Checker(TableSums, IndicatorChecks):
                 verdict = "rounding"
         shown = round(expected, max(p, 2))
         if verdict == "rounding":
-            self.add("ROUNDING", "info", f"{what}: declared {declared:g}, recomputed {expected:.4f}; "
-                     f"the difference is within the form's rounding ({p} decimals)", indicator,
-                     declared, shown, cells)
+            self.add("ROUNDING", "info", N_("{what}: declared {declared:g}, recomputed {expected:.4f}; "
+                                            "the difference is within the form's rounding ({p} decimals)",
+                                            what=what, declared=declared, expected=expected, p=p),
+                     indicator, declared, shown, cells)
         elif verdict == "over":
             self.add(code, over or self.sev["over_claim"],
-                     f"{what}: declared {declared:g} but the rules give {shown:g} (over-claim)",
+                     N_("{what}: declared {declared:g} but the rules give {shown:g} (over-claim)",
+                        what=what, declared=declared, shown=shown),
                      indicator, declared, shown, cells)
         elif verdict == "under":
             self.add(code, self.sev["under_claim"],
-                     f"{what}: declared {declared:g} but the rules give {shown:g} (under-claim)",
+                     N_("{what}: declared {declared:g} but the rules give {shown:g} (under-claim)",
+                        what=what, declared=declared, shown=shown),
                      indicator, declared, shown, cells)
         return verdict
 
@@ -144,8 +155,9 @@ class Checker(TableSums, IndicatorChecks):
         if score is not None and weight is not None and score > weight + EPS:
             # (a weight and score the reader cut from one run of digits are a guess: never an accusation)
             sev = self.sev["cut_figures"] if cut_from else self.sev["score_exceeds_weight"]
-            shown = f"{what} (figures cut from '{cut_from}')" if cut_from else what
-            self.add("SCORE_EXCEEDS_WEIGHT", sev, f"{shown}: score {score:g} is above its weight {weight:g}",
+            shown = N_("{what} (figures cut from '{cut_from}')", what=what, cut_from=cut_from) if cut_from else what
+            self.add("SCORE_EXCEEDS_WEIGHT", sev, N_("{what}: score {score:g} is above its weight {weight:g}",
+                                                     what=shown, score=score, weight=weight),
                      indicator, score, weight, cells)
             return True
         return False
@@ -154,7 +166,7 @@ class Checker(TableSums, IndicatorChecks):
         if self.doubtful(what, cells, indicator):
             return
         if any(inked_unread(c) for c in cells):
-            what += " (its cell has ink that OCR could not read: check it by eye)"
+            what = N_("{what} (its cell has ink that OCR could not read: check it by eye)", what=what)
         self.add("MISSING_VALUE", self.sev["missing_value"], what, indicator, cells=cells)
 
     def doubtful(self, what, cells, indicator=None) -> bool:
@@ -167,7 +179,8 @@ class Checker(TableSums, IndicatorChecks):
         for c in low:
             if id(c) in self.flagged:
                 continue
-            why = f" ({c.doubt})" if c.doubt else f" with confidence {c.confidence:.2f} (< {self.low_confidence})"
+            why = N_(" ({doubt})", doubt=doubt_msg(c.doubt)) if c.doubt else \
+                N_(" with confidence {confidence:.2f} (< {low})", confidence=c.confidence, low=self.low_confidence)
             self.review(what, c, why, indicator)
         return True
 
@@ -186,8 +199,9 @@ class Checker(TableSums, IndicatorChecks):
             return False
         self.flagged.update((id(op), id(target)))
         self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                 f"indicator {ind.name}: {self.place(op)}: the target's sign has ink that OCR could not read, so the "
-                 f"target {ind.target!r} is read without it; check its sign by eye", ind.name, cells=[op, target])
+                 N_("indicator {name}: {place}: the target's sign has ink that OCR could not read, so the "
+                    "target {target!r} is read without it; check its sign by eye",
+                    name=ind.name, place=self.place(op), target=ind.target), ind.name, cells=[op, target])
         return True
 
     def impossible(self, what, cells, indicator=None) -> bool:
@@ -198,25 +212,32 @@ class Checker(TableSums, IndicatorChecks):
                and (parse_number(c.text) or 0) > self.rules.full_marks + EPS]
         for c in bad:
             if id(c) not in self.flagged:
-                self.review(what, c, f", more than the form's full marks ({self.rules.full_marks:g})", indicator)
+                self.review(what, c, N_(", more than the form's full marks ({full:g})", full=self.rules.full_marks),
+                            indicator)
         return bool(bad)
 
-    def review(self, what: str, c, why: str, indicator=None, fails: bool = False) -> None:
+    def review(self, what: Msg, c, why: Msg, indicator=None, fails: bool = False) -> None:
         """An OCR'd figure flagged for a person to look at (LOW_CONFIDENCE), saying where it
         is and why its reading is in doubt; no check runs on it after.  ``fails``: the doubt
         is a check of the form's arithmetic that fails with this reading."""
         self.flagged.add(id(c))
         self.add("LOW_CONFIDENCE", self.sev["low_confidence"],
-                 f"{what}: {self.place(c)}: {'OCR read' if c.confidence is not None else 'read'} {c.clean!r}{why}; "
-                 f"check this figure by eye", indicator, cells=[c], fails=fails)
+                 (N_("{what}: {place}: OCR read {text!r}{why}; check this figure by eye", what=what,
+                     place=self.place(c), text=c.clean, why=why) if c.confidence is not None else
+                  N_("{what}: {place}: read {text!r}{why}; check this figure by eye", what=what,
+                     place=self.place(c), text=c.clean, why=why)), indicator, cells=[c], fails=fails)
 
-    def place(self, c) -> str:
+    def place(self, c) -> Msg:
         """Where a cell sits, in the form's own words: its column's header and page, row, column."""
         row, role = self.role_of.get(id(c), (None, None))
         section = _section(row)
         head = self.f.cells.get(f"head.{section}.{role}") if section else None
-        column = f"column {head.clean!r}" if head is not None and head.clean else f"the {role} cell" if role else "a cell"
-        return f"{column} (page {c.page}, row {c.row + 1}, column {c.col + 1})"
+        at = {"page": c.page, "row": c.row + 1, "col": c.col + 1}
+        if head is not None and head.clean:
+            return N_("column {head!r} (page {page}, row {row}, column {col})", head=head.clean, **at)
+        if role:
+            return N_("the {role} cell (page {page}, row {row}, column {col})", role=N_(role), **at)
+        return N_("a cell (page {page}, row {row}, column {col})", **at)
 
     # ------------------------------------------------------------ checks
     def run(self) -> list[Finding]:
@@ -237,8 +258,8 @@ class Checker(TableSums, IndicatorChecks):
         f = self.f
         if f.unit_declared and f.unit_used and f.unit_declared != f.unit_used:
             self.add("UNIT_INCONSISTENT", self.sev["unit_inconsistent"],
-                     f"budget block is labelled {f.unit_declared} but its figures are in {f.unit_used}: "
-                     f"{f.unit_evidence}",
+                     N_("budget block is labelled {declared} but its figures are in {used}: {evidence}",
+                        declared=f.unit_declared, used=f.unit_used, evidence=f.unit_evidence),
                      cells=[c for b in f.budget_lines[:1] for c in b.cells.values()])
 
     def primary_budget_line(self):
@@ -249,16 +270,16 @@ class Checker(TableSums, IndicatorChecks):
         f = self.f
         if f.texts.get("budget_unread"):
             self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"],
-                     f"budget line(s) printed with their figures run together, which no cut fits the line's "
-                     f"arithmetic, were not read: {f.texts['budget_unread']}")
+                     N_("budget line(s) printed with their figures run together, which no cut fits the line's "
+                        "arithmetic, were not read: {lines}", lines=f.texts['budget_unread']))
         primary = self.primary_budget_line()
         if primary is None:
             if "form_start" in f.texts:
                 # the text starts at the indicator table: the budget block is not in it to read
-                self.incomplete("the text starts at the form's indicator table: its header, budget block and "
-                                "overall goal printed before it are not in the text, so they were not checked")
+                self.incomplete(N_("the text starts at the form's indicator table: its header, budget block and "
+                                   "overall goal printed before it are not in the text, so they were not checked"))
             elif not self.rubric():
-                self.missing("no budget execution block could be read")
+                self.missing(N_("no budget execution block could be read"))
             return
         self.lone_fund_line(primary)
         for b in f.budget_lines:
@@ -267,15 +288,17 @@ class Checker(TableSums, IndicatorChecks):
             has_claim = b.rate_declared is not None or b.score_declared is not None
             if b.adjusted is None and b.executed is None and not has_claim:
                 continue
-            what = f"budget line {b.label}"
+            what = N_("budget line {label}", label=b.label)
             if self.doubtful(what, [b.cells.get(k) for k in ("adjusted", "executed", "rate", "score", "weight")]):
                 continue
             if any(id(c) in self.flagged for c in b.cells.values() if c is not None):
                 continue            # a reading flagged for review: no check on it
             if b.adjusted is None or b.executed is None:
                 if has_claim or b is primary:
-                    self.missing(f"{what}: {'budget' if b.adjusted is None else 'executed'} figure is blank "
-                                 f"or unreadable, the execution rate cannot be checked",
+                    self.missing(N_("{what}: budget figure is blank or unreadable, the execution rate cannot be "
+                                    "checked", what=what) if b.adjusted is None else
+                                 N_("{what}: executed figure is blank or unreadable, the execution rate cannot be "
+                                    "checked", what=what),
                                  cells=list(b.cells.values()))
                 continue
             adjusted, executed = b.adjusted, b.executed
@@ -283,10 +306,12 @@ class Checker(TableSums, IndicatorChecks):
             if b is primary and b.kind == "total" and adjusted == 0 and executed == 0 and parts:
                 # a total line printed as zeros over sub-lines that hold the money: the total is theirs
                 adjusted, executed = sum(x.adjusted for x in parts), sum(x.executed for x in parts)
-                what += f" (printed as 0; its lines {', '.join(x.label for x in parts)} sum to {adjusted:g} / {executed:g})"
+                what = N_("{what} (printed as 0; its lines {lines} sum to {adjusted:g} / {executed:g})", what=what,
+                          lines="、".join(x.label for x in parts), adjusted=adjusted, executed=executed)
             if adjusted == 0:
                 if has_claim:
-                    self.missing(f"{what}: budget figure is 0, no execution rate", cells=list(b.cells.values()))
+                    self.missing(N_("{what}: budget figure is 0, no execution rate", what=what),
+                                 cells=list(b.cells.values()))
                 continue
             rate = executed / adjusted
             rec["rate"] = rate
@@ -296,16 +321,17 @@ class Checker(TableSums, IndicatorChecks):
             if b.rate_declared is not None:
                 cut = math.floor(rate * 10 ** rate_p + EPS) / 10 ** rate_p \
                     if self.rules.rounding["truncated_rates"] and math.isfinite(rate * 10 ** rate_p) else None
-                rate_verdict = self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, f"{what} 执行率", cells=[
+                rate_verdict = self.judge("BUDGET_RATE_MISMATCH", b.rate_declared, rate, N_("{what} 执行率", what=what), cells=[
                     b.cells.get("rate"), b.cells.get("adjusted"), b.cells.get("executed")], precision=rate_p,
                     expected_alt=cut)
             weight = b.weight if b.weight is not None else (f.section_weights.get("budget") or self.rules.budget_weight)
             if b.score_declared is None:
                 if b is primary and not self.unscored("budget"):
-                    self.missing(f"{what}: budget score is blank or unreadable", cells=list(b.cells.values()))
+                    self.missing(N_("{what}: budget score is blank or unreadable", what=what),
+                                 cells=list(b.cells.values()))
                 continue
             if weight is None:
-                self.missing(f"{what}: budget weight unknown", cells=list(b.cells.values()))
+                self.missing(N_("{what}: budget weight unknown", what=what), cells=list(b.cells.values()))
                 continue
             expected = weight * min(rate, 1.0) if self.rules.score_cap else weight * rate
             rec["score"] = expected
@@ -314,7 +340,7 @@ class Checker(TableSums, IndicatorChecks):
             # the score may follow the rate as printed when that rate is itself right (rounded)
             alt = weight * min(b.rate_declared, 1.0) if b.rate_declared is not None and \
                 rate_verdict in ("ok", "rounding") else None
-            self.judge("BUDGET_SCORE_MISMATCH", b.score_declared, expected, f"{what} score (weight × 执行率)",
+            self.judge("BUDGET_SCORE_MISMATCH", b.score_declared, expected, N_("{what} score (weight × 执行率)", what=what),
                        cells=[b.cells.get("score"), b.cells.get("rate")], expected_alt=alt)
 
     def lone_fund_line(self, total) -> None:
@@ -341,23 +367,26 @@ class Checker(TableSums, IndicatorChecks):
                 and self.compare(total.rate_declared, total.executed / total.adjusted, 4) in ("ok", "rounding")
             for c, other in ((pc, tt), (tc, pt))[:1 if rate_holds else 2]:
                 if id(c) not in self.flagged:
-                    self.review(f"budget line {part.label if c is pc else total.label} ({role})", c,
-                                f", one character from the {'total' if c is pc else part.label} line's {other!r} "
-                                f"it should equal", None)
+                    self.review(N_("budget line {label} ({role})", label=part.label if c is pc else total.label,
+                                   role=N_(role)), c,
+                                N_(", one character from the total line's {other!r} it should equal", other=other)
+                                if c is pc else
+                                N_(", one character from the {label} line's {other!r} it should equal",
+                                   label=part.label, other=other), None)
 
     def goal(self):
         g = self.f.goal
         weight = g.weight if g.weight is not None else self.f.section_weights.get("goal")
         if weight is None:
             return
-        if self.doubtful("overall goal (总体目标)", [g.cells.get("score")]):
+        if self.doubtful(N_("overall goal (总体目标)"), [g.cells.get("score")]):
             return
         if g.score_declared is None:
-            self.missing("overall goal (总体目标) score is blank or unreadable", cells=list(g.cells.values()))
+            self.missing(N_("overall goal (总体目标) score is blank or unreadable"), cells=list(g.cells.values()))
             return
-        if self.exceeds(g.score_declared, weight, "overall goal score", cells=[g.cells.get("score")]):
+        if self.exceeds(g.score_declared, weight, N_("overall goal score"), cells=[g.cells.get("score")]):
             return
-        self.qualitative_band(g.score_declared, weight, g.actual, g.target, "overall goal (总体目标)", None,
+        self.qualitative_band(g.score_declared, weight, g.actual, g.target, N_("overall goal (总体目标)"), None,
                               [g.cells.get("score"), g.cells.get("actual")])
 
 SLIPS = "0123456789"          # digits OCR drops at a figure's ends ('98.6' read '8.6', '9.44' read '9.4')

@@ -11,6 +11,7 @@ from normalize.schema import Indicator
 from normalize.text import key
 from normalize.values import MULTIPLIERS, is_blank, parse_quantity
 
+from .messages import Msg, N_
 from .sums import _inapplicable
 
 EPS = 1e-9
@@ -33,26 +34,29 @@ class IndicatorChecks:
         for f in self.findings[start:] if why else ():
             if f.severity == "error" and (codes is None or f.code in codes):
                 f.severity = "warning"
-                f.message += f" (the weight {ind.weight:g} is worked out{why})"
+                f.message = N_("{message} (the weight {weight:g} is worked out{why})",
+                               message=f.message, weight=ind.weight, why=why)
 
-    def _share_unsure(self, ind: Indicator) -> tuple[str | None, tuple | None]:
+    def _share_unsure(self, ind: Indicator) -> tuple[Msg | None, tuple | None]:
         """Why a worked-out weight accuses no one, and which codes that holds for (None: all)."""
         if not ind.weight_inferred:
             return None, None
         if ind.texts.get("run_together"):
-            return " over 二级 groups read from cells run together: the row's group, and so its share, is not sure", None
+            return N_(" over 二级 groups read from cells run together: the row's group, and so its share, "
+                      "is not sure"), None
         inferred = [i for i in self.f.indicators if i.weight_inferred]
         if any(i.level2 is None for i in inferred) and any(i.level2 for i in inferred):
-            return (" over 二级 groups not all read (a row's 二级 label is missing): the groups' sizes, and so the "
-                    "shares, are not sure"), None
+            return N_(" over 二级 groups not all read (a row's 二级 label is missing): the groups' sizes, and so "
+                      "the shares, are not sure"), None
         if self._weights_misfit():
-            return ", not printed, and half the rows' scores exceed theirs: a weight column may not have been read", None
+            return N_(", not printed, and half the rows' scores exceed theirs: a weight column may not have "
+                      "been read"), None
         group = [i for i in self.f.indicators if i.weight_inferred and (i.level1, i.level2 or i.name) ==
                  (ind.level1, ind.level2 or ind.name)]
         held = sum(i.weight for i in group)
         if ind.score_declared is not None and len(group) > 1 and ind.score_declared <= held + EPS:
-            return (f", its 二级 group's {held:g} points shared equally among {len(group)} rows; the score is "
-                    f"within the group's points", ("SCORE_EXCEEDS_WEIGHT",))
+            return (N_(", its 二级 group's {held:g} points shared equally among {n} rows; the score is "
+                       "within the group's points", held=held, n=len(group)), ("SCORE_EXCEEDS_WEIGHT",))
         return None, None
 
     def _weights_misfit(self) -> bool:
@@ -69,38 +73,39 @@ class IndicatorChecks:
         if _inapplicable(ind):
             rec["kind"] = "not applicable"
             return
-        if self.doubtful(f"indicator {name}", [ind.cells.get(k) for k in ("weight", "score", "target", "actual")], name):
+        if self.doubtful(N_("indicator {name}", name=name), [ind.cells.get(k) for k in ("weight", "score", "target", "actual")], name):
             return
         if self.unsigned(ind):
             return
-        if self.impossible(f"indicator {name}", [ind.cells.get("weight"), ind.cells.get("score")], name):
+        if self.impossible(N_("indicator {name}", name=name), [ind.cells.get("weight"), ind.cells.get("score")], name):
             return
         if ind.weight is None and ind.score_declared is None and self.unscored():
             rec["kind"] = "unscored"        # the template prints no points: nothing missing, nothing to judge
             return
         if ind.weight is None:
-            self.missing(f"indicator {name}: weight (分值) is blank or unreadable", name, [ind.cells.get("weight")])
+            self.missing(N_("indicator {name}: weight (分值) is blank or unreadable", name=name), name, [ind.cells.get("weight")])
             return
         if ind.score_declared is None:
             if satisfaction and self.rules.satisfaction_optional:
-                self.add("MISSING_VALUE", "info", f"indicator {name}: satisfaction left unscored, "
-                         f"which the form's rules allow", name, cells=cells)
+                self.add("MISSING_VALUE", "info", N_("indicator {name}: satisfaction left unscored, "
+                                                     "which the form's rules allow", name=name), name, cells=cells)
             else:
-                self.missing(f"indicator {name}: score (得分) is blank or unreadable", name, cells)
+                self.missing(N_("indicator {name}: score (得分) is blank or unreadable", name=name), name, cells)
             return
-        if self.exceeds(ind.score_declared, ind.weight, f"indicator {name}", name, [ind.cells.get("score")],
+        if self.exceeds(ind.score_declared, ind.weight, N_("indicator {name}", name=name), name, [ind.cells.get("score")],
                         ind.texts.get("figures_cut")):
             return
         if is_blank(ind.target) and is_blank(ind.actual) and not self.rubric() and not re.search(
                 self.rules.qualitative["criteria_groups"], key(ind.level1 or "")) and ind.texts.get("name"):
-            self.missing(f"indicator {name}: target and actual are both blank, the score "
-                         f"{ind.score_declared:g} of {ind.weight:g} rests on nothing printed", name, cells)
+            self.missing(N_("indicator {name}: target and actual are both blank, the score "
+                            "{score:g} of {weight:g} rests on nothing printed",
+                            name=name, score=ind.score_declared, weight=ind.weight), name, cells)
             return
         tier = self.rules.tier_key(ind.actual or "")
         t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
         if tier is None and t is not None and t.value is not None:
             if is_blank(ind.actual):
-                self.missing(f"indicator {name}: actual value (实际值) is blank", name, cells)
+                self.missing(N_("indicator {name}: actual value (实际值) is blank", name=name), name, cells)
                 return
             if a is not None and a.value is not None and a.percent == t.percent:
                 rec["kind"] = "quantitative"
@@ -108,7 +113,7 @@ class IndicatorChecks:
                 return
         rec["kind"] = "qualitative"
         rec["tier"] = self.qualitative_band(ind.score_declared, ind.weight, ind.actual, ind.target,
-                                            f"indicator {name}", name, cells)
+                                            N_("indicator {name}", name=name), name, cells)
 
     def direction(self, ind: Indicator, t) -> str:
         """positive, reverse, or either (a control or change rate whose target prints no ≥/≤)."""
@@ -147,7 +152,8 @@ class IndicatorChecks:
         w, name = ind.weight, ind.name
         shown, over = name, None
         if ind.texts.get("figures_cut"):    # figures the reader cut apart: a guess, never an accusation
-            shown, over = f"{name} (figures cut from '{ind.texts['figures_cut']}')", self.sev["cut_figures"]
+            shown, over = N_("{what} (figures cut from '{cut_from}')", what=name, cut_from=ind.texts['figures_cut']), \
+                self.sev["cut_figures"]
         direction = self.direction(ind, t)
         rec["direction"] = direction
         A, B = t.value, a.value
@@ -155,9 +161,10 @@ class IndicatorChecks:
             # a target and an actual a thousand times apart measure no completion: their units
             # were read apart (元 against 万元), not the form's work; nothing is judged on them
             self.add("EXTRACTION_INCOMPLETE", self.sev["extraction_incomplete"],
-                     f"indicator {name}: target {ind.target!r} and actual {ind.actual!r} are read "
-                     f"{max(A, B) / min(A, B):,.0f} times apart: their units differ as read, so the score "
-                     f"{ind.score_declared:g} was not checked", name, cells=cells)
+                     N_("indicator {name}: target {target!r} and actual {actual!r} are read "
+                        "{times:,.0f} times apart: their units differ as read, so the score "
+                        "{score:g} was not checked", name=name, target=ind.target, actual=ind.actual,
+                        times=max(A, B) / min(A, B), score=ind.score_declared), name, cells=cells)
             return
         q = self.rules.quantitative
         if direction == "either":       # the score may follow either formula: only neither is a mismatch
@@ -167,8 +174,9 @@ class IndicatorChecks:
             rec["expected"] = near
             if self.compare(ind.score_declared, near) != "ok":
                 self.judge("INDICATOR_SCORE_MISMATCH", ind.score_declared, near,
-                           f"indicator {shown} (direction not printed: weight × {q['positive']} gives {pos:g}, "
-                           f"weight × {q['reverse']} gives {rev:g}; A={A:g}, B={B:g})", name, cells,
+                           N_("indicator {name} (direction not printed: weight × {positive} gives {pos:g}, "
+                              "weight × {reverse} gives {rev:g}; A={A:g}, B={B:g})", name=shown,
+                              positive=q['positive'], pos=pos, reverse=q['reverse'], rev=rev, A=A, B=B), name, cells,
                            over=over or self.sev["uncertain_direction"])
             return
         expected, deduction = self.expected_score(direction, t, A, B, w)
@@ -177,12 +185,15 @@ class IndicatorChecks:
             verdict = self.compare(ind.score_declared, expected)
             if verdict == "over":
                 self.add("OVER_TARGET_DEDUCTION_MISSING", over or self.sev["over_target_deduction"],
-                         f"indicator {shown}: actual {B:g} exceeds the target {A:g} by {(B - A) / A:.0%}; "
-                         f"the rules deduct {deduction:.0%} of the weight, giving {expected:g}, "
-                         f"but {ind.score_declared:g} is declared", name, ind.score_declared, expected, cells)
+                         N_("indicator {name}: actual {B:g} exceeds the target {A:g} by {over:.0%}; "
+                            "the rules deduct {deduction:.0%} of the weight, giving {expected:g}, "
+                            "but {declared:g} is declared", name=shown, B=B, A=A, over=(B - A) / A,
+                            deduction=deduction, expected=expected, declared=ind.score_declared),
+                         name, ind.score_declared, expected, cells)
                 return
         self.judge("INDICATOR_SCORE_MISMATCH", ind.score_declared, expected,
-                   f"indicator {shown} ({direction}, weight × {q[direction]}, A={A:g}, B={B:g})", name, cells,
+                   N_("indicator {name} ({direction}, weight × {formula}, A={A:g}, B={B:g})", name=shown,
+                      direction=N_(direction), formula=q[direction], A=A, B=B), name, cells,
                    over=over)
 
     def qualitative_band(self, score, weight, actual, target, what, name, cells) -> str | None:
@@ -213,18 +224,20 @@ class IndicatorChecks:
         exclusive_top = tier is not None and not tier.high_inclusive
         above_low = score >= lo_s - EPS if tier is None or tier.low_inclusive else score > lo_s + EPS
         inside = above_low and (score < hi_s - EPS if exclusive_top else score <= hi_s + EPS)
-        label = f"{'inferred tier' if inferred else 'tier'} {key}"
+        label = N_("inferred tier {key}", key=key) if inferred else N_("tier {key}", key=key)
         if inside:
             return key
         if lo_s - half <= score <= hi_s + half:
-            self.add("ROUNDING", "info", f"{what}: {score:g} of {weight:g} sits on the edge of the {label} band "
-                     f"[{lo_s:g}, {hi_s:g}]", name, score, None, cells)
+            self.add("ROUNDING", "info", N_("{what}: {score:g} of {weight:g} sits on the edge of the {label} band "
+                                            "[{lo:g}, {hi:g}]", what=what, score=score, weight=weight, label=label,
+                                            lo=lo_s, hi=hi_s), name, score, None, cells)
             return key
         over = score > hi_s
         severity = self.sev["over_claim_inferred" if inferred else "over_claim"] if over else self.sev["under_claim"]
         self.add("QUALITATIVE_BAND_MISMATCH", severity,
-                 f"{what}: {score:g} of {weight:g} lies outside the {label} band "
-                 f"{low:.0%}–{high:.0%} = [{lo_s:g}, {hi_s:g}]", name, score, hi_s if over else lo_s, cells)
+                 N_("{what}: {score:g} of {weight:g} lies outside the {label} band "
+                    "{low:.0%}–{high:.0%} = [{lo:g}, {hi:g}]", what=what, score=score, weight=weight, label=label,
+                    low=low, high=high, lo=lo_s, hi=hi_s), name, score, hi_s if over else lo_s, cells)
         return key
 
 

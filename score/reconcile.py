@@ -27,6 +27,7 @@ from normalize.schema import BudgetLine, Form
 from normalize.values import parse_number
 
 from .check import Checker, Finding, slips as _slips
+from .messages import N_, doubt_msg
 from .rules import RuleSet
 
 ARITHMETIC = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_MISMATCH",
@@ -183,8 +184,9 @@ def _best_substitution(a: Audit, rules: RuleSet) -> Audit | None:
         return None                 # two readings fit as well: not the arithmetic's to choose
     _, cell, old, new, out = tried[0]
     note = Finding("OCR_CORRECTED", "info",
-                   f"OCR read {old!r} (confidence {cell.confidence:.2f}); the form's arithmetic holds only "
-                   f"with {new!r}, one look-alike digit apart, so {new!r} is used",
+                   N_("OCR read {old!r} (confidence {confidence:.2f}); the form's arithmetic holds only "
+                      "with {new!r}, one look-alike digit apart, so {new!r} is used",
+                      old=old, confidence=cell.confidence, new=new),
                    declared=parse_number(old), expected=parse_number(new),
                    evidence=[{**cell.provenance(), "text": old, "corrected": new}])
     out.findings = [*(f for f in a.findings if f.code == "OCR_CORRECTED"), note, *out.findings]
@@ -203,8 +205,9 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
     for n, f in enumerate(a.findings):
         if not _is_accusing(f):
             continue
-        low = [(e, f"which OCR read in doubt ({e['doubt']})" if e.get("doubt") else
-                f"which OCR read with confidence {e['confidence']:.2f} (< {high})") for e in f.evidence
+        low = [(e, N_("which OCR read in doubt ({doubt})", doubt=doubt_msg(e['doubt'])) if e.get("doubt") else
+                N_("which OCR read with confidence {confidence:.2f} (< {high})", confidence=e['confidence'], high=high))
+               for e in f.evidence
                if not e.get("context") and e.get("confidence") is not None and (e.get("doubt") or e["confidence"] < high)]
         why[n] = low or _slipped(a, f, rules, runs)
     doubted = {_evidence_spot(e): because for reasons in why.values() for e, because, *_ in reasons}
@@ -229,18 +232,20 @@ def _doubt(a: Audit, rules: RuleSet) -> Audit:
         for e, because, *_ in reasons:
             key = _evidence_spot(e)
             if key in flagged:
-                flagged[key].message += f"; nor {f.code} ({f.message})"
+                flagged[key].message = N_("{message}; nor {code} ({also})", message=flagged[key].message,
+                                          code=f.code, also=f.message)
                 continue
             flagged[key] = Finding("LOW_CONFIDENCE", rules.severity["low_confidence"],
-                                   f"{f.code} not reported: it rests on {e.get('place', 'a cell')}: {e.get('text')!r}, "
-                                   f"{because}; check this figure by eye ({f.message})", f.indicator, evidence=[e])
+                                   N_("{code} not reported: it rests on {place}: {text!r}, {because}; check this "
+                                      "figure by eye ({message})", code=f.code, place=e.get('place') or N_("a cell"),
+                                      text=e.get('text'), because=because, message=f.message), f.indicator, evidence=[e])
             out.append(flagged[key])
     for e, f in folded:
         host = flagged.get(_evidence_spot(e))
         if host is None:
             out.append(f)                   # nothing took its place: it stays as it was
         else:
-            host.message += f"; nor the flag on {f.message.split(':', 1)[0]} ({f.message.split(': ', 2)[-1]})"
+            host.message = N_("{message}; nor the flag on {also}", message=host.message, also=f.message)
     a.findings = out
     return a
 
@@ -289,16 +294,16 @@ def _slipped(a: Audit, f: Finding, rules: RuleSet, runs: dict) -> list[tuple[dic
     best.sort(key=lambda b: -b[0])
     if best and best[0][0] >= 2 and not (len(best) > 1 and best[1][0] == best[0][0]):
         cleared, e, new, keys, _ = best[0]
-        return [(e, f"which one character lost or added by OCR would make {new!r}, a reading with which "
-                    f"{cleared} of the form's failing checks hold", keys)]
+        return [(e, N_("which one character lost or added by OCR would make {new!r}, a reading with which "
+                       "{cleared} of the form's failing checks hold", new=new, cleared=cleared), keys)]
     points = [b for b in best if b[4]]
     ratio = float(rules.confidence["point_slip_ratio"])
     if not points or len({_evidence_spot(b[1]) for b in points}) > 1 or f.code == "SCORE_EXCEEDS_WEIGHT" and not (
             f.declared is not None and f.expected and f.declared >= ratio * f.expected):
         return []
     _, e, new, keys, _ = points[0]
-    return [(e, f"which a decimal point lost or added by OCR would make {new!r}, a reading with which this "
-                f"check holds", keys)]
+    return [(e, N_("which a decimal point lost or added by OCR would make {new!r}, a reading with which this "
+                   "check holds", new=new), keys)]
 
 
 def _point_slip(old: str, new: str) -> bool:

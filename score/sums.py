@@ -9,6 +9,8 @@ from normalize.schema import Indicator
 from normalize.text import key
 from normalize.values import is_blank, parse_number
 
+from .messages import Msg, N_
+
 
 class TableSums:
     """Mixed into the checker: reads its form ``f``, ``rules``, ``sev``, ``recomputed`` and
@@ -26,8 +28,8 @@ class TableSums:
         for fnd in found:
             if fnd.code in self.SUMS and fnd.severity == "error":
                 fnd.severity = "warning"
-                fnd.message += (f" (the rows' figures were parted from text whose cells ran together, "
-                                f"{len(glued)} row(s): check the sum on the page)")
+                fnd.message = N_("{message} (the rows' figures were parted from text whose cells ran together, "
+                                 "{n} row(s): check the sum on the page)", message=fnd.message, n=len(glued))
 
     BUDGET = ("BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH")
 
@@ -41,9 +43,10 @@ class TableSums:
         for fnd in found:
             if fnd.code in self.BUDGET and fnd.severity == "error":
                 fnd.severity = "warning"
-                fnd.message += " (the line's figures were parted from text whose cells ran together: check them on the page)"
+                fnd.message = N_("{message} (the line's figures were parted from text whose cells ran together: "
+                                 "check them on the page)", message=fnd.message)
 
-    def incomplete(self, what: str) -> None:
+    def incomplete(self, what: Msg) -> None:
         """A check whose inputs were not all read is not run as a mismatch: it is said once
         (EXTRACTION_INCOMPLETE, a warning), never turned into an accusation."""
         if any(fd.code == "EXTRACTION_INCOMPLETE" and fd.message == what for fd in self.findings):
@@ -72,16 +75,17 @@ class TableSums:
         aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})]
         cut = [i.name for i in self.f.indicators if i.texts.get("figures_cut")]
         if cut:             # figures cut from a run of digits are a guess: no sum rests on them
-            self.incomplete(f"the figures of {len(cut)} row(s) were cut from digits run together "
-                            f"({', '.join(map(repr, cut[:3]))}), a guess, so group weights, the weight total and "
-                            f"the declared total were not checked against the table's sums")
+            self.incomplete(N_("the figures of {n} row(s) were cut from digits run together "
+                               "({names}), a guess, so group weights, the weight total and "
+                               "the declared total were not checked against the table's sums",
+                               n=len(cut), names=", ".join(map(repr, cut[:3]))))
             return True
         if not aside:
             return False
         names = ", ".join(repr(a["name"]) for a in aside[:3])
-        self.incomplete(f"{len(aside)} row(s) of the indicator table were read with no indicator's name ({names}) "
-                        f"and set aside, so group weights, the weight total and the declared total were not "
-                        f"checked against its sums")
+        self.incomplete(N_("{n} row(s) of the indicator table were read with no indicator's name ({names}) "
+                           "and set aside, so group weights, the weight total and the declared total were not "
+                           "checked against its sums", n=len(aside), names=names))
         return True
 
     def table_read_to_end(self) -> bool:
@@ -115,8 +119,8 @@ class TableSums:
         if f.declared_total is None or f.declared_total >= sure - 0.5 or cell is None \
                 or cell.confidence is None or id(cell) in self.flagged:
             return
-        self.review("declared total", cell, f", less than the {sure:g} its parts read so far add up to (a digit lost?)",
-                    fails=True)
+        self.review(N_("declared total"), cell,
+                    N_(", less than the {sure:g} its parts read so far add up to (a digit lost?)", sure=sure), fails=True)
 
     def weights(self):
         f = self.f
@@ -129,13 +133,13 @@ class TableSums:
         if self.unscored() and all(i.weight is None for i in inds):
             return          # no points printed: no sums to check
         if inds and not self.table_read_to_end():
-            self.incomplete("the indicator table was not read to its 总分/合计 row, so group weights, the "
-                            "weight total and the declared total were not checked against its sums")
+            self.incomplete(N_("the indicator table was not read to its 总分/合计 row, so group weights, the "
+                               "weight total and the declared total were not checked against its sums"))
             return
         if inds and "columns_inferred" in f.texts:
-            self.incomplete("the indicator table's text starts below its column header (the rows above it "
-                            "were lost with their page), so group weights, the weight total and the declared "
-                            "total were not checked against its sums")
+            self.incomplete(N_("the indicator table's text starts below its column header (the rows above it "
+                               "were lost with their page), so group weights, the weight total and the declared "
+                               "total were not checked against its sums"))
             return
         # the group weights printed on the form; where a group prints none, the rule set's own
         # (unless the set was only guessed from the year)
@@ -149,20 +153,23 @@ class TableSums:
             if not level1.strip():
                 # a printed group weight whose group's name was not read: which rows are its
                 # members is not known, so neither is their sum
-                self.incomplete(f"a group labelled {want:g} points has no name read, so which indicators it "
-                                f"holds is not known and its weights were not summed")
+                self.incomplete(N_("a group labelled {want:g} points has no name read, so which indicators it "
+                                   "holds is not known and its weights were not summed", want=want))
                 continue
             unplaced = [i.name for i in inds if i.level1 is None]
             if s < want - 1e-6 and unplaced:
                 # rows whose group was not read may be this group's: its sum is not known
-                self.incomplete(f"{level1} is labelled {want:g} points and its read rows' weights sum to "
-                                f"{s:g}, but {len(unplaced)} row(s) have no group read ({', '.join(unplaced[:3])})")
+                self.incomplete(N_("{group} is labelled {want:g} points and its read rows' weights sum to "
+                                   "{sum:g}, but {n} row(s) have no group read ({names})", group=level1, want=want,
+                                   sum=s, n=len(unplaced), names=", ".join(unplaced[:3])))
                 continue
             if abs(s - want) > 1e-6:
                 printed = level1 in f.group_weights
                 self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight" if printed else "rule_group_weight"],
-                         f"{level1} is {'labelled' if printed else f'given by rule set {self.rules.id}'} {want:g} "
-                         f"points but its indicators' weights sum to {s:g}", None, want, s,
+                         N_("{group} is labelled {want:g} points but its indicators' weights sum to {sum:g}",
+                            group=level1, want=want, sum=s) if printed else
+                         N_("{group} is given by rule set {rules} {want:g} points but its indicators' weights sum "
+                            "to {sum:g}", group=level1, rules=self.rules.id, want=want, sum=s), None, want, s,
                          cells=[i.cells.get("weight") for i in inds if i.level1 == level1])
         sec = f.section_weights.get("indicators")
         if sec is not None and inds and all(i.weight is not None for i in inds) \
@@ -170,7 +177,8 @@ class TableSums:
             s = sum(i.weight for i in inds)
             if abs(s - sec) > 1e-6:
                 self.add("GROUP_WEIGHT_MISMATCH", self.sev["group_weight"],
-                         f"the indicator block is labelled {sec:g} points but its weights sum to {s:g}", None, sec, s,
+                         N_("the indicator block is labelled {want:g} points but its weights sum to {sum:g}",
+                            want=sec, sum=s), None, sec, s,
                          cells=[i.cells.get("weight") for i in inds])
         primary = self.primary_budget_line()
         parts = {"budget": (primary.weight if primary and primary.weight is not None
@@ -189,7 +197,8 @@ class TableSums:
                     and cell is not None and cell.confidence is not None:
                 # OCR's full marks contradict both the rule set's and the form's own weights:
                 # the reading is in doubt, not the form
-                self.review("full marks", cell, f", but the weights add up to {total:g}, the rule set's full marks",
+                self.review(N_("full marks"), cell,
+                            N_(", but the weights add up to {total:g}, the rule set's full marks", total=total),
                             fails=True)
                 return
             full = printed or full
@@ -197,22 +206,32 @@ class TableSums:
             # weights adding up to more than twice the rule set's full marks are another column's
             # figures read as weights (a score column, figures run together), not the form's
             # weighting (a full marks printed wrong is the form's own, judged below)
-            self.incomplete(f"the weights as read add up to {total:g}, more than twice the full marks "
-                            f"({self.rules.full_marks:g}): another column's figures were read as weights, so "
-                            f"they were not judged")
+            self.incomplete(N_("the weights as read add up to {total:g}, more than twice the full marks "
+                               "({full:g}): another column's figures were read as weights, so "
+                               "they were not judged", total=total, full=self.rules.full_marks))
             return
         if abs(total - full) > 1e-6:
             self.add("WEIGHT_TOTAL_MISMATCH", self.sev["weight_total"],
-                     f"weights add up to {total:g} (budget {parts['budget']:g}"
-                     f"{', goal %g' % parts['goal'] if parts['goal'] else ''}, indicators {sum(ind_w):g}) "
-                     f"instead of {full:g}", None, total, full,
+                     N_("weights add up to {total:g} (budget {budget:g}, goal {goal:g}, indicators {indicators:g}) "
+                        "instead of {full:g}", total=total, budget=parts['budget'], goal=parts['goal'],
+                        indicators=sum(ind_w), full=full) if parts['goal'] else
+                     N_("weights add up to {total:g} (budget {budget:g}, indicators {indicators:g}) instead of {full:g}",
+                        total=total, budget=parts['budget'], indicators=sum(ind_w), full=full), None, total, full,
                      cells=[primary.cells.get("weight") if primary else None, f.goal.cells.get("weight"),
                             *(i.cells.get("weight") for i in inds)])
 
     def total(self):
         f = self.f
-        self.recomputed["total_by_rules"] = self.total_by_rules()
-        if self.doubtful("declared total", [f.cells.get("declared_total")]) or self.sums_rest_on_guesses():
+        by_rules = self.total_by_rules()
+        if by_rules is not None and by_rules > self.rules.full_marks + 1e-6:
+            # no form scores above its full marks under its rules: the parts it sums were misread
+            # (money read as a score), and the sum is no score to show
+            self.incomplete(N_("the scores recomputed under the rules add up to {total:g}, more than the full "
+                               "marks ({full:g}): figures were misread, so no total by the rules is given",
+                               total=by_rules, full=self.rules.full_marks))
+            by_rules = None
+        self.recomputed["total_by_rules"] = by_rules
+        if self.doubtful(N_("declared total"), [f.cells.get("declared_total")]) or self.sums_rest_on_guesses():
             return
         if f.declared_total is None and (self.unscored() or not f.indicators and self.unscored("budget")) \
                 and all(i.score_declared is None for i in f.indicators):
@@ -235,7 +254,7 @@ class TableSums:
             self.below_parts(read)
             return          # parts or the total read with low confidence: no sum check on guesses
         if f.declared_total is None:
-            self.missing("declared total (总分/自评得分) is blank or unreadable")
+            self.missing(N_("declared total (总分/自评得分) is blank or unreadable"))
             return
         # a row read whole with a blank score is a printed blank (MISSING_VALUE says so); a row
         # whose weight and score were both not read (a weight worked out, not printed, is not
@@ -258,23 +277,26 @@ class TableSums:
         if not f.indicators or (unread and not agrees) or not self.table_read_to_end() or not started or \
                 budget_unread and (not agrees or primary is not None and primary.weight is not None) or \
                 goal_unread and not agrees:
-            what = ("no indicator was read" if not f.indicators else
-                    f"{len(unread)} indicator score(s) were not read ({', '.join(map(str, unread[:3]))})" if unread else
-                    "the budget score was not read" if budget_unread
-                    else "the overall goal's score was not read" if goal_unread
-                    else "the text starts at the indicator table: the parts printed before it are not in it"
-                    if not started else "the indicator table was not read to its 总分/合计 row")
+            what = (N_("no indicator was read") if not f.indicators else
+                    N_("{n} indicator score(s) were not read ({names})", n=len(unread),
+                       names=", ".join(map(str, unread[:3]))) if unread else
+                    N_("the budget score was not read") if budget_unread
+                    else N_("the overall goal's score was not read") if goal_unread
+                    else N_("the text starts at the indicator table: the parts printed before it are not in it")
+                    if not started else N_("the indicator table was not read to its 总分/合计 row"))
             self.below_parts(read)
-            self.incomplete(f"declared total {f.declared_total:g} not checked against its parts: {what}")
+            self.incomplete(N_("declared total {total:g} not checked against its parts: {why}",
+                               total=f.declared_total, why=what))
             return
         s = sum(parts)
         expected = s
-        how = "the declared parts summed"
+        how = N_("the declared parts summed")
         if inapplicable and self.rules.prorate_inapplicable:
             expected = s * self.rules.full_marks / (self.rules.full_marks - inapplicable)
-            how = f"the declared parts summed and pro-rated to {self.rules.full_marks:g} ({inapplicable:g} points not applicable)"
+            how = N_("the declared parts summed and pro-rated to {full:g} ({inapplicable:g} points not applicable)",
+                     full=self.rules.full_marks, inapplicable=inapplicable)
         self.recomputed["total_of_parts"] = expected
-        self.judge("TOTAL_MISMATCH", f.declared_total, expected, f"declared total vs {how}",
+        self.judge("TOTAL_MISMATCH", f.declared_total, expected, N_("declared total vs {how}", how=how),
                    cells=[f.cells.get("declared_total")])
 
 

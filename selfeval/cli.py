@@ -52,6 +52,22 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or no such path, 3 unreadable files."""
 
 
+def _lang_opt():
+    return typer.Option(None, "--lang", metavar="zh|en",
+                        help="language of reports, messages and the summary: zh (default) or en; "
+                             "SELFEVAL_LANG may set it")
+
+
+def _gettext(lang: str | None):
+    """The gettext of the language asked for; an unknown language is a usage error."""
+    from .i18n import gettext_for, lang_of
+    try:
+        return lang_of(lang), gettext_for(lang_of(lang))
+    except ValueError as e:
+        err.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def _quiet_opt():
     return typer.Option(False, "-q", "--quiet", help="no progress bar and no summary; unreadable files only")
 
@@ -60,23 +76,26 @@ def _verbose_opt():
     return typer.Option(False, "-v", "--verbose", help="also list every skipped entry and why")
 
 
-def _existing(paths: List[Path]) -> None:
+def _existing(paths: List[Path], _=lambda s: s) -> None:
     """A path that does not exist is a usage error (exit 2), before any work."""
     from .files import missing
     absent = missing(paths)
     for p in absent:
-        err.print(f"[red]error:[/] no such file or folder: {escape(str(p))}")
+        label = _("error:")
+        err.print(f"[red]{escape(label)}[/] " + escape(_("no such file or folder: {path}").format(path=p)))
     if absent:
         raise typer.Exit(EXIT_USAGE)
 
 
-def _known_codes(codes: List[str]) -> None:
+def _known_codes(codes: List[str], _=lambda s: s) -> None:
     """A code the registry does not hold (a typo would silently ignore nothing) is a usage error."""
     from score.codes import registry, unknown
     bad = unknown(codes)
     if bad:
-        err.print(f"[red]error:[/] no finding code {escape(', '.join(bad))}; the codes are: "
-                  f"{', '.join(registry())} (selfeval codes explains them)")
+        label = _("error:")
+        err.print(f"[red]{escape(label)}[/] " + escape(
+            _("no finding code {bad}; the codes are: {codes} (selfeval codes explains them)").format(
+                bad=", ".join(bad), codes=", ".join(registry()))))
         raise typer.Exit(EXIT_USAGE)
 
 
@@ -96,10 +115,11 @@ def _reported(results: list[dict], min_severity: Level, ignore: List[str]) -> li
     return [{**r, "findings": [fd for fd in r["findings"] if keep(fd)]} for r in results]
 
 
-def _name_unreadable(results: list[dict]) -> None:
+def _name_unreadable(results: list[dict], _=lambda s: s) -> None:
     for r in results:
         if r.get("error"):
-            err.print(f"[yellow]UNREADABLE[/] {escape(r['path'])}: {escape(r['error'])}")
+            label = _("file not read")
+            err.print(f"[yellow]UNREADABLE[/] {escape(label)} {escape(r['path'])}: {escape(r['error'])}")
 
 
 def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
@@ -180,12 +200,14 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
             jobs: int = typer.Option(1, "--jobs", "-j", help="worker processes (0 = all cores)"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
-            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(), quiet: bool = _quiet_opt()):
+            file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(), quiet: bool = _quiet_opt(),
+            lang: Optional[str] = _lang_opt()):
     """Read the forms and print them on the contract's schema (unreadable files as records)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .batch import entries, run_batch
-    _existing(paths)
+    lang, _ = _gettext(lang)
+    _existing(paths, _)
     fmt = Format.json if json_out else fmt
     sink = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     writer = csv.DictWriter(sink, fieldnames=CSV_COLUMNS) if fmt == Format.csv else None
@@ -213,7 +235,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
         if fmt == Format.json:
             sink.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         elif fmt == Format.table:
-            t = Table("file", "#", "year", "project", "total", "indicators")
+            t = Table(_("file"), "#", _("year"), _("project"), _("total"), _("indicators"))
             for rec in records:
                 if rec["status"] != "ok":
                     t.add_row(escape(Path(rec["path"]).name), "—", "—", f"[yellow]{rec['status']}[/]: {escape(rec['reason'])}", "—", "—")
@@ -224,10 +246,11 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     finally:
         if output:
             sink.close()
-    _name_unreadable(results)
+    _name_unreadable(results, _)
     for r in results:
         if r.get("skipped"):
-            err.print(f"[dim]skipped[/] {escape(r['path'])}: {escape(r['skipped'])}")
+            label = _("skipped")
+            err.print(f"[dim]{escape(label)}[/] {escape(r['path'])}: {escape(r['skipped'])}")
     raise typer.Exit(_exit_code(results))
 
 
@@ -239,6 +262,7 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
           html: bool = typer.Option(True, "--html/--no-html", help="write report.html with evidence crops"),
+          pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="write report.pdf, to print and file"),
           xlsx: bool = typer.Option(True, "--xlsx/--no-xlsx", help="write report.xlsx"),
           pictures: Level = typer.Option(Level.warning, "--pictures",
                                          help="save evidence pictures for findings from this severity up "
@@ -249,19 +273,21 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           ignore: List[str] = typer.Option([], "--ignore", help="a finding code not to report (repeatable)", metavar="CODE"),
           file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
           engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
-          quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt()):
+          quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt(), lang: Optional[str] = _lang_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
-    _known_codes(ignore)
-    _existing(paths)
+    lang, _ = _gettext(lang)
+    _known_codes(ignore, _)
+    _existing(paths, _)
     try:
         with exclusive(out / LOCK):
-            results = _audit(paths, out, jobs, no_cache, rules, password, html, xlsx,
+            results = _audit(paths, out, jobs, no_cache, rules, password, {"html": html, "xlsx": xlsx, "pdf": pdf},
                              _limits(file_timeout, file_memory),
-                             {"quiet": quiet, "verbose": verbose, "pictures": pictures,
+                             {"quiet": quiet, "verbose": verbose, "pictures": pictures, "lang": lang,
                               "engine": _engine(engine, scheduler, out / "dataset")}, (min_severity, ignore))
     except Busy as e:
-        err.print(f"[red]refused:[/] {escape(str(e))}")
+        label = _("refused:")
+        err.print(f"[red]{escape(label)}[/] {escape(str(e))}")
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(_exit_code(results, fail_on))
 
@@ -290,50 +316,60 @@ def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, q
                          password=password, progress=tick, limits=limits, found=files, **(engine or {}))
 
 
-def _audit(paths, out, jobs, no_cache, rules, password, html, xlsx, limits, opts, selection) -> list[dict]:
+def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opts, selection) -> list[dict]:
     from .batch import entries
+    from .i18n import gettext_for, localized
     from .reports import write_core
-    results = _batch(paths, entries(paths, exclude=[out]), "auditing", None if no_cache else out / "cache",
+    lang = opts.get("lang", "zh")
+    _ = gettext_for(lang)
+    results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
                      jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"))
-    results = _reported(results, *selection)
+    results = localized(_reported(results, *selection), lang)
     s = write_core(results, out)
     pics = {}
-    if xlsx or html:
+    if any(kinds.values()):
         from .evidence import save_pictures
         level = opts.get("pictures", Level.warning)
         from .reports import SEVERITY_ORDER
         pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)))
-    if xlsx:
+    if kinds.get("xlsx"):
         from .workbook import write_workbook
-        _report(write_workbook, results, out / "report.xlsx", pics)
-    if html:
+        _report(write_workbook, results, out / "report.xlsx", pics, lang)
+    if kinds.get("html"):
         from .html import write_html
-        _report(write_html, results, out / "report.html", pics)
+        _report(write_html, results, out / "report.html", pics, lang)
+    if kinds.get("pdf"):
+        from .pdfreport import write_pdf
+        _report(write_pdf, results, out / "report.pdf", pics, lang)
     if not opts.get("quiet"):
-        print_summary(s, out, opts.get("verbose", False))
+        print_summary(s, out, opts.get("verbose", False), lang)
     else:
-        _name_unreadable(results)
+        _name_unreadable(results, _)
     return results
 
 
-def _report(writer, results: list[dict], target: Path, pics: dict) -> None:
+def _report(writer, results: list[dict], target: Path, pics: dict, lang: str) -> None:
     """One report written, or, where its writer fails, no report of that name at all: an
     earlier run's report is never left beside this run's findings as if it were theirs."""
+    from .i18n import gettext_for
+    _ = gettext_for(lang)
     try:
-        writer(results, target, pics)
+        writer(results, target, pics, lang=lang)
     except Exception as e:          # a writer's fault must not cost the other reports
         target.unlink(missing_ok=True)
-        err.print(f"[red]{escape(target.name)} not written[/] (a fault of selfeval, please report it): "
+        err.print(f"[red]" + escape(_("{name} not written").format(name=target.name)) + "[/] "
+                  + escape(_("(a fault of selfeval, please report it)")) + f": "
                   f"{escape(type(e).__name__)}: {escape(str(e))}")
 
 
 @app.command()
-def codes():
-    """List the finding codes: what each means and its usual severity."""
+def codes(lang: Optional[str] = _lang_opt()):
+    """List the finding codes: their names, what each checks, what to do, and the usual severity."""
     from score.codes import registry
-    t = Table("code", "severity", "meaning")
+    lang, _ = _gettext(lang)
+    t = Table(_("code"), _("name"), _("severity"), _("what it checks"), _("what to do"))
     for c in registry().values():
-        t.add_row(c.code, c.severity, escape(c.en))
+        t.add_row(c.code, escape(c.name(lang)), escape(_(c.severity)), escape(c.checks(lang)), escape(c.todo(lang)))
     Console().print(t)
 
 
@@ -350,66 +386,77 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
             file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
             engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
-            quiet: bool = _quiet_opt()):
+            quiet: bool = _quiet_opt(), lang: Optional[str] = _lang_opt()):
     """Load forms, budget lines, indicators and findings into DuckDB (and a Parquet mirror;
     with --engine dask the workers write the Parquet dataset themselves, file by file)."""
     from .archive import write_duckdb, write_parquet
     from .batch import entries
     from .files import Busy, exclusive
-    _existing(paths)
+    lang, _ = _gettext(lang)
+    _existing(paths, _)
     cache = cache or db.with_name(db.name + ".cache")
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
             files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal")) if p is not None])
             dataset = (parquet or db.with_name(db.stem + ".dataset")) if engine == Engine.dask else None
-            results = _batch(paths, files, "archiving", cache, jobs, rules, password,
+            results = _batch(paths, files, _("archiving"), cache, jobs, rules, password,
                              _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset))
             counts = write_duckdb(results, db)
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)
     except Busy as e:
-        err.print(f"[red]refused:[/] {escape(str(e))}")
+        label = _("refused:")
+        err.print(f"[red]{escape(label)}[/] {escape(str(e))}")
         raise typer.Exit(EXIT_USAGE)
     unread = sum(1 for r in results if r.get("error"))
     c = Console(emoji=False)
-    c.print(f"{len(results)} files ({unread} unreadable, {sum(1 for r in results if r.get('cached'))} from cache) → {escape(str(db))}")
+    c.print(escape(_("{files} files ({unread} unreadable, {cached} from cache) → {db}").format(
+        files=len(results), unread=unread, cached=sum(1 for r in results if r.get('cached')), db=db)))
     for name, n in counts.items():
-        c.print(f"  {name}: {n['added']} rows added, {n['replaced']} replaced, {n['unchanged']} unchanged; "
-                f"{n['rows']} in all")
+        c.print("  " + escape(_("{table}: {added} rows added, {replaced} replaced, {unchanged} unchanged; "
+                                "{rows} in all").format(table=name, **n)))
     f = counts["forms"]
     if f["duplicates"] or f["missing_year"]:
-        c.print(f"  flagged: {f['duplicates']} forms filed twice (forms.duplicate_of), "
-                f"{f['missing_year']} without a year read (forms.missing)")
+        c.print("  " + escape(_("flagged: {duplicates} forms filed twice (forms.duplicate_of), "
+                                "{missing} without a year read (forms.missing)").format(
+            duplicates=f['duplicates'], missing=f['missing_year'])))
     if engine == Engine.dask:
-        c.print(f"  Parquet dataset written by the Dask workers in {escape(str(dataset))}/ (by year)")
+        c.print("  " + escape(_("Parquet dataset written by the Dask workers in {path}/ (by year)").format(path=dataset)))
     elif parquet is not None:
-        c.print(f"  Parquet mirror of the whole archive in {escape(str(parquet))}/ (by year)")
-    _name_unreadable(results)
+        c.print("  " + escape(_("Parquet mirror of the whole archive in {path}/ (by year)").format(path=parquet)))
+    _name_unreadable(results, _)
     raise typer.Exit(_exit_code(results))
 
 
-def print_summary(s: dict, out: Path, verbose: bool = False) -> None:
+def print_summary(s: dict, out: Path, verbose: bool = False, lang: str = "en") -> None:
+    from score.codes import registry
+
+    from .i18n import gettext_for
+    _ = gettext_for(lang)
     c = Console(emoji=False)
-    t = Table(title="selfeval audit", show_header=False)
-    t.add_row("files in / reported", f"{s['files_in']} / {s['files_reported']}")
-    t.add_row("forms", str(s["forms"]))
-    t.add_row("unreadable files", str(s["files_unreadable"]))
-    t.add_row("taken from cache", str(s["files_from_cache"]))
-    t.add_row("entries skipped", str(s["files_skipped"]))
+    t = Table(title=_("selfeval audit"), show_header=False)
+    t.add_row(_("files in / reported"), f"{s['files_in']} / {s['files_reported']}")
+    t.add_row(_("forms"), str(s["forms"]))
+    t.add_row(_("unreadable files"), str(s["files_unreadable"]))
+    t.add_row(_("taken from cache"), str(s["files_from_cache"]))
+    t.add_row(_("entries skipped"), str(s["files_skipped"]))
     for why, n in Counter(x["reason"] for x in s["skipped"]).most_common():
         t.add_row(f"  {escape(why)}", str(n))
-    t.add_row("findings", f"{s['findings']} ({s['errors']} error, {s['warnings']} warning, {s['info']} info)")
+    t.add_row(_("findings"), _("{n} ({errors} error, {warnings} warning, {info} info)").format(
+        n=s['findings'], errors=s['errors'], warnings=s['warnings'], info=s['info']))
     for code, n in s["by_code"].items():
-        t.add_row(f"  {escape(code)}", str(n))
+        name = registry()[code].name(lang) if code in registry() else ""
+        t.add_row(f"  {escape(code)} {escape(name)}", str(n))
     c.print(t)
     for u in s["unreadable"]:
         c.print(f"[yellow]UNREADABLE[/] {escape(u['path'])}: {escape(u['reason'])}", soft_wrap=True)
     if verbose:
         for x in s["skipped"]:
-            c.print(f"[dim]skipped[/] {escape(x['path'])}: {escape(x['reason'])}", soft_wrap=True)
-    c.print(f"reports written to {escape(str(out))}/ (findings.json, findings.csv, forms.json"
-            f"{', report.xlsx' if (out / 'report.xlsx').exists() else ''}"
-            f"{', report.html' if (out / 'report.html').exists() else ''})")
+            label = _("skipped")
+            c.print(f"[dim]{escape(label)}[/] {escape(x['path'])}: {escape(x['reason'])}", soft_wrap=True)
+    written = ["findings.json", "findings.csv", "forms.json",
+               *(n for n in ("report.xlsx", "report.html", "report.pdf") if (out / n).exists())]
+    c.print(escape(_("reports written to {out}/ ({files})").format(out=out, files=", ".join(written))))
 
 
 if __name__ == "__main__":

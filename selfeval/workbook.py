@@ -12,12 +12,43 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+from score.codes import registry
+from score.messages import N_
+
 from .files import atomic
 from .reports import SEVERITY_ORDER
 from .tables import TABLES, rows
 
 SHEETS = ("findings", "forms", "budget_lines", "indicators")
 assert set(SHEETS) == set(TABLES)
+ROLLUP = "units"
+# what a reader sees as each sheet's name and each column's header (translated where shown);
+# the tables' keys stay those of findings.csv and the archive
+LABELS = {
+    "findings": N_("findings"), "forms": N_("forms"), "budget_lines": N_("budget lines"),
+    "indicators": N_("indicators"), ROLLUP: N_("by unit"),
+    "file": N_("file"), "form_index": N_("form in file"), "project_name": N_("project"), "format": N_("format"),
+    "pages": N_("pages"), "ocr": N_("OCR"), "year": N_("year"), "department": N_("department"),
+    "implementing_unit": N_("implementing unit"), "declared_total": N_("declared total"),
+    "total_of_parts": N_("parts summed"), "total_by_rules": N_("by the rules"), "unit_declared": N_("unit printed"),
+    "unit_used": N_("unit of the figures"), "rule_set": N_("rules"), "goal_target": N_("overall goal"),
+    "goal_actual": N_("overall goal achieved"), "goal_weight": N_("goal weight"), "goal_score": N_("goal score"),
+    "errors": N_("errors"), "warnings": N_("warnings"), "infos": N_("info"), "missing": N_("not read"),
+    "line_index": N_("line"), "kind": N_("kind"), "label": N_("line"), "initial": N_("initial budget"),
+    "adjusted": N_("budget"), "executed": N_("executed"), "rate_declared": N_("rate declared"),
+    "rate_recomputed": N_("rate recomputed"), "weight": N_("weight"), "score_declared": N_("score declared"),
+    "score_recomputed": N_("score recomputed"), "page": N_("page"), "min_confidence": N_("lowest OCR confidence"),
+    "indicator_index": N_("row"), "level1": N_("一级"), "level2": N_("二级"), "name": N_("indicator"),
+    "target": N_("target"), "actual": N_("actual"), "weight_inferred": N_("weight inferred"), "tier": N_("tier"),
+    "direction": N_("direction"), "finding_index": N_("finding"), "code": N_("code"), "code_name": N_("name"),
+    "severity": N_("severity"), "indicator": N_("indicator"), "declared": N_("declared"),
+    "expected": N_("expected"), "message": N_("message"), "source": N_("source file"), "evidence": N_("picture"),
+    "sha256": N_("sha256"), "unit": N_("implementing unit"), "declared_sum": N_("declared totals"),
+    "by_rules_sum": N_("totals by the rules"), "over": N_("points over-claimed"), "info": N_("info"),
+}
+# what a printed sheet keeps (the rest is there on screen): the reader's columns
+PRINTED = {"findings": ("file", "form_index", "project_name", "code", "code_name", "severity", "indicator",
+                        "declared", "expected", "message", "page")}
 LEAD = ("file", "form_index", "project_name")
 MONEY = {"initial", "adjusted", "executed"}
 RATES = {"rate_declared", "rate_recomputed"}
@@ -49,10 +80,12 @@ def _columns(recs: list[dict], sheet: str) -> list[str]:
     cols = [c for c in cols if c not in ("path", "sha256") and not c.startswith("_")]
     lead = [c for c in LEAD if c in cols]
     rest = [c for c in cols if c not in lead]
-    return [*lead, *rest, "source", *(["evidence"] if sheet == "findings" else []), "sha256"]
+    first = [c for c in PRINTED.get(sheet, ()) if c in rest or c in ("code_name",)]
+    rest = [c for c in rest if c not in first]
+    return [*lead, *first, *rest, "source", *(["evidence"] if sheet == "findings" else []), "sha256"]
 
 
-def write_workbook(results: list[dict], out: Path, pictures: dict | None = None) -> None:
+def write_workbook(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh") -> None:
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import FormulaRule
@@ -60,8 +93,24 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
+    from .i18n import gettext_for
+    from .report_model import _forms, rollup
+    _ = gettext_for(lang)
     base = out.parent
     data = rows(results)
+    reg = registry()
+    for rec in data["findings"]:
+        rec["code_name"] = reg[rec["code"]].name(lang) if rec["code"] in reg else None
+        rec["severity"] = _(rec["severity"])
+    for recs in data.values():
+        for rec in recs:
+            if rec.get("form_index") is not None:
+                rec["form_index"] += 1          # forms are numbered from 1 where people read them
+    data[ROLLUP] = [{"department": u["department"], "unit": u["unit"], "forms": u["forms"],
+                     "declared_sum": u["declared"] if u["both"] else None,
+                     "by_rules_sum": u["by_rules"] if u["both"] else None, "over": u["over"] if u["both"] else None,
+                     "errors": u["error"], "warnings": u["warning"], "info": u["info"]}
+                    for u in rollup(_forms(results))]
     data["findings"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"] or "", f["form_index"] or 0))
     forms = {(f["sha256"], f["form_index"]): f for f in data["forms"]}
     for recs in data.values():
@@ -76,20 +125,26 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
     wb = openpyxl.Workbook(write_only=True)          # streaming: fast on thousands of rows
     bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for name in SHEETS:
-        ws = wb.create_sheet(name)
+    for name in (*SHEETS, ROLLUP):
+        ws = wb.create_sheet(_(LABELS[name].text))
         recs = data[name]
-        cols = _columns(recs, name)
-        widths = {c: _width(c) for c in cols}
+        cols = _columns(recs, name) if name != ROLLUP else list(recs[0]) if recs else ["department"]
+        heads = {c: _(LABELS[c].text) if c in LABELS else c for c in cols}
+        widths = {c: _width(heads[c]) for c in cols}
         for rec in recs[:WIDTH_SAMPLE]:
             for c in cols:
                 widths[c] = max(widths[c], _width(_shown(rec, c)))
         for i, c in enumerate(cols, start=1):
             dim = ws.column_dimensions[get_column_letter(i)]
-            dim.width = min(60 if c in WRAP else 40, max(8, widths[c] + 2))
+            # wrapped text at most 48 wide, the rest 30: a printed findings sheet fits A4 landscape
+            # at about 75% (its text near 8 pt)
+            dim.width = min(48 if c == "message" else 26 if c in WRAP else 30, max(6, widths[c] + 2))
             if c == "sha256":
                 dim.hidden = True
-        ws.freeze_panes = "A2"
+        # the row of headers and the columns that say which form a row is (file, form, project) stay in view
+        ws.freeze_panes = "D2" if cols[:3] == list(LEAD) else "A2"
+        if name in PRINTED:     # the reader's columns lead, and are what the page prints
+            ws.print_area = f"A1:{get_column_letter(len(PRINTED[name]))}{len(recs) + 1}"
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = 9          # A4
@@ -97,7 +152,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         header = []
         for c in cols:
-            cell = WriteOnlyCell(ws, value=c)
+            cell = WriteOnlyCell(ws, value=heads[c])
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -107,7 +162,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
                 if c == "source":
                     row.append(_source(ws, rec, base, link_font))
                 elif c == "evidence":
-                    row.append(_evidence(ws, rec, pictures or {}, link_font))
+                    row.append(_evidence(ws, rec, pictures or {}, link_font, _("picture")))
                 else:
                     row.append(_cell(ws, c, rec, wrap))
             ws.append(row)
@@ -115,7 +170,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None)
         ws.auto_filter.ref = f"A1:{last}{len(recs) + 1}"
         if name == "findings" and recs:
             col = get_column_letter(cols.index("severity") + 1)
-            for sev, color in SEVERITY_FILL.items():
+            for sev, color in ((_(k), v) for k, v in SEVERITY_FILL.items()):
                 ws.conditional_formatting.add(f"A2:{last}{len(recs) + 1}", FormulaRule(
                     formula=[f'${col}2="{sev}"'], fill=PatternFill("solid", bgColor=color)))
     with atomic(out) as tmp:
@@ -126,7 +181,7 @@ def _shown(rec: dict, c: str):
     if c == "source":
         return (rec.get("file") or "") + (f" p.{rec['page']}" if rec.get("page") else "")
     if c == "evidence":
-        return "picture"
+        return "picture"          # (the word's width only)
     v = rec.get(c)
     return f"{v:,.2f}" if isinstance(v, float) else v
 
@@ -168,12 +223,12 @@ def _source(ws, rec: dict, base: Path, font):
     return cell
 
 
-def _evidence(ws, rec: dict, pictures: dict, font):
+def _evidence(ws, rec: dict, pictures: dict, font, word: str):
     from openpyxl.cell import WriteOnlyCell
     rel = (pictures.get((rec.get("sha256"), rec.get("finding_index"))) or (None,))[0]
     if not rel:
         return None
-    cell = WriteOnlyCell(ws, value="picture")
+    cell = WriteOnlyCell(ws, value=word)
     cell.hyperlink = rel
     cell.font = font
     return cell

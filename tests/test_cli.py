@@ -24,7 +24,7 @@ def test_version_and_short_help():
 
 
 def test_exit_codes(tmp_path):
-    out = lambda name: ["--out", tmp_path / name, "--no-html", "--no-xlsx", "-q"]
+    out = lambda name: ["--out", tmp_path / name, "--no-html", "--no-xlsx", "--no-pdf", "-q"]
     assert cli("audit", CLEAN, *out("clean")).returncode == 0
     assert cli("audit", SEED0, *out("seed")).returncode == 1                       # an error finding
     assert cli("audit", SEED0, *out("seed2"), "--fail-on", "never").returncode == 0
@@ -44,7 +44,7 @@ def test_min_severity_keeps_what_is_asked_and_every_unreadable(tmp_path):
     bad.parent.mkdir()
     bad.write_bytes(b"")
     shutil.copy(SEED0, tmp_path / "in" / SEED0.name)
-    cli("audit", tmp_path / "in", "--out", tmp_path / "out", "--no-html", "--no-xlsx", "--min-severity", "error", "-q")
+    cli("audit", tmp_path / "in", "--out", tmp_path / "out", "--no-html", "--no-xlsx", "--no-pdf", "--min-severity", "error", "-q")
     findings = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert {f["severity"] for f in findings} == {"error"}
     assert sorted(f["code"] for f in findings) == ["INDICATOR_SCORE_MISMATCH", "UNREADABLE"]
@@ -89,7 +89,7 @@ def test_walk_twice_into_an_out_inside_the_input_and_junk_is_skipped(tmp_path):
         (src / junk).write_bytes(b"\x00\x01junk")
     runs = []
     for _ in range(2):
-        r = cli("audit", src, "--out", src / "reports", "--no-html", "--fail-on", "never")
+        r = cli("audit", src, "--out", src / "reports", "--no-html", "--no-pdf", "--fail-on", "never")
         assert r.returncode == 0, r.stderr
         runs.append(json.loads((src / "reports" / "summary.json").read_text()))
     for s in runs:

@@ -34,7 +34,7 @@ def runs(tmp_path_factory):
     out = {}
     for engine in ("local", "dask"):
         audit = selfeval("audit", *INPUTS, "--out", tmp / f"audit-{engine}", "--engine", engine, "--jobs", "2",
-                         "--fail-on", "never", "--no-html", "--no-xlsx", "-q")
+                         "--fail-on", "never", "--no-html", "--no-xlsx", "--no-pdf", "-q")
         assert audit.returncode == 3, audit.stderr                    # fixtures/bad: files unreadable
         arch = selfeval("archive", *INPUTS, "--db", tmp / f"{engine}.duckdb", "--parquet", tmp / f"pq-{engine}",
                         "--engine", engine, "--jobs", "2", "-q")

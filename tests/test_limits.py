@@ -33,7 +33,7 @@ def good_alone(tmp_path_factory):
     root = tmp_path_factory.mktemp("good")
     (root / "in").mkdir()
     (root / "in" / "good.txt").write_bytes(GOOD.read_bytes())
-    assert selfeval_cli("audit", "--fail-on", "never", root / "in", "--out", root / "out", "--no-html", "--no-xlsx").returncode == 0
+    assert selfeval_cli("audit", "--fail-on", "never", root / "in", "--out", root / "out", "--no-html", "--no-xlsx", "--no-pdf").returncode == 0
     found = findings_of(root / "out", "good.txt")
     assert any(code == "INDICATOR_SCORE_MISMATCH" for code, _, _ in found)     # the seed's real error
     return found
@@ -45,7 +45,7 @@ def test_bombs_are_refused_with_a_reason_and_the_good_form_is_complete(tmp_path,
     (tmp_path / "in" / "good.txt").write_bytes(GOOD.read_bytes())
     t0 = time.monotonic()
     proc = selfeval_cli("audit", "--fail-on", "never", tmp_path / "in", "--out", tmp_path / "out", "--file-memory", "1536",
-                        "--file-timeout", "60", "--no-html")
+                        "--file-timeout", "60", "--no-html", "--no-pdf")
     assert proc.returncode == 3, proc.stderr
     assert time.monotonic() - t0 < 60                                       # ... refused, not expanded
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -86,7 +86,7 @@ def test_a_hanging_a_dying_and_a_greedy_file_are_stopped_and_the_batch_goes_on(t
         (src / name).write_bytes(GOOD.read_bytes() + name.encode())     # other bytes, other cache keys
     t0 = time.monotonic()
     res = CliRunner().invoke(app, ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "out"), "--jobs", jobs,
-                                   "--file-timeout", "4", "--file-memory", "1024", "--no-html", "--no-xlsx"])
+                                   "--file-timeout", "4", "--file-memory", "1024", "--no-html", "--no-xlsx", "--no-pdf"])
     assert res.exit_code == 3, res.output
     assert time.monotonic() - t0 < 40
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -126,7 +126,7 @@ def test_only_regular_files_are_read_and_links_stay_in_the_tree(tmp_path):
     os.symlink(outside / "secret.txt", src / "secret_link.txt")
     os.symlink(src / "good.txt", src / "inside_link.txt")
     proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--fail-on", "never", str(src), "/dev/zero", "--out",
-                           str(tmp_path / "out"), "--no-html", "--no-xlsx"], capture_output=True, text=True, timeout=120)
+                           str(tmp_path / "out"), "--no-html", "--no-xlsx", "--no-pdf"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     unread = {os.path.basename(u["path"]): u["reason"] for u in s["unreadable"]}
@@ -182,14 +182,14 @@ def _kill_midway(cmd, ready, timeout=120):
 def test_a_run_killed_midway_then_run_again_equals_an_uninterrupted_run(tmp_path):
     src = _stack(tmp_path)
     run = [sys.executable, "-m", "selfeval.cli"]
-    assert subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "a"), "--no-html"]).returncode == 0
+    assert subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "a"), "--no-html", "--no-pdf"]).returncode == 0
     assert subprocess.run(run + ["archive", str(src), "--db", str(tmp_path / "a.duckdb")],
                           capture_output=True).returncode == 0
     cache = tmp_path / "b" / "cache"
-    _kill_midway(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html", "--jobs", "1"],
+    _kill_midway(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html", "--no-pdf", "--jobs", "1"],
                  lambda: cache.exists() and len(list(cache.glob("*.json"))) >= 1)    # one scan read
     assert not (tmp_path / "b" / "summary.json").exists()
-    again = subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html"], capture_output=True)
+    again = subprocess.run(run + ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "b"), "--no-html", "--no-pdf"], capture_output=True)
     assert again.returncode == 0, again.stderr            # not refused: the dead run's lock died with it
     for got, want in zip(_reports(tmp_path / "b"), _reports(tmp_path / "a")):
         assert got == want

@@ -100,7 +100,7 @@ def test_a_number_too_long_to_be_a_figure_is_null_never_nan(tmp_path):
     p = tmp_path / "long.txt"
     p.write_text("\n\n".join(c for r in rows for c in r), encoding="utf-8")
     out = tmp_path / "out"
-    proc = selfeval("audit", "--fail-on", "never", p, "--out", out, "--jobs", "1", "--no-html")
+    proc = selfeval("audit", "--fail-on", "never", p, "--out", out, "--jobs", "1", "--no-html", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     for name in ("forms.json", "findings.json"):
         text = (out / name).read_text()
@@ -116,11 +116,11 @@ def test_a_number_too_long_to_be_a_figure_is_null_never_nan(tmp_path):
 def test_a_truncated_cache_entry_is_read_again(tmp_path):
     src = FIXTURES / "seeds" / "000_64df670863fe3938.txt"
     out = tmp_path / "out"
-    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx").returncode == 0
+    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--no-pdf").returncode == 0
     first = json.loads((out / "findings.json").read_text())
     (entry,) = (out / "cache").glob("*.json")
     entry.write_bytes(entry.read_bytes()[:100])            # a run killed while writing it
-    proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx")
+    proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--no-pdf")
     assert proc.returncode == 0, proc.stderr
     assert json.loads((out / "findings.json").read_text()) == first
     assert json.loads((out / "summary.json").read_text())["files_from_cache"] == 0
@@ -145,10 +145,10 @@ def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(tmp_pat
 def test_a_wrong_password_is_not_remembered(tmp_path):
     pdf = FIXTURES / "bad" / "encrypted.pdf"
     out = tmp_path / "out"
-    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password", "wrong")
+    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--no-pdf", "--password", "wrong")
     s = json.loads((out / "summary.json").read_text())
     assert s["files_unreadable"] == 1 and s["forms"] == 0
-    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--password",
+    selfeval("audit", "--fail-on", "never", pdf, "--out", out, "--jobs", "1", "--no-html", "--no-xlsx", "--no-pdf", "--password",
              BAD["encrypted_password"])
     s = json.loads((out / "summary.json").read_text())
     assert s["files_unreadable"] == 0 and s["forms"] == 1 and s["files_from_cache"] == 0
@@ -162,7 +162,7 @@ def test_a_second_audit_into_the_same_folder_is_refused_before_any_work(tmp_path
         proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1")
         assert proc.returncode == 2 and "another selfeval run" in proc.stderr
         assert not (out / "findings.json").exists() and not (out / "cache").exists()
-    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html").returncode == 0
+    assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-pdf").returncode == 0
 
 
 def test_the_archive_holds_a_form_once_when_the_same_bytes_come_under_two_names(tmp_path):
