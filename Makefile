@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install sysdeps run test bench eval heldout fuzz fixtures clean
+.PHONY: install sysdeps run test bench eval heldout fuzz fixtures clean catalogs
 
 # Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
 # CJK fonts and poppler.  Installed by `make run` where it can be (Debian/Ubuntu as root);
@@ -40,6 +40,15 @@ run: $(STAMP) sysdeps
 ## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
+
+## make catalogs: extract every message (babel.cfg) into selfeval/locale/selfeval.pot, merge it into the
+## translators' selfeval.po (new messages arrive untranslated: tests/test_i18n.py fails until they are
+## translated) and compile selfeval.mo, which is committed so that nothing compiles at install
+LOCALES := selfeval/locale
+catalogs: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o $(LOCALES)/selfeval.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALES)/selfeval.pot -d $(LOCALES) -D selfeval -l zh --no-fuzzy-matching -w 100
+	$(VENV)/bin/pybabel compile -d $(LOCALES) -D selfeval -l zh
 
 ## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms
 ## (ARGS=real: every wrong field), and the grid of template family × text shape (ARGS=grid: the grid alone;

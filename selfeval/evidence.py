@@ -16,6 +16,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from score.messages import Msg, N_
+
 PAD = 30          # points of context around the evidence
 SCALE = 2.0       # render scale for PDF pages (144 dpi)
 MAX_WIDTH = 900   # pixels: a scan's picture wider than this is halved
@@ -277,25 +279,26 @@ def _clean(text) -> str:
     return "".join(str(text or "").split())
 
 
-def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None) -> tuple[bytes | None, str]:
+def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None) -> tuple[bytes | None, Msg]:
     """The evidence picture of a finding and a note on what it shows: the compared cells with
     their row's label, the weight beside a score and the columns' headers."""
     ev = fd.get("evidence") or []
     if fd["code"] in WEIGHT_SUMS and form is not None:
-        return _weights(fd, form, ev), "redrawn from the extracted cells: the weights summed"
+        return _weights(fd, form, ev), N_("redrawn from the extracted cells: the weights summed")
     if fmt in ("docx", "doc") and render_dir and ev and form is not None:
         png = rendered_crop(fd["path"], form["source"]["sha256"], ev, render_dir)
         if png:
-            return png, f"crop of {Path(fd['path']).name} as LibreOffice renders it, page {_page_of(ev)}"
+            return png, N_("crop of {file} as LibreOffice renders it, page {page}", file=Path(fd['path']).name,
+                           page=_page_of(ev))
     if fmt in ("pdf", "image") and any(e.get("bbox") for e in ev):
         try:
             png = crop(fd["path"], fmt, ev, transforms=(form or {}).get("source", {}).get("page_transforms"))
             if png:
-                return png, f"crop of {Path(fd['path']).name}, page {_page_of(ev)}"
+                return png, N_("crop of {file}, page {page}", file=Path(fd['path']).name, page=_page_of(ev))
         except Exception as e:   # a page that will not render: say so, keep the report
-            return None, f"page could not be rendered ({type(e).__name__})"
+            return None, N_("page could not be rendered ({error})", error=type(e).__name__)
     if form is None:
-        return None, "no form"
+        return None, N_("no form")
     ind = next((i for i in form["indicators"] if i["name"] == fd["indicator"]), None) if fd.get("indicator") else None
     if ind:
         heads = dict(INDICATOR_HEADS)
@@ -308,7 +311,7 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
                 number(ind["score_declared"]), number(fd.get("expected"))]
         marked = {(0, i) for i, r in enumerate(roles) if r in compared and r in ("weight", "score")} | {(0, 5)}
         return redraw([heads[r] for r in roles] + ["复算"], [vals], marked, _where(ev, fmt)), \
-            "redrawn from the extracted cells (no page geometry)"
+            N_("redrawn from the extracted cells (no page geometry)")
     if fd["code"].startswith("BUDGET") or fd["code"] == "UNIT_INCONSISTENT":
         lines = form["budget"]["lines"]
         b = lines[0] if lines else None
@@ -317,10 +320,10 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
             vals = [b.get("label") or b["kind"], number(b["adjusted"]), number(b["executed"]),
                     number(b["rate_declared"], percent=True), number(b["weight"]), number(b["score_declared"])]
             return redraw(heads, [vals], {(0, 1), (0, 2), (0, 3), (0, 5)}, _where(ev, fmt)), \
-                "redrawn from the extracted cells"
+                N_("redrawn from the extracted cells")
     heads = ["项目", "自评得分", "复算"]
     vals = [form.get("project_name") or "", number(form.get("declared_total")), number(fd.get("expected"))]
-    return redraw(heads, [vals], {(0, 1), (0, 2)}, _where(ev, fmt)), "redrawn from the extracted cells"
+    return redraw(heads, [vals], {(0, 1), (0, 2)}, _where(ev, fmt)), N_("redrawn from the extracted cells")
 
 
 def _weights(fd: dict, form: dict, ev: list[dict]) -> bytes:

@@ -40,7 +40,7 @@ PRINT_CSS = """
   table{width:100%;table-layout:auto;font-size:8.5pt;page-break-inside:auto}
   tr{page-break-inside:avoid} thead{display:table-header-group}
   td,th{padding:2pt 3pt;overflow-wrap:anywhere} td.num{white-space:nowrap;overflow-wrap:normal}
-  .muted{font-size:8.5pt} section.form{page-break-before:always}
+  .muted{font-size:8.5pt} section.form{page-break-before:always} section.form.brief{page-break-before:auto}
   h1,h2,h3{bookmark-level:none} h2.form-title{bookmark-level:1}
   img.evidence{max-width:100%;max-height:120mm;page-break-inside:avoid}
   .finding{page-break-inside:avoid;font-size:9pt}

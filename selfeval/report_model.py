@@ -38,11 +38,13 @@ def _link(path: str, base: Path, page: int | None = None) -> str:
     return rel + (f"#page={page}" if page and path.lower().endswith(".pdf") else "")
 
 
-def _picture(pic) -> dict | None:
+def _picture(pic, lang: str) -> dict | None:
+    from .i18n import render
     if pic is None:
         return None
     rel, png, note = pic
-    return {"src": "data:image/png;base64," + base64.b64encode(png).decode() if png else None, "note": note, "file": rel}
+    return {"src": "data:image/png;base64," + base64.b64encode(png).decode() if png else None,
+            "note": render(note, lang), "file": rel}
 
 
 def score_text(v) -> str:
@@ -88,7 +90,7 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str) ->
         for n, fd in fds:
             e = next((e for e in fd.get("evidence") or () if e.get("page")), None)
             fd_rows.append({**fd, "n": n, "name": reg[fd["code"]].name(lang) if fd["code"] in reg else "",
-                            "picture": _picture(pictures.get(finding_key(r, fd, n))),
+                            "picture": _picture(pictures.get(finding_key(r, fd, n)), lang),
                             "page": e.get("page") if e else None})
         shown.append({"k": k, "number": k + 1, "form": f, "src": src, "rec": rec, "findings": fd_rows,
                       "counts": _counts(fds), "link": _link(src["path"], out.parent),
