@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .grid import Document, UnreadableError, detail_of
+from .messages import N_
 
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 TEXT_EXT = {".txt", ".text", ".csv", ""}
@@ -14,7 +15,7 @@ def sniff(path: Path) -> str:
         head = f.read(4096)         # a web page is told by its first few kilobytes
     ext = path.suffix.lower()
     if not head:
-        raise UnreadableError("empty file (0 bytes)")
+        raise UnreadableError(N_("empty file (0 bytes)"))
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -23,13 +24,13 @@ def sniff(path: Path) -> str:
         try:
             names = zipfile.ZipFile(path).namelist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-            raise UnreadableError("a damaged zip container: the file is truncated or corrupt", detail=detail_of(e))
+            raise UnreadableError(N_("a damaged zip container: the file is truncated or corrupt"), detail=detail_of(e))
         check_zip(path)
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        raise UnreadableError("a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
+        raise UnreadableError(N_("a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file"))
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return _ole_kind(path)
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
@@ -38,12 +39,13 @@ def sniff(path: Path) -> str:
     if looks_like_html(head):
         return "html"
     if ext in HTML_EXT:
-        raise UnreadableError(f"named {ext} but its content is not a web page")
+        raise UnreadableError(N_("named {ext} but its content is not a web page", ext=ext))
     if ext in (".pdf", ".docx", ".xlsx", ".xls", ".doc", ".wps") or ext in IMAGE_EXT:
-        raise UnreadableError(f"named {ext} but its content is not a {ext[1:].upper()} file")
+        raise UnreadableError(N_("named {ext} but its content is not a {kind} file", ext=ext, kind=ext[1:].upper()))
     if ext not in TEXT_EXT:
-        raise UnreadableError(f"unsupported file type {ext or '(no extension)'}: not a form document "
-                              f"(.pdf .docx .doc .wps .xlsx .xls .html .mhtml .txt or an image)")
+        raise UnreadableError(N_("unsupported file type {ext}: not a form document "
+                                 "(.pdf .docx .doc .wps .xlsx .xls .html .mhtml .txt or an image)",
+                                 ext=ext or N_("(no extension)")))
     return "txt"
 
 
@@ -86,7 +88,7 @@ def _read(path: Path, password: str | None) -> Document:
     if kind == "html":
         from .html import read_html
         return read_html(path)
-    raise UnreadableError(f"unsupported file type {path.suffix or kind}")
+    raise UnreadableError(N_("unsupported file type {ext}", ext=path.suffix or kind))
 
 
 def _ole_kind(path: Path) -> str:
@@ -99,7 +101,7 @@ def _ole_kind(path: Path) -> str:
     if b"Workbook" in names:
         return "xls"
     if b"EncryptedPackage" in names:
-        raise UnreadableError("an encrypted Office document (password-protected); save it without a password")
+        raise UnreadableError(N_("an encrypted Office document (password-protected); save it without a password"))
     if path.suffix.lower() in (".xls", ".et"):
         return "xls"
     return "doc"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of, text_block
 from .limits import LIMITS, check_grid, refuse
+from .messages import N_
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -54,7 +55,7 @@ def _table(tbl) -> Block:
                 vm = tcpr.find(W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(W + "val", "continue")
-            check_grid(r + 1, col + span, "a Word table")
+            check_grid(r + 1, col + span, N_("a Word table"))
             if vmerge == "continue" and col in open_at:
                 open_at[col][2] += 1
             else:
@@ -72,11 +73,11 @@ def read_docx(path: str | Path) -> Document:
     try:
         d = docx.Document(str(path))
     except Exception as e:
-        raise UnreadableError("not a readable Word document: the file is damaged or not in Word's format",
+        raise UnreadableError(N_("not a readable Word document: the file is damaged or not in Word's format"),
                               detail=detail_of(e))
     body = d.element.body
     if len(body) > LIMITS.max_paragraphs:
-        raise refuse(f"its body holds {len(body)} paragraphs and tables", f"{LIMITS.max_paragraphs}")
+        raise refuse(N_("its body holds {n} paragraphs and tables", n=len(body)), LIMITS.max_paragraphs)
     doc = Document(path=str(path), format="docx", sha256=sha256_of(path))
     pending: list[str] = []
     for el in body.iterchildren():
@@ -91,5 +92,5 @@ def read_docx(path: str | Path) -> Document:
     if pending:
         doc.blocks.append(text_block(pending))
     if not any(b.rows for b in doc.blocks):
-        raise UnreadableError("the Word document has no text")
+        raise UnreadableError(N_("the Word document has no text"))
     return doc

@@ -16,6 +16,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .messages import N_
+
 
 # Why an OCR'd reading is in doubt, carried on its word and then its cell (``Cell.doubt``);
 # score/ reads the reason, never a confidence with a special value.
@@ -75,7 +77,7 @@ class Document:
     pages: int | None = None
     ocr: bool = False
     page_transforms: dict = field(default_factory=dict)  # OCR'd page -> {turn, angle, dpi}
-    warnings: list[str] = field(default_factory=list)    # what the reader had to guess, for the auditor
+    warnings: list = field(default_factory=list)    # what the reader had to guess, for the auditor (messages)
 
 
 class UnreadableError(Exception):
@@ -84,8 +86,9 @@ class UnreadableError(Exception):
     file alone, so it is not remembered.  ``detail``: the library's own words, kept for
     whoever debugs it, never the reason itself."""
 
-    def __init__(self, message: str, transient: bool = False, detail: str | None = None):
-        super().__init__(message)
+    def __init__(self, message, transient: bool = False, detail: str | None = None):
+        super().__init__(str(message))
+        self.message = message          # a Msg (extract.messages), shown in the reader's language
         self.transient = transient
         self.detail = detail
 
@@ -144,7 +147,7 @@ def grid_from_spans(spans: list[tuple[int, int, int, int, str, dict]], page: int
     n_rows = max(r + rs for r, _, rs, _, _, _ in spans)
     n_cols = max(c + cs for _, c, _, cs, _, _ in spans)
     from .limits import check_grid
-    check_grid(n_rows, n_cols, "a table")
+    check_grid(n_rows, n_cols, N_("a table"))
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for r, c, rs, cs, text, extra in sorted(spans, key=lambda s: (s[0], s[1])):
         for rr in range(r, r + rs):

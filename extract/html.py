@@ -23,6 +23,7 @@ import regex as re
 
 from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of, text_block
 from .limits import LIMITS, check_grid, refuse
+from .messages import N_
 
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".mhtml", ".mht"}
 SKIP = {"script", "style", "head", "noscript", "template", "select", "option", "button", "iframe", "object"}
@@ -83,12 +84,12 @@ def _mhtml_html(data: bytes) -> tuple[bytes, str | None]:
             size = len(raw) if isinstance(raw, (str, bytes)) else 0
             if size > ENCODED.get(str(part.get("Content-Transfer-Encoding", "")).strip().lower(), 1.0) \
                     * LIMITS.max_text_mb * (1 << 20):
-                raise refuse(f"its page is {size >> 20} MB as encoded in the archive",
-                             f"{LIMITS.max_text_mb} MB (once decoded)")
+                raise refuse(N_("its page is {n} MB as encoded in the archive", n=size >> 20),
+                             N_("{n} MB (once decoded)", n=LIMITS.max_text_mb))
             body = part.get_payload(decode=True)
             if body:
                 return body, part.get_content_charset()
-    raise UnreadableError("a web archive (MHTML) with no HTML page in it")
+    raise UnreadableError(N_("a web archive (MHTML) with no HTML page in it"))
 
 
 class _Text:
@@ -155,7 +156,7 @@ def _grid(table) -> Block:
                 c += 1
             rs = _span(td.get("rowspan", 1), len(rows) - r)
             cs = _span(td.get("colspan", 1), LIMITS.max_cols)
-            check_grid(r + rs, c + cs, "an HTML table")
+            check_grid(r + rs, c + cs, N_("an HTML table"))
             spans.append((r, c, rs, cs, "\n".join(_lines(td)), {}))
             taken.update((rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs))
             c += cs
@@ -191,25 +192,25 @@ def read_html(path: str | Path) -> Document:
     import lxml.html
     path = Path(path)
     if path.stat().st_size > LIMITS.max_unzipped_mb << 20:
-        raise refuse(f"it is {path.stat().st_size >> 20} MB", f"{LIMITS.max_unzipped_mb} MB")
+        raise refuse(N_("it is {n} MB", n=path.stat().st_size >> 20), N_("{n} MB", n=LIMITS.max_unzipped_mb))
     data = path.read_bytes()
     declared = None
     if is_mhtml(data[:4096]):
         data, declared = _mhtml_html(data)            # the page without its pictures
     if len(data) > LIMITS.max_text_mb << 20:
-        raise refuse(f"its page is {len(data) >> 20} MB of HTML", f"{LIMITS.max_text_mb} MB")
+        raise refuse(N_("its page is {n} MB of HTML", n=len(data) >> 20), N_("{n} MB", n=LIMITS.max_text_mb))
     text, encoding = decode(data, declared)
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)          # lxml takes no encoding declaration in a str
     if not text.strip():
-        raise UnreadableError("an empty web page")
+        raise UnreadableError(N_("an empty web page"))
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as e:
-        raise UnreadableError("a web page that cannot be parsed as HTML", detail=detail_of(e))
+        raise UnreadableError(N_("a web page that cannot be parsed as HTML"), detail=detail_of(e))
     doc = Document(path=str(path), format="html", sha256=sha256_of(path))
     doc.blocks = _blocks(root)
     if "\ufffd" in text:
-        doc.warnings.append(f"some bytes of the page are not {encoding}: shown as �")
+        doc.warnings.append(N_("some bytes of the page are not {encoding}: shown as �", encoding=encoding))
     if not any(b.rows for b in doc.blocks):
-        raise UnreadableError("the web page has no text")
+        raise UnreadableError(N_("the web page has no text"))
     return doc

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .grid import UnreadableError
+from .messages import N_
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,9 @@ class ReadLimits:
 LIMITS = ReadLimits()
 
 
-def refuse(what: str, limit: str) -> UnreadableError:
-    return UnreadableError(f"{what}, past the {limit} a form could have; the file was not read "
-                           f"(a damaged file, or one made to exhaust memory)")
+def refuse(what, limit) -> UnreadableError:
+    return UnreadableError(N_("{what}, past the {limit} a form could have; the file was not read "
+                              "(a damaged file, or one made to exhaust memory)", what=what, limit=limit))
 
 
 def check_zip(path, limits: ReadLimits = LIMITS) -> None:
@@ -43,29 +44,31 @@ def check_zip(path, limits: ReadLimits = LIMITS) -> None:
         infos = z.infolist()
     total = sum(i.file_size for i in infos)
     if total > limits.max_unzipped_mb << 20:
-        raise refuse(f"its parts hold {total >> 20} MB once unzipped", f"{limits.max_unzipped_mb} MB")
+        raise refuse(N_("its parts hold {n} MB once unzipped", n=total >> 20), N_("{n} MB", n=limits.max_unzipped_mb))
     for i in infos:
         if i.file_size > 8 << 20 and i.file_size > limits.max_zip_ratio * max(1, i.compress_size):
-            raise refuse(f"its part {i.filename} unzips {i.file_size // max(1, i.compress_size)} times larger",
-                         f"ratio {limits.max_zip_ratio}")
+            raise refuse(N_("its part {part} unzips {n} times larger", part=i.filename,
+                            n=i.file_size // max(1, i.compress_size)), N_("ratio {n}", n=limits.max_zip_ratio))
 
 
 def check_grid(rows: int, cols: int, where: str, limits: ReadLimits = LIMITS) -> None:
     if rows > limits.max_rows:
-        raise refuse(f"{where} has {rows} rows", f"{limits.max_rows} rows")
+        raise refuse(N_("{where} has {n} rows", where=where, n=rows), N_("{n} rows", n=limits.max_rows))
     if cols > limits.max_cols:
-        raise refuse(f"{where} has {cols} columns", f"{limits.max_cols} columns")
+        raise refuse(N_("{where} has {n} columns", where=where, n=cols), N_("{n} columns", n=limits.max_cols))
     if rows * cols > limits.max_grid_cells:
-        raise refuse(f"{where} spans {rows} rows × {cols} columns", f"{limits.max_grid_cells} cells")
+        raise refuse(N_("{where} spans {rows} rows × {cols} columns", where=where, rows=rows, cols=cols),
+                     N_("{n} cells", n=limits.max_grid_cells))
 
 
 def check_span(cells: int, where: str, limits: ReadLimits = LIMITS) -> None:
     if cells > limits.max_span_cells:
-        raise refuse(f"{where} merges {cells} cells into one", f"{limits.max_span_cells} cells")
+        raise refuse(N_("{where} merges {n} cells into one", where=where, n=cells), N_("{n} cells", n=limits.max_span_cells))
 
 
 def check_pixels(width: int, height: int, frames: int, limits: ReadLimits = LIMITS) -> None:
     if width * height > limits.max_image_pixels:
-        raise refuse(f"an image of {width} × {height} pixels", f"{limits.max_image_pixels // 1_000_000} million pixels")
+        raise refuse(N_("an image of {width} × {height} pixels", width=width, height=height),
+                     N_("{n} million pixels", n=limits.max_image_pixels // 1_000_000))
     if frames > limits.max_ocr_pages:
-        raise refuse(f"an image of {frames} pages to OCR", f"{limits.max_ocr_pages} pages")
+        raise refuse(N_("an image of {n} pages to OCR", n=frames), N_("{n} pages", n=limits.max_ocr_pages))

@@ -14,6 +14,7 @@ from pathlib import Path
 from .grid import Document, UnreadableError, detail_of, sha256_of
 from .limits import LIMITS, refuse
 from .layout import assemble, page_items
+from .messages import N_
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)      # damaged files are reported, not logged
 
@@ -39,27 +40,27 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
     try:
         pdf = pdfplumber.open(str(path), password=password or "")
     except PDFPasswordIncorrect:
-        raise UnreadableError("encrypted PDF: the password is missing or wrong (give --password)", transient=True)
+        raise UnreadableError(N_("encrypted PDF: the password is missing or wrong (give --password)"), transient=True)
     except Exception as e:
         name = type(e).__name__
         inner = " ".join(type(a).__name__ for a in getattr(e, "args", ()))
         if "Password" in name or "Password" in inner or "Encrypt" in str(e):
-            raise UnreadableError("encrypted PDF: the password is missing or wrong (give --password)", transient=True)
-        raise UnreadableError("not a readable PDF: the file is damaged or truncated", detail=detail_of(e))
+            raise UnreadableError(N_("encrypted PDF: the password is missing or wrong (give --password)"), transient=True)
+        raise UnreadableError(N_("not a readable PDF: the file is damaged or truncated"), detail=detail_of(e))
     doc = Document(path=str(path), format="pdf", sha256=sha256_of(path))
     try:
         with pdf:
             doc.pages = len(pdf.pages)
             if not pdf.pages:
-                raise UnreadableError("the PDF has no pages")
+                raise UnreadableError(N_("the PDF has no pages"))
             if doc.pages > LIMITS.max_pages:
-                raise refuse(f"a PDF of {doc.pages} pages", f"{LIMITS.max_pages} pages")
+                raise refuse(N_("a PDF of {n} pages", n=doc.pages), N_("{n} pages", n=LIMITS.max_pages))
             items: list[tuple] = []      # (kind, page_no, payload) in reading order
             scan_pages = []
             for page_no, page in enumerate(pdf.pages, start=1):
                 if max(page.width, page.height) > LIMITS.max_page_side_pt:
-                    raise refuse(f"page {page_no} measures {page.width:.0f} × {page.height:.0f} pt",
-                                 f"{LIMITS.max_page_side_pt:.0f} pt")
+                    raise refuse(N_("page {page} measures {width:.0f} × {height:.0f} pt", page=page_no,
+                                    width=page.width, height=page.height), N_("{n:.0f} pt", n=LIMITS.max_page_side_pt))
                 words = page.extract_words(x_tolerance=3, y_tolerance=3, keep_blank_chars=False)
                 text = " ".join(w["text"] for w in words)
                 if not words and not page.images:
@@ -72,15 +73,15 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
                           if len(t.cells) >= 4]
                 items.extend(page_items(page_no, words, tables))
             if len(scan_pages) > LIMITS.max_ocr_pages:
-                raise refuse(f"{len(scan_pages)} pages without a text layer to OCR", f"{LIMITS.max_ocr_pages} pages")
+                raise refuse(N_("{n} pages without a text layer to OCR", n=len(scan_pages)), N_("{n} pages", n=LIMITS.max_ocr_pages))
             if scan_pages and not ocr_pages:
-                raise UnreadableError("no usable text layer")
+                raise UnreadableError(N_("no usable text layer"))
     except UnreadableError:
         raise
     except MemoryError:
         raise
     except Exception as e:
-        raise UnreadableError("not a readable PDF: its content could not be parsed (damaged)", detail=detail_of(e))
+        raise UnreadableError(N_("not a readable PDF: its content could not be parsed (damaged)"), detail=detail_of(e))
     ocr_items: dict = {}
     if scan_pages:          # outside the parse: a fault while OCR'ing is selfeval's, not the file's
         from .scan import ocr_pdf_pages
@@ -88,7 +89,7 @@ def read_pdf(path: str | Path, password: str | None = None, ocr_pages: bool = Tr
     items = [it for item in items for it in (ocr_items[item[1]] if item[0] == "scan" else [item])]
     assemble(doc, items)
     if not any(b.rows for b in doc.blocks):
-        raise UnreadableError("the PDF has no text (not even after OCR)")
+        raise UnreadableError(N_("the PDF has no text (not even after OCR)"))
     return doc
 
 

@@ -31,6 +31,7 @@ from .grid import INK_BESIDE, INKED_UNREAD, READINGS_DISAGREE, UNDER_SEAL, Docum
     sha256_of
 from .limits import LIMITS
 from .layout import assemble, page_items
+from .messages import N_
 
 DPI = 200
 LINE = 3.0                # half a ruling line's thickness in pixels, after dilation
@@ -755,7 +756,7 @@ def render_pdf_page(path: str, page_no: int, password: str | None = None, dpi: i
         finally:
             pdf.close()
     except pdfium.PdfiumError as e:
-        raise UnreadableError(f"not a readable PDF: page {page_no} could not be rendered to OCR it (damaged)",
+        raise UnreadableError(N_("not a readable PDF: page {page} could not be rendered to OCR it (damaged)", page=page_no),
                               detail=f"{type(e).__name__}: {e}")
     return np.asarray(pil)[:, :, ::-1].copy()          # RGB → BGR
 
@@ -787,13 +788,13 @@ def load_image_pages(path: str | Path) -> list[np.ndarray]:
     except UnreadableError:
         raise
     except Exception as e:
-        raise UnreadableError("an image file that cannot be decoded (damaged or not an image)", detail=detail_of(e))
+        raise UnreadableError(N_("an image file that cannot be decoded (damaged or not an image)"), detail=detail_of(e))
     ok, frames = cv2.imreadmulti(str(path), flags=cv2.IMREAD_COLOR)
     if ok and frames:
         return list(frames)
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
-        raise UnreadableError("an image file that cannot be decoded (damaged or not an image)")
+        raise UnreadableError(N_("an image file that cannot be decoded (damaged or not an image)"))
     return [img]
 
 
@@ -804,7 +805,8 @@ def read_image(path: str | Path) -> Document:
     pages = {}
     for i, img in enumerate(frames, start=1):
         if min(img.shape[:2]) < 200:
-            raise UnreadableError(f"image too small to read ({img.shape[1]}×{img.shape[0]} pixels)")
+            raise UnreadableError(N_("image too small to read ({width}×{height} pixels)", width=img.shape[1],
+                                     height=img.shape[0]))
         pages[i] = read_page(img, i)
     _finish(doc, pages)
     return doc

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .grid import Block, Document, UnreadableError, detail_of, grid_from_spans, sha256_of
 from .limits import check_grid, check_span
+from .messages import N_
 
 MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,4})(\d{1,8}):([A-Za-z]{1,4})(\d{1,8})"')
 
@@ -39,7 +40,7 @@ def sheet_block(values: dict[tuple[int, int], str], merges: list[tuple[int, int,
                 page: int, name: str) -> Block:
     """values: (row, col) → text; merges: (row0, col0, row1, col1) inclusive, 0-based."""
     if values:
-        check_grid(max(r for r, _ in values) + 1, max(c for _, c in values) + 1, f"sheet {name!r}")
+        check_grid(max(r for r, _ in values) + 1, max(c for _, c in values) + 1, N_("sheet {name!r}", name=name))
     for r0, c0, r1, c1 in merges:
         _check_merge(r0, c0, r1, c1, name)
     covered = set()
@@ -57,8 +58,8 @@ def sheet_block(values: dict[tuple[int, int], str], merges: list[tuple[int, int,
 
 
 def _check_merge(r0: int, c0: int, r1: int, c1: int, name: str) -> None:
-    check_grid(r1 + 1, c1 + 1, f"a merged range of sheet {name!r}")
-    check_span((r1 - r0 + 1) * (c1 - c0 + 1), f"a merged range of sheet {name!r}")
+    check_grid(r1 + 1, c1 + 1, N_("a merged range of sheet {name!r}", name=name))
+    check_span((r1 - r0 + 1) * (c1 - c0 + 1), N_("a merged range of sheet {name!r}", name=name))
 
 
 def _column(letters: bytes) -> int:
@@ -76,7 +77,7 @@ def _check_xlsx_merges(path: str | Path) -> None:
             sheets = [(i.filename.rsplit("/", 1)[-1], z.read(i)) for i in z.infolist()
                       if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
-        raise UnreadableError("not a readable Excel workbook: a part of it is damaged", detail=detail_of(e))
+        raise UnreadableError(N_("not a readable Excel workbook: a part of it is damaged"), detail=detail_of(e))
     for name, xml in sheets:
         for m in MERGE_REF.finditer(xml):
             r0, r1 = sorted((int(m[2]) - 1, int(m[4]) - 1))
@@ -91,7 +92,7 @@ def read_xlsx(path: str | Path) -> Document:
         with open(path, "rb") as fh:       # a file object: openpyxl then does not judge by the name (.dat)
             wb = openpyxl.load_workbook(fh, data_only=True, read_only=False)
     except Exception as e:
-        raise UnreadableError("not a readable Excel workbook: the file is damaged or not in Excel's format",
+        raise UnreadableError(N_("not a readable Excel workbook: the file is damaged or not in Excel's format"),
                               detail=detail_of(e))
     doc = Document(path=str(path), format="xlsx", sha256=sha256_of(path), pages=len(wb.worksheets))
     for i, ws in enumerate(wb.worksheets, start=1):
@@ -118,8 +119,8 @@ def read_xls(path: str | Path) -> Document:
     try:
         wb = xlrd.open_workbook(str(path), formatting_info=True, ragged_rows=True, logfile=io.StringIO())
     except Exception as e:
-        raise UnreadableError("not a readable legacy Excel (.xls) workbook: the file is damaged or not in "
-                              "Excel 97's format", detail=detail_of(e))
+        raise UnreadableError(N_("not a readable legacy Excel (.xls) workbook: the file is damaged or not in "
+                                 "Excel 97's format"), detail=detail_of(e))
     doc = Document(path=str(path), format="xls", sha256=sha256_of(path), pages=wb.nsheets)
     for i, sh in enumerate(wb.sheets(), start=1):
         values = {}

@@ -21,6 +21,7 @@ import regex as re
 from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
 from .laidout import laid_out, positioned_blocks
 from .limits import LIMITS, refuse
+from .messages import N_
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
 
@@ -31,7 +32,7 @@ STRAY_BYTES = 8         # UTF-8 text with at most this many undecodable bytes (o
 def decode(raw: bytes) -> tuple[str, int]:
     """The text and how many undecodable bytes were replaced (U+FFFD) to read it."""
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableError("binary data, not a text document")
+        raise UnreadableError(N_("binary data, not a text document"))
     try:
         return raw.decode(ENCODINGS[0]), 0
     except UnicodeDecodeError:
@@ -45,7 +46,7 @@ def decode(raw: bytes) -> tuple[str, int]:
             return raw.decode(enc), 0
         except UnicodeDecodeError:
             continue
-    raise UnreadableError("text in an unknown encoding (tried UTF-8, GB18030, UTF-16)")
+    raise UnreadableError(N_("text in an unknown encoding (tried UTF-8, GB18030, UTF-16)"))
 
 
 def _word_dump_rows(lines: list[str]) -> list[list[str]]:
@@ -97,20 +98,20 @@ def read_text(path: str | Path) -> Document:
     path = Path(path)
     size = path.stat().st_size
     if size > LIMITS.max_text_mb << 20:
-        raise refuse(f"a text file of {size >> 20} MB", f"{LIMITS.max_text_mb} MB")
+        raise refuse(N_("a text file of {n} MB", n=size >> 20), N_("{n} MB", n=LIMITS.max_text_mb))
     raw = path.read_bytes()
     if not raw.strip():
-        raise UnreadableError("empty file")
+        raise UnreadableError(N_("empty file"))
     text, stray = decode(raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     nonblank = [ln for ln in lines if ln.strip()]
     doc = Document(path=str(path), format="txt", sha256=sha256_of(path))
     if stray:
-        doc.warnings.append(f"{stray} byte(s) of this UTF-8 text could not be decoded and were read as '\ufffd'; "
-                            "check the figures near them by eye")
+        doc.warnings.append(N_("{n} byte(s) of this UTF-8 text could not be decoded and were read as '\ufffd'; "
+                               "check the figures near them by eye", n=stray))
     if not nonblank:
-        raise UnreadableError("no text in file")
+        raise UnreadableError(N_("no text in file"))
     tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
     texts = [ln for ln in nonblank if _holds_text(ln)]
     piped = sum(1 for ln in texts if ln.count("|") >= 2)

@@ -54,6 +54,7 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
         self.pending_field: str | None = None
         self.goal_cells: list[Cell] = []
         self.level1 = self.level2 = None
+        self.level_cells: dict = {}    # the cells the open group labels were read from
         self.head_text, self.data_started = "", False
         self.xcols, self.logical, self.label_x = [], None, 0.0
         self.header_cols = []
@@ -168,6 +169,8 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
                     rest = cell_text(value_cells) or ""
                     i += 1
                 self._set_field(fld, rest, value_cells)
+                if value_cells and value_cells[0] is not c:
+                    self.form.labels[fld] = c          # the field's label beside its value: a picture's context
                 self.pending_field = fld if not rest and not self.aligned else None
                 if value_cells and value_cells[0].bbox is not None and not self.aligned:
                     header_cols.append((centre(value_cells[0]), fld))
@@ -358,6 +361,8 @@ class Builder(PositionedRows, BudgetRows, IndicatorRows):
             f.texts["declared_total"] = text
             f.texts["total_row"] = label
             f.cells["declared_total"] = cell
+            if cell is not own[0]:
+                f.labels["declared_total"] = own[0]
         self.section = "after_total"
 
 

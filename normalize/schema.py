@@ -18,6 +18,7 @@ class BudgetLine:
     score_declared: float | None = None
     texts: dict = field(default_factory=dict)   # role -> text as written
     cells: dict = field(default_factory=dict)   # role -> Cell
+    labels: dict = field(default_factory=dict)  # 'label' -> the cell of its row label: a picture's context, no check's input
 
     def set_figure(self, role: str, value: float | None, text: str, cell, percent: bool) -> None:
         """One figure of the line: a rate written without '%' above 1.5 is a percentage."""
@@ -58,6 +59,7 @@ class Indicator:
     breakdown: list = field(default_factory=list)   # unweighted sub-rows printed under it: [name, target, actual]
     texts: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # 'level1'/'level2' -> its group labels' cells: a picture's context
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Form:
     analysis: str = ""
     texts: dict = field(default_factory=dict)
     cells: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)  # field -> the cell of its printed label ('总分'): a picture's context
     pages: set = field(default_factory=set)
     unit_evidence: str = ""
     mapping: dict = field(default_factory=dict)   # the reader's report: reader, unplaced, missing, confidence

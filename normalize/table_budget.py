@@ -85,7 +85,8 @@ class BudgetRows:
         if not self.across:
             kinds = [(c, L.match(L.BUDGET_KINDS, c.clean)) for c in own]
             if all(k for _, k in kinds) and not self.data_started:
-                self.across = [(c.col, BudgetLine(kind=k, label=c.clean.rstrip(":："))) for c, k in kinds]
+                self.across = [(c.col, BudgetLine(kind=k, label=c.clean.rstrip(":："), labels={"label": c}))
+                               for c, k in kinds]
                 return True
             return False
         role = _roles_in(own[:1], L.BUDGET_ROLES).get(0)
@@ -93,6 +94,7 @@ class BudgetRows:
             return False
         self._budget_weight(own[0])
         self.data_started = True
+        self.form.cells.setdefault(f"head.budget.{role}", own[0])     # the row's label heads its figures
         for col, line in self.across:
             c = row[col] if col < len(row) else None
             if c is not None and c.clean and not is_blank(c.text):
@@ -101,7 +103,7 @@ class BudgetRows:
 
     def _budget_line(self, kind: str, label: Cell, cells: dict[str, Cell]) -> None:
         f = self.form
-        line = BudgetLine(kind=kind, label=label.clean.rstrip(":："))
+        line = BudgetLine(kind=kind, label=label.clean.rstrip(":："), labels={"label": label})
         for role, c in cells.items():
             if role not in ("initial", "adjusted", "executed", "rate", "weight", "score"):
                 continue

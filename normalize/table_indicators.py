@@ -31,21 +31,22 @@ class IndicatorRows:
             if l1 and l2 and l2[0].merged and l2[0].colspan > 1 and l2[0].text == l1[0].text:
                 l2 = []          # one label spanning both columns: no 二级指标 printed
                 self.level2 = None
+                self.level_cells.pop("level2", None)
             for lvl, cs in (("level1", l1), ("level2", l2)):
                 t = cell_text(cs)
                 if t:
-                    self._level(lvl, t)
+                    self._level(lvl, t, cs[0])
             data = {role: [c for c in cs if not c.merged] for role, cs in cols.items()}
         else:
             rest = list(own)
             if "seq" in self.role_seq and rest and re.fullmatch(r"\d{1,3}", rest[0].clean):
                 rest.pop(0)                     # the row's number (序号)
             if rest and self._held_level2(rest):
-                self._level("level2", rest.pop(0).clean)
+                self._level("level2", rest[0].clean, rest.pop(0))
             if rest and L.level1_of(rest[0].clean) and len(rest[0].clean) <= 14:
-                self._level("level1", rest.pop(0).clean)
+                self._level("level1", rest[0].clean, rest.pop(0))
             if rest and L.level2_of(rest[0].clean):
-                self._level("level2", rest.pop(0).clean)
+                self._level("level2", rest[0].clean, rest.pop(0))
             self._pointed_levels(rest)
             if not rest:
                 return
@@ -55,7 +56,7 @@ class IndicatorRows:
         if not any(cell_text(cs) for cs in data.values()):
             return
         self.data_started = True
-        ind = Indicator(level1=self.level1, level2=self.level2)
+        ind = Indicator(level1=self.level1, level2=self.level2, labels=dict(self.level_cells))
         if ind.level1 is None and ind.level2 and L.LEVEL1_OF_LEVEL2.get(ind.level2):
             ind.level1 = L.LEVEL1_OF_LEVEL2.get(ind.level2)
             ind.texts["level1_from"] = f"{ind.level2} belongs to {ind.level1}"
@@ -100,12 +101,14 @@ class IndicatorRows:
         while pointed < min(2, len(rest) - 1) and POINTED.fullmatch(rest[pointed].clean):
             pointed += 1
         if pointed == 2:
-            self._level("level1", rest.pop(0).clean)
-            self._level("level2", rest.pop(0).clean)
+            self._level("level1", rest[0].clean, rest.pop(0))
+            self._level("level2", rest[0].clean, rest.pop(0))
         elif pointed == 1:
-            self._level("level2" if "level2" in self.role_seq else "level1", rest.pop(0).clean)
+            self._level("level2" if "level2" in self.role_seq else "level1", rest[0].clean, rest.pop(0))
 
-    def _level(self, lvl: str, text: str) -> None:
+    def _level(self, lvl: str, text: str, cell: Cell | None = None) -> None:
+        if cell is not None:
+            self.level_cells[lvl] = cell
         if lvl == "level1":
             name = L.level1_of(text) or L.strip_weight(text)
             w = parse_weight(text)
@@ -113,6 +116,7 @@ class IndicatorRows:
                 self.form.group_weights[name] = w
             if name != self.level1:
                 self.level2 = None
+                self.level_cells.pop("level2", None)
             self.level1 = name
         else:
             t = L.strip_weight(text)

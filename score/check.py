@@ -9,7 +9,7 @@ from normalize.schema import BudgetLine, Form, Indicator
 from normalize.values import decimals, is_blank, parse_number
 
 from .codes import registry
-from .messages import Msg, N_, doubt_msg
+from extract.messages import Msg, N_, doubt_msg
 from .sums import TableSums, inked_unread
 from .indicator_checks import IndicatorChecks
 from .rules import RuleSet
@@ -96,29 +96,42 @@ class Checker(TableSums, IndicatorChecks):
         """Every cell the form was read from: id → (the row it belongs to, its role)."""
         f = self.f
         out = {id(c): (f, role) for role, c in f.cells.items()}
+        out.update({id(c): (f, "label." + role) for role, c in f.labels.items()})
         for row in [*f.indicators, *f.budget_lines, f.goal]:
             out.update({id(c): (row, role) for role, c in row.cells.items()})
+            out.update({id(c): (row, role) for role, c in getattr(row, "labels", {}).items()})
         return out
 
     def _evidence(self, c, context: bool = False) -> dict:
         """A cell's provenance with what it shows: its role and text, and whether it is only
         context (the row's label, the weight beside a score, the column's header)."""
-        role = self.role_of.get(id(c), (None, None))[1]
-        return {**c.provenance(), "role": role, "place": self.place(c), "text": c.text, **({"context": True} if context else {})}
+        row, role = self.role_of.get(id(c), (None, None))
+        prov = c.provenance()
+        if role in LABELS and row is not None and prov.get("bbox") and (c.rowspan or 1) > 1:
+            band = _band(row, c.page)
+            if band is not None:     # a group label merged down many rows: its column, at this row
+                prov["bbox"] = [prov["bbox"][0], band[0], prov["bbox"][2], band[1]]
+        return {**prov, "role": role, "place": self.place(c), "text": c.text, **({"context": True} if context else {})}
 
     def _context(self, cells: list) -> list:
-        """What a reader needs beside the cells a finding compares: the row's label, its weight
-        and score, and each column's header."""
+        """What a reader needs beside the cells a finding compares: the row's label and group
+        labels (一级/二级), its weight and score, and each column's header."""
         out = []
         for c in cells:
             row, role = self.role_of.get(id(c), (None, None))
-            if row is None or row is self.f:
+            if row is self.f:               # a form's field: its printed label ('总分', '自评得分')
+                label = self.f.labels.get(role)
+                if label is not None and label.clean:
+                    out.append(label)
+                continue
+            if row is None:
                 continue
             section = _section(row)
+            out += [c for r, c in getattr(row, "labels", {}).items() if c is not None and c.clean]
             for r in ("name", "weight", "score"):
                 if row.cells.get(r) is not None:
                     out.append(row.cells[r])
-            for r in dict.fromkeys((role, "name", "weight", "score")) if section else ():   # in order
+            for r in dict.fromkeys((role, "level1", "level2", "name", "weight", "score")) if section else ():   # in order
                 head = self.f.cells.get(f"head.{section}.{r}")
                 if head is not None:
                     out.append(head)
@@ -399,6 +412,15 @@ def slips(text: str):
     yield from dict.fromkeys([*(t[:k] + t[k + 1:] for k in range(len(t))),
                               *(t[:k] + "." + t[k:] for k in range(1, len(t))),
                               *(e for ch in SLIPS for e in (ch + t, t + ch))])
+
+
+LABELS = ("label", "level1", "level2")      # a row's label cells (BudgetLine/Indicator.labels)
+
+
+def _band(row, page) -> tuple[float, float] | None:
+    """The vertical extent of a row's own cells on ``page``."""
+    boxes = [c.bbox for c in row.cells.values() if c is not None and c.bbox is not None and c.page == page]
+    return (min(b[1] for b in boxes), max(b[3] for b in boxes)) if boxes else None
 
 
 def _section(row) -> str | None:

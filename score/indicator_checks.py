@@ -11,7 +11,7 @@ from normalize.schema import Indicator
 from normalize.text import key
 from normalize.values import MULTIPLIERS, is_blank, parse_quantity
 
-from .messages import Msg, N_
+from extract.messages import Msg, N_
 from .sums import _inapplicable
 
 EPS = 1e-9

@@ -27,7 +27,7 @@ from normalize.schema import BudgetLine, Form
 from normalize.values import parse_number
 
 from .check import Checker, Finding, slips as _slips
-from .messages import N_, doubt_msg
+from extract.messages import N_, doubt_msg
 from .rules import RuleSet
 
 ARITHMETIC = {"BUDGET_RATE_MISMATCH", "BUDGET_SCORE_MISMATCH", "INDICATOR_SCORE_MISMATCH",

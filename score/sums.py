@@ -9,7 +9,7 @@ from normalize.schema import Indicator
 from normalize.text import key
 from normalize.values import is_blank, parse_number
 
-from .messages import Msg, N_
+from extract.messages import Msg, N_
 
 
 class TableSums:

@@ -11,9 +11,10 @@ from typing import Callable, Iterable
 
 from extract import ocr
 from extract.grid import sha256_of
+from extract.messages import Msg, N_
 
 from .files import TEMP_NAME, sweep_stale, write_text
-from .pipeline import FileResult, not_a_file, process_file, unreadable
+from .pipeline import FileResult, not_a_file, process_file, said, unreadable
 from .safe import clean, text
 from .workers import FileLimits, run_limited
 
@@ -24,27 +25,27 @@ OWN_FILES = re.compile(rf"\.(selfeval|.+\.duckdb)\.lock|{TEMP_NAME.pattern}")   
 OS_JUNK = {".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"}
 
 
-def _passed_over(name: str, folder: bool) -> str | None:
+def _passed_over(name: str, folder: bool) -> Msg | None:
     """Why a walked entry is not a document a user filed: hidden, the system's own, a lock."""
     if OWN_FILES.fullmatch(name):
-        return "selfeval's own lock or temporary file"
+        return N_("selfeval's own lock or temporary file")
     if name.lower() in OS_JUNK:
-        return "an operating-system file, not a document"
+        return N_("an operating-system file, not a document")
     if name.startswith("~$"):
-        return "an Office lock file (~$…), left by an open document"
+        return N_("an Office lock file (~$…), left by an open document")
     if name.startswith("."):
-        return f"a hidden {'folder' if folder else 'file'}"
+        return N_("a hidden folder") if folder else N_("a hidden file")
     return None
 
 
-def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[tuple[Path, str | None]]:
+def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[tuple[Path, Msg | None]]:
     """Every entry under the given paths in a stable order, each with None (to be read) or
     the reason it is skipped.  A missing path or a FIFO given by name is kept so that it is
     reported; inside a folder, links are not followed out of the walked tree, and the tool's
     own files, hidden files and folders, OS junk (.DS_Store, Thumbs.db), Office lock files
     (~$…) and the ``exclude`` folders (this run's --out) are passed over, each counted in
     the summary."""
-    out: list[tuple[Path, str | None]] = []
+    out: list[tuple[Path, Msg | None]] = []
     skip_dirs = {_resolved(Path(e)) for e in exclude} - {None}
     for p in map(Path, paths):
         if not p.is_dir():
@@ -60,16 +61,16 @@ def entries(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
             dirs.sort()
             here = Path(d)
             for n in list(dirs):
-                why = "this run's output folder (--out)" if _resolved(here / n) in skip_dirs \
+                why = N_("this run's output folder (--out)") if _resolved(here / n) in skip_dirs \
                     and not (here / n).is_symlink() else _passed_over(n, True)
                 if why:
                     out.append((here / n, why))
                     dirs.remove(n)
                 elif (here / n).is_symlink():
-                    out.append((here / n, _outside(here / n, root) or "a link to a folder (not followed)"))
+                    out.append((here / n, _outside(here / n, root) or N_("a link to a folder (not followed)")))
             for n in sorted(names):
                 q = here / n
-                why = "this run's own output (--out, --db)" if _resolved(q) in skip_dirs else _passed_over(n, False)
+                why = N_("this run's own output (--out, --db)") if _resolved(q) in skip_dirs else _passed_over(n, False)
                 if why:
                     out.append((q, why))
                 elif q.is_symlink():
@@ -88,12 +89,12 @@ def _resolved(p: Path) -> Path | None:
         return None
 
 
-def _outside(link: Path, root: Path) -> str | None:
+def _outside(link: Path, root: Path) -> Msg | None:
     """Why a link in the walked folder is not followed, or None: it is read (a loop among
     links is read too, and reported as unreadable with that reason)."""
     target = _resolved(link)
     if target is not None and target != root and root not in target.parents:
-        return f"a link leading out of the walked folder (to {target}), not followed"
+        return N_("a link leading out of the walked folder (to {target}), not followed", target=str(target))
     return None
 
 
@@ -158,11 +159,12 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     todo: list[int] = []
     for i, (f, why) in enumerate(found):
         if why is not None:
-            results[i] = FileResult(text(str(f)), None, skipped=why).to_dict()
+            skipped, skipped_id = said(why)
+            results[i] = FileResult(text(str(f)), None, skipped=skipped, skipped_id=skipped_id).to_dict()
             continue
         problem = not_a_file(f)
         if problem:
-            results[i] = FileResult(str(f), None, error=problem, findings=[unreadable(str(f), None, problem)]).to_dict()
+            results[i] = FileResult(str(f), None, findings=[unreadable(str(f), None, problem)]).failed(problem).to_dict()
             continue
         if cache_dir is not None:
             shas[i] = sha = _sha(f)
@@ -206,11 +208,12 @@ def _failed(path: str, status: str, detail, limits: FileLimits) -> dict:
     elif status == "memory":
         reason = limits.memory_reason()
     elif status == "died":
-        reason = f"{detail} twice while reading this file; it was stopped so the batch could go on"
+        reason = N_("{detail} twice while reading this file; it was stopped so the batch could go on", detail=detail)
     else:
-        reason = f"the reader failed on this file ({detail})"
+        reason = N_("the reader failed on this file ({detail})", detail=detail)
     sha = _sha(path)
-    return FileResult(path, sha, error=reason, findings=[unreadable(path, sha, reason)], transient=True).to_dict()
+    res = FileResult(path, sha, findings=[unreadable(path, sha, reason)], transient=True).failed(reason)
+    return res.to_dict()
 
 
 def _sha(p) -> str | None:

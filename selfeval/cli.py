@@ -206,6 +206,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .batch import entries, run_batch
+    from .i18n import localized
     lang, _ = _gettext(lang)
     _existing(paths, _)
     fmt = Format.json if json_out else fmt
@@ -222,7 +223,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
 
             def emit(r: dict) -> None:
                 prog.update(task, advance=0 if r.get("skipped") else 1)
-                for rec in _record_lines(r):
+                for rec in _record_lines(localized([r], lang)[0]):
                     if fmt == Format.jsonl:
                         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
                     elif writer:
@@ -231,6 +232,7 @@ def extract(paths: List[Path] = typer.Argument(..., help="files or folders", met
 
             results = run_batch(paths, jobs=jobs or None, rule_dirs=[str(r) for r in rules], password=password,
                                 limits=_limits(file_timeout, file_memory), progress=emit, found=found)
+        results = localized(results, lang)
         records = [rec for r in results for rec in _record_lines(r)]
         if fmt == Format.json:
             sink.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")

@@ -16,7 +16,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from score.messages import Msg, N_
+from extract.messages import Msg, N_
 
 PAD = 30          # points of context around the evidence
 SCALE = 2.0       # render scale for PDF pages (144 dpi)
@@ -309,8 +309,12 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
         compared = {e.get("role") for e in ev if not e.get("context")}
         vals = [ind["name"] or "", ind["target"] or "", ind["actual"] or "", number(ind["weight"]),
                 number(ind["score_declared"]), number(fd.get("expected"))]
-        marked = {(0, i) for i, r in enumerate(roles) if r in compared and r in ("weight", "score")} | {(0, 5)}
-        return redraw([heads[r] for r in roles] + ["复算"], [vals], marked, _where(ev, fmt)), \
+        # the row's group labels lead, as the form prints them (一级, 二级)
+        groups = [(h, ind[k]) for k, h in (("level1", "一级指标"), ("level2", "二级指标")) if ind.get(k)]
+        marked = {(0, i + len(groups)) for i, r in enumerate(roles) if r in compared and r in ("weight", "score")}
+        marked |= {(0, 5 + len(groups))}
+        return redraw([h for h, _ in groups] + [heads[r] for r in roles] + ["复算"],
+                      [[v for _, v in groups] + vals], marked, _where(ev, fmt)), \
             N_("redrawn from the extracted cells (no page geometry)")
     if fd["code"].startswith("BUDGET") or fd["code"] == "UNIT_INCONSISTENT":
         lines = form["budget"]["lines"]

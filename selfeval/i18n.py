@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from score.messages import Msg, N_
+from extract.messages import Msg, N_
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -54,10 +54,10 @@ def render(message, lang: str) -> str:
 def localized_finding(fd: dict, lang: str) -> dict:
     """A finding as its reader sees it: its message, and its evidence's places, in ``lang``."""
     out = dict(fd)
-    if fd.get("message_id"):
-        out["message"] = render(fd["message_id"], lang)
-    elif fd.get("code") == "UNREADABLE" and lang != "en":
-        out["message"] = render(N_("the file could not be read: {reason}", reason=fd.get("message")), lang)
+    message = Msg.from_dict(fd["message_id"]) if fd.get("message_id") else fd.get("message")
+    if fd.get("code") == "UNREADABLE" and lang != "en":     # the reason alone reads as English's does
+        message = N_("the file could not be read: {reason}", reason=message)
+    out["message"] = render(message, lang)
     if fd.get("evidence"):
         out["evidence"] = [{**e, "place": render(e["place_id"], lang)} if e.get("place_id") else e
                            for e in fd["evidence"]]
@@ -65,9 +65,12 @@ def localized_finding(fd: dict, lang: str) -> dict:
 
 
 def localized(results: list[dict], lang: str) -> list[dict]:
-    """The batch's results with every finding rendered in ``lang`` (the files' results are
-    copied, not changed: the cache keeps them language-neutral)."""
-    return [{**r, "findings": [localized_finding(fd, lang) for fd in r.get("findings") or ()]} for r in results]
+    """The batch's results with every finding, and why a file was not read or was skipped,
+    rendered in ``lang`` (the files' results are copied, not changed: the cache keeps them
+    language-neutral)."""
+    return [{**r, "findings": [localized_finding(fd, lang) for fd in r.get("findings") or ()],
+             **({"error": render(r["error_id"], lang)} if r.get("error_id") else {}),
+             **({"skipped": render(r["skipped_id"], lang)} if r.get("skipped_id") else {})} for r in results]
 
 
 def code_name(code: str, lang: str) -> str:

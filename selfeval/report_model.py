@@ -58,13 +58,43 @@ def _counts(fds) -> dict:
     return {s: sum(1 for _, fd in fds if fd["severity"] == s) for s in SEVERITY_ORDER}
 
 
+def _one_apart(a: str, b: str) -> bool:
+    """Two names of one length that differ in one character (an OCR look-alike: 礼 for 社)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def unit_names(forms: list) -> dict[str, str]:
+    """Each unit name as read → the name it is grouped under.  A name read by OCR that is one
+    character from a name read with confidence elsewhere in the stack (from a text layer, or
+    on more forms) is that unit misread; every other name stands for itself."""
+    seen: dict[str, dict] = defaultdict(lambda: {"forms": 0, "sure": 0})
+    for _, f, _ in forms:
+        for name in (f.get("department"), f.get("implementing_unit")):
+            if name:
+                seen[name]["forms"] += 1
+                seen[name]["sure"] += 0 if f["source"].get("ocr") else 1
+    out = {}
+    for name, n in seen.items():
+        if n["sure"]:
+            continue                       # read from a text layer at least once: itself
+        better = [o for o, m in seen.items() if o != name and _one_apart(o, name)
+                  and (m["sure"] or m["forms"] > n["forms"])]
+        if len(better) == 1:
+            out[name] = better[0]
+    return out
+
+
 def rollup(forms: list) -> list[dict]:
     """Per unit (主管部门, then 实施单位 under it): forms, declared and recomputed totals,
-    findings by severity, and points over-claimed (declared above the total by the rules)."""
+    findings by severity, points over-claimed (declared above the total by the rules), and
+    the names grouped under it as OCR misreadings (``unit_names``)."""
     groups: dict = defaultdict(lambda: {"forms": 0, "declared": 0.0, "by_rules": 0.0, "error": 0, "warning": 0,
-                                        "info": 0, "over": 0.0, "both": 0})
+                                        "info": 0, "over": 0.0, "both": 0, "also": set()})
+    names = unit_names(forms)
     for r, f, fds in forms:
-        g = groups[(f.get("department") or "—", f.get("implementing_unit") or "—")]
+        dept, unit = f.get("department"), f.get("implementing_unit")
+        g = groups[(names.get(dept, dept) or "—", names.get(unit, unit) or "—")]
+        g["also"].update(n for n in (dept, unit) if n in names)
         g["forms"] += 1
         for k, v in _counts(fds).items():
             g[k] += v
@@ -74,8 +104,38 @@ def rollup(forms: list) -> list[dict]:
             g["by_rules"] += b
             g["both"] += 1
             g["over"] += max(0.0, d - b)
-    return [{"department": k[0], "unit": k[1], **v} for k, v in
+    return [{"department": k[0], "unit": k[1], **v, "also": sorted(v["also"])} for k, v in
             sorted(groups.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))]
+
+
+def _primary(f: dict) -> dict | None:
+    lines = f["budget"]["lines"]
+    return next((b for b in lines if b["kind"] == "total"), lines[0] if lines else None)
+
+
+def years(forms: list) -> list[dict]:
+    """The same project (its name and implementing unit as grouped by ``unit_names``) filed in
+    more than one year: a row per form, by year, with its budget, execution rate, declared
+    total, total by the rules and findings."""
+    names = unit_names(forms)
+    by_project: dict = defaultdict(list)
+    for r, f, fds in forms:
+        if f.get("project_name") and f.get("year"):
+            unit = f.get("implementing_unit") or f.get("department")
+            by_project[(f["project_name"], names.get(unit, unit))].append((f, fds))
+    out = []
+    for (project, unit), rows in sorted(by_project.items(), key=lambda kv: kv[0]):
+        if len({f["year"] for f, _ in rows}) < 2:
+            continue
+        for f, fds in sorted(rows, key=lambda x: x[0]["year"]):
+            b = _primary(f) or {}
+            rate = b.get("rate_declared")
+            if rate is None and b.get("adjusted") and b.get("executed") is not None:
+                rate = b["executed"] / b["adjusted"]
+            out.append({"project": project, "unit": unit or "—", "year": f["year"], "budget": b.get("adjusted"),
+                        "executed": b.get("executed"), "rate": rate, "declared": f.get("declared_total"),
+                        "by_rules": (f.get("recomputed") or {}).get("total_by_rules"), **_counts(fds)})
+    return out
 
 
 def context(results: list[dict], out: Path, pictures: dict | None, lang: str) -> dict:
@@ -98,7 +158,7 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str) ->
                                                         f["department"], f["year"]) if x).lower()})
     met = sorted({fd["code"] for r in results for fd in r["findings"]}, key=lambda c: list(reg).index(c) if c in reg else 99)
     by_eye = [(s, fd) for s in shown for fd in s["findings"] if fd["code"] in REVIEW and fd.get("evidence")]
-    return {"lang": lang, "s": summary(results), "forms": shown, "rollup": rollup(forms),
+    return {"lang": lang, "s": summary(results), "forms": shown, "rollup": rollup(forms), "years": years(forms),
             "codes": [reg[c] for c in met if c in reg], "registry": reg, "by_eye": by_eye,
             "bad": [r for r in results if r.get("error")], "severities": list(SEVERITY_ORDER),
             "number": number, "score": score_text}

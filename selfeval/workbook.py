@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from score.codes import registry
-from score.messages import N_
+from extract.messages import N_
 
 from .files import atomic
 from .reports import SEVERITY_ORDER
@@ -21,12 +21,13 @@ from .tables import TABLES, rows
 
 SHEETS = ("findings", "forms", "budget_lines", "indicators")
 assert set(SHEETS) == set(TABLES)
-ROLLUP = "units"
+ROLLUP, YEARS = "units", "years"
 # what a reader sees as each sheet's name and each column's header (translated where shown);
 # the tables' keys stay those of findings.csv and the archive
 LABELS = {
     "findings": N_("findings"), "forms": N_("forms"), "budget_lines": N_("budget lines"),
-    "indicators": N_("indicators"), ROLLUP: N_("by unit"),
+    "indicators": N_("indicators"), ROLLUP: N_("by unit"), YEARS: N_("year over year"),
+    "also": N_("also read as"), "rate": N_("rate"),
     "file": N_("file"), "form_index": N_("form in file"), "project_name": N_("project"), "format": N_("format"),
     "pages": N_("pages"), "ocr": N_("OCR"), "year": N_("year"), "department": N_("department"),
     "implementing_unit": N_("implementing unit"), "declared_total": N_("declared total"),
@@ -51,7 +52,7 @@ PRINTED = {"findings": ("file", "form_index", "project_name", "code", "code_name
                         "declared", "expected", "message", "page")}
 LEAD = ("file", "form_index", "project_name")
 MONEY = {"initial", "adjusted", "executed"}
-RATES = {"rate_declared", "rate_recomputed"}
+RATES = {"rate_declared", "rate_recomputed", "rate"}
 SCORES = {"weight", "score_declared", "score_recomputed", "declared_total", "total_of_parts", "total_by_rules",
           "goal_weight", "goal_score", "declared", "expected"}
 FORMATS = {**{c: "#,##0.00" for c in MONEY}, **{c: "0.00%" for c in RATES}, **{c: "0.00" for c in SCORES},
@@ -94,7 +95,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
     from openpyxl.worksheet.properties import PageSetupProperties
 
     from .i18n import gettext_for
-    from .report_model import _forms, rollup
+    from .report_model import _forms, rollup, years
     _ = gettext_for(lang)
     base = out.parent
     data = rows(results)
@@ -109,8 +110,13 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
     data[ROLLUP] = [{"department": u["department"], "unit": u["unit"], "forms": u["forms"],
                      "declared_sum": u["declared"] if u["both"] else None,
                      "by_rules_sum": u["by_rules"] if u["both"] else None, "over": u["over"] if u["both"] else None,
-                     "errors": u["error"], "warnings": u["warning"], "info": u["info"]}
+                     "errors": u["error"], "warnings": u["warning"], "info": u["info"],
+                     "also": "、".join(u["also"]) or None}
                     for u in rollup(_forms(results))]
+    data[YEARS] = [{"project_name": y["project"], "unit": y["unit"], "year": y["year"], "adjusted": y["budget"],
+                    "executed": y["executed"], "rate": y["rate"], "declared_total": y["declared"],
+                    "total_by_rules": y["by_rules"], "errors": y["error"], "warnings": y["warning"]}
+                   for y in years(_forms(results))]
     data["findings"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"] or "", f["form_index"] or 0))
     forms = {(f["sha256"], f["form_index"]): f for f in data["forms"]}
     for recs in data.values():
@@ -125,10 +131,10 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
     wb = openpyxl.Workbook(write_only=True)          # streaming: fast on thousands of rows
     bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for name in (*SHEETS, ROLLUP):
+    for name in (*SHEETS, ROLLUP, *([YEARS] if data[YEARS] else [])):
         ws = wb.create_sheet(_(LABELS[name].text))
         recs = data[name]
-        cols = _columns(recs, name) if name != ROLLUP else list(recs[0]) if recs else ["department"]
+        cols = _columns(recs, name) if name in SHEETS else list(recs[0]) if recs else ["department"]
         heads = {c: _(LABELS[c].text) if c in LABELS else c for c in cols}
         widths = {c: _width(heads[c]) for c in cols}
         for rec in recs[:WIDTH_SAMPLE]:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable
 
+from extract.messages import N_
+
 POLL = 0.2          # seconds between looks at the workers' clocks and memory
 
 
@@ -39,13 +41,13 @@ class FileLimits:
     seconds: float = 300.0          # per file
     megabytes: int = 4096           # per worker process (address space); OCR needs about 1.7 GB
 
-    def timeout_reason(self) -> str:
-        return (f"took longer than {self.seconds:g} s to read, the per-file time limit "
-                f"(--file-timeout); the file was stopped so the batch could go on")
+    def timeout_reason(self):
+        return N_("took longer than {seconds:g} s to read, the per-file time limit "
+                  "(--file-timeout); the file was stopped so the batch could go on", seconds=self.seconds)
 
-    def memory_reason(self) -> str:
-        return (f"needed more than {self.megabytes} MB of memory to read, the per-file limit "
-                f"(--file-memory); the file was stopped so the batch could go on")
+    def memory_reason(self):
+        return N_("needed more than {mb} MB of memory to read, the per-file limit "
+                  "(--file-memory); the file was stopped so the batch could go on", mb=self.megabytes)
 
 
 def _serve(conn, work: Callable[[Any], Any], limits: FileLimits) -> None:

@@ -31,7 +31,7 @@ def test_every_message_in_the_code_has_its_chinese_translation():
     from babel.messages.extract import extract_from_dir
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
-    method_map = [("score/**.py", "python"), ("selfeval/**.py", "python"), ("selfeval/templates/**.j2", "jinja2")]
+    method_map = [("extract/**.py", "python"), ("score/**.py", "python"), ("selfeval/**.py", "python"), ("selfeval/templates/**.j2", "jinja2")]
     options = {"selfeval/templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
     found = {m[2] for m in extract_from_dir(str(ROOT), method_map, options, keywords={"N_": None, "_": None})
              if isinstance(m[2], str)}
@@ -46,7 +46,7 @@ def test_every_message_in_the_code_has_its_chinese_translation():
 
 
 def _texts(m) -> set[str]:
-    from score.messages import Msg
+    from extract.messages import Msg
     if not isinstance(m, Msg):
         return set()
     return {m.text, *(t for v in m.args.values() for t in _texts(v))}
@@ -57,7 +57,7 @@ def test_every_finding_on_the_fixtures_is_shown_in_chinese():
     corpus, the variants and some scans is in the catalog, so no finding reaches a Chinese reader in English."""
     from selfeval.batch import run_batch
     from selfeval.i18n import localized, translations
-    from score.messages import Msg
+    from extract.messages import Msg
     cat = translations("zh")
     scans = sorted((FIXTURES / "scans").glob("*"))[::3]       # OCR's doubts, a few scans and photos
     results = run_batch([SEEDS, FIXTURES / "corpus", FIXTURES / "variants", *scans], jobs=2)
@@ -163,3 +163,12 @@ def test_report_pdf_is_fit_to_file(audits):
         rows = subprocess.run(["pdffonts", str(tmp / "zh" / "report.pdf")], capture_output=True, text=True).stdout
         fonts = rows.splitlines()[2:]
         assert fonts and all(" yes " in f for f in fonts), rows
+
+
+def test_the_readme_shows_the_registry():
+    """The README's table of codes is the registry's, row for row."""
+    from score.codes import registry
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([A-Z_]+)` \| ([^|]+) \| ([^|]+) \| (\w+) \|", readme, re.M)
+    assert [(code, zh.strip(), en.strip(), sev) for code, zh, en, sev in rows] == \
+        [(c.code, c.zh, c.name_en, c.severity) for c in registry().values()]

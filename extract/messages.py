@@ -1,7 +1,8 @@
-"""A finding's message as data: the English text with named places (``{declared:g}``), which
-is the msgid a translator translates in the gettext catalogs, and the values that fill
-them.  Checks say what they found in these values; the output layer renders them in the
-reader's language (``selfeval.i18n``), so a cached finding serves every language.
+"""A message for a person, as data: the English text with named places (``{declared:g}``),
+which is the msgid a translator translates in the gettext catalogs, and the values that
+fill them.  Every layer says what it found in these values (a reader why a file cannot be
+read, a check what it found); the output layer renders them in the reader's language
+(``selfeval.i18n``), so a cached result serves every language.
 
 ``N_`` marks the text for Babel's extractor (``pybabel extract``), as gettext's no-op
 marker does: the message is translated where it is shown, not where it is made."""
