@@ -223,9 +223,10 @@ class TableSums:
     def total(self):
         f = self.f
         by_rules = self.total_by_rules()
-        if by_rules is not None and by_rules > self.rules.full_marks + 1e-6:
-            # no form scores above its full marks under its rules: the parts it sums were misread
-            # (money read as a score), and the sum is no score to show
+        if by_rules is not None and by_rules > max(self.rules.full_marks, self._weights_read() or 0) + 1e-6:
+            # no form scores above its full marks under its rules, nor above the points its own
+            # weights give (a form whose weights over-sum is wrong in its weights, said apart):
+            # the parts it sums were misread (money read as a score), and the sum is no score
             self.incomplete(N_("the scores recomputed under the rules add up to {total:g}, more than the full "
                                "marks ({full:g}): figures were misread, so no total by the rules is given",
                                total=by_rules, full=self.rules.full_marks))
@@ -299,6 +300,15 @@ class TableSums:
         self.judge("TOTAL_MISMATCH", f.declared_total, expected, N_("declared total vs {how}", how=how),
                    cells=[f.cells.get("declared_total")])
 
+
+    def _weights_read(self) -> float | None:
+        """The points the form's own weights give, where every one was read: the budget's,
+        the goal's and the indicators'."""
+        f, primary = self.f, self.primary_budget_line()
+        parts = [primary.weight if primary is not None else None, *(i.weight for i in f.indicators)]
+        if f.goal.score_declared is not None:
+            parts.append(f.goal.weight if f.goal.weight is not None else f.section_weights.get("goal"))
+        return None if not f.indicators or any(p is None for p in parts) else sum(parts)
 
     def total_by_rules(self) -> float | None:
         """What the form scores under its rules: recomputed budget and quantitative scores,

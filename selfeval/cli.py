@@ -350,7 +350,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     return results
 
 
-def _report(writer, results: list[dict], target: Path, pics: dict, lang: str) -> None:
+def _report(writer, results: list[dict], target: Path, pics: dict, lang: str = "zh") -> None:
     """One report written, or, where its writer fails, no report of that name at all: an
     earlier run's report is never left beside this run's findings as if it were theirs."""
     from .i18n import gettext_for
@@ -370,6 +370,7 @@ def codes(lang: Optional[str] = _lang_opt()):
     from score.codes import registry
     lang, _ = _gettext(lang)
     t = Table(_("code"), _("name"), _("severity"), _("what it checks"), _("what to do"))
+    t.columns[0].no_wrap = True         # a code is looked up whole
     for c in registry().values():
         t.add_row(c.code, escape(c.name(lang)), escape(_(c.severity)), escape(c.checks(lang)), escape(c.todo(lang)))
     Console().print(t)

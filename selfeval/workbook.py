@@ -35,7 +35,7 @@ LABELS = {
     "unit_used": N_("unit of the figures"), "rule_set": N_("rules"), "goal_target": N_("overall goal"),
     "goal_actual": N_("overall goal achieved"), "goal_weight": N_("goal weight"), "goal_score": N_("goal score"),
     "errors": N_("errors"), "warnings": N_("warnings"), "infos": N_("info"), "missing": N_("not read"),
-    "line_index": N_("line"), "kind": N_("kind"), "label": N_("line"), "initial": N_("initial budget"),
+    "line_index": N_("line no."), "kind": N_("kind"), "label": N_("line"), "initial": N_("initial budget"),
     "adjusted": N_("budget"), "executed": N_("executed"), "rate_declared": N_("rate declared"),
     "rate_recomputed": N_("rate recomputed"), "weight": N_("weight"), "score_declared": N_("score declared"),
     "score_recomputed": N_("score recomputed"), "page": N_("page"), "min_confidence": N_("lowest OCR confidence"),

@@ -58,41 +58,44 @@ def _target(link) -> str:
 def test_workbook_findings_first_formatted_linked_relative_and_printable(mixed):
     import openpyxl
     from urllib.parse import unquote
+    from selfeval.workbook import LABELS
+    H = lambda key: LABELS[key].text           # a column's or a sheet's name as shown (the suite reads English)
     _, _, out, _ = mixed
     wb = openpyxl.load_workbook(out / "report.xlsx")
-    assert wb.sheetnames == ["findings", "forms", "budget_lines", "indicators"]
-    ws = wb["findings"]
+    assert wb.sheetnames[:5] == [H("findings"), H("forms"), H("budget_lines"), H("indicators"), H("units")]
+    ws = wb[H("findings")]
     head = [c.value for c in ws[1]]
-    assert head[:3] == ["file", "form_index", "project_name"] and head[-1] == "sha256"
+    assert head[:3] == [H("file"), H("form_index"), H("project_name")] and head[-1] == H("sha256")
+    assert ws.freeze_panes == "D2"          # file, form and project stay in view
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(len(head))].hidden
-    sev = [r[head.index("severity")].value for r in ws.iter_rows(min_row=2)]
+    sev = [r[head.index(H("severity"))].value for r in ws.iter_rows(min_row=2)]
     order = {"error": 0, "warning": 1, "info": 2}
     assert sev == sorted(sev, key=order.get) and "error" in sev and "info" in sev
     assert len(ws.conditional_formatting) >= 1
     # links are relative to the report's folder and resolve, to the source (a PDF's page) and
     # to the evidence picture saved beside the report
-    sources = [_target(r[head.index("source")].hyperlink) for r in ws.iter_rows(min_row=2)]
-    pictures = [_target(r[head.index("evidence")].hyperlink) for r in ws.iter_rows(min_row=2)
-                if r[head.index("severity")].value != "info" and r[head.index("code")].value != "UNREADABLE"]
+    sources = [_target(r[head.index(H("source"))].hyperlink) for r in ws.iter_rows(min_row=2)]
+    pictures = [_target(r[head.index(H("evidence"))].hyperlink) for r in ws.iter_rows(min_row=2)
+                if r[head.index(H("severity"))].value != "info" and r[head.index(H("code"))].value != "UNREADABLE"]
     assert sources and pictures and any("#page=" in t for t in sources)
     for t in sources + pictures:
         assert t and not t.startswith(("/", "file:")), t
         assert (out / unquote(t.split("#")[0])).is_file(), t
     # number formats: rates as percentages, money with thousands separators, scores 0.00
-    b = wb["budget_lines"]
+    b = wb[H("budget_lines")]
     bh = [c.value for c in b[1]]
-    row = next(r for r in b.iter_rows(min_row=2) if r[bh.index("rate_declared")].value is not None)
-    assert row[bh.index("rate_declared")].number_format == "0.00%"
-    assert row[bh.index("adjusted")].number_format == "#,##0.00"
-    assert row[bh.index("score_declared")].number_format == "0.00"
-    forms = wb["forms"]
+    row = next(r for r in b.iter_rows(min_row=2) if r[bh.index(H("rate_declared"))].value is not None)
+    assert row[bh.index(H("rate_declared"))].number_format == "0.00%"
+    assert row[bh.index(H("adjusted"))].number_format == "#,##0.00"
+    assert row[bh.index(H("score_declared"))].number_format == "0.00"
+    forms = wb[H("forms")]
     fh = [c.value for c in forms[1]]
-    pages = [r[fh.index("pages")].value for r in forms.iter_rows(min_row=2)]
+    pages = [r[fh.index(H("pages"))].value for r in forms.iter_rows(min_row=2)]
     assert "1, 2" in pages and not any(str(p).startswith("[") for p in pages)      # not '[1, 2]'
     for sheet in wb.worksheets:
         assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
         assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
-    msg = head.index("message") + 1
+    msg = head.index(H("message")) + 1
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(msg)].width >= 40
     assert ws.cell(2, msg).alignment.wrap_text
     assert forms.max_row - 1 == len(json.loads((out / "forms.json").read_text()))
@@ -128,7 +131,7 @@ def test_html_overview_filters_and_pictures_in_context(mixed):
     else:
         assert "as LibreOffice renders it" not in text and "redrawn from the extracted cells" in text
     # rates as percentages, not fractions
-    assert re.search(r"<td class='num'>\d{1,3}\.\d\d%</td>", text)
+    assert re.search(r"<td class=[\"']num[\"']>\d{1,3}\.\d\d%</td>", text)
     for name in BAD["reasons"]:
         assert name in text
     # each score mismatch's picture shows its row's label and the column headers

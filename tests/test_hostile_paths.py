@@ -48,7 +48,7 @@ def test_a_report_whose_writer_fails_is_removed_not_left_stale(tmp_path, monkeyp
     out.mkdir()
     (out / "report.xlsx").write_text("stale")
 
-    def broken(results, target, pics):
+    def broken(results, target, pics, **options):
         raise ValueError("All strings must be XML compatible")
     cli._report(broken, [], out / "report.xlsx", {})
     assert not (out / "report.xlsx").exists()
@@ -126,7 +126,8 @@ def _walked(src: str) -> list:
     asks before reading): pure Python, so that it runs in a child that dropped its rights."""
     from selfeval.batch import entries
     from selfeval.pipeline import not_a_file
-    return [(str(p), why, not_a_file(p) if why is None else None) for p, why in entries([src])]
+    said = lambda m: None if m is None else str(m)       # a reason in English, as the child sends it back
+    return [(str(p), said(why), said(not_a_file(p)) if why is None else None) for p, why in entries([src])]
 
 
 def test_a_folder_that_cannot_be_listed_is_reported_not_passed_in_silence():

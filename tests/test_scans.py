@@ -172,10 +172,10 @@ def test_html_lists_the_figures_to_check_by_eye(tmp_path):
     html = (out / "report.html").read_text()
     assert f"Check these {len(review)} figures by eye" in html
     listed = html.split("figures by eye", 1)[1].split("</table>", 1)[0]
-    links = re.findall(r"href='#(f\d+-\d+)'>(\w+)<", listed)
+    links = re.findall(r"href=[\"']#(f\d+-\d+)[\"'][^>]*>(\w+)<", listed)
     assert sorted(code for _, code in links) == sorted(f["code"] for f in review)
     for target, code in links:               # each row leads to its finding in the form's list
-        assert re.search(rf"id='{target}' data-sev='\w+' data-code='{code}'", html), target
+        assert re.search(rf"id=[\"']{target}[\"'] data-sev=[\"']\w+[\"'] data-code=[\"']{code}[\"']", html), target
 
 
 def test_photos_are_flattened_from_the_table_border_and_read():
