@@ -6,9 +6,11 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: install sysdeps run test bench eval heldout fuzz fixtures clean catalogs
 
 # Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
-# CJK fonts and poppler.  Installed by `make run` where it can be (Debian/Ubuntu as root);
-# elsewhere it says what to install and goes on.  `make test` never needs them.
-SYSPKGS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils
+# CJK fonts, poppler, and Pango (WeasyPrint lays report.pdf out with it).  Installed by
+# `make run` where it can be (Debian/Ubuntu as root); elsewhere it says what to install and
+# goes on.  `make test` never needs them (the tests that do skip, saying why).
+SYSPKGS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 \
+           libharfbuzz-subset0
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,17 +20,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# what is there already: LibreOffice, a CJK font, poppler's pdftoppm, Pango
+HAVE_SYSDEPS = { command -v soffice || command -v libreoffice; } >/dev/null 2>&1 && \
+	fc-list :lang=zh 2>/dev/null | grep -q . && command -v pdftoppm >/dev/null 2>&1 && \
+	{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' && ldconfig -p | grep -q 'libharfbuzz-subset.so'; }
+
 sysdeps:
-	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then \
-	  echo "LibreOffice: $$(command -v soffice || command -v libreoffice)"; \
+	@if $(HAVE_SYSDEPS); then \
+	  echo "system packages: LibreOffice, CJK fonts, poppler and Pango are installed"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing $(SYSPKGS) with apt-get (a few minutes, once)"; \
 	  if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	        $(SYSPKGS)) >.sysdeps.log 2>&1; then echo "installed"; \
-	  else echo "apt-get could not install them (see .sysdeps.log): .doc/.wps files will be reported UNREADABLE"; fi; \
+	  else echo "apt-get could not install them (see .sysdeps.log): .doc/.wps files will be reported UNREADABLE" \
+	            "and report.pdf not written"; fi; \
 	else \
-	  echo "note: LibreOffice is not installed and this is not a root Debian/Ubuntu shell;"; \
-	  echo "      install $(SYSPKGS) to read .doc/.wps files (the audit goes on without them)"; \
+	  echo "note: some of $(SYSPKGS) are missing and this is not a root Debian/Ubuntu shell;"; \
+	  echo "      install them to read .doc/.wps files and write report.pdf (the audit goes on without them)"; \
 	fi
 
 ## make run: set up, audit the bundled fixtures, write reports/ and print the summary

@@ -91,7 +91,7 @@ class Form:
     cells: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)  # field -> the cell of its printed label ('总分'): a picture's context
     pages: set = field(default_factory=set)
-    unit_evidence: str = ""
+    unit_evidence: object = ""      # why the figures' unit is what it is (a message, extract.messages)
     mapping: dict = field(default_factory=dict)   # the reader's report: reader, unplaced, missing, confidence
     columns: list = field(default_factory=list)   # the indicator table's columns the form prints, by role
     budget_columns: list = field(default_factory=list)   # the budget block's columns, by role

@@ -8,6 +8,8 @@ and not the other.  Failing that, magnitudes: a project budget of 十亿元 or m
 """
 from __future__ import annotations
 
+from extract.messages import N_
+
 from .values import money_amounts
 
 FACTORS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -36,14 +38,15 @@ def resolve_unit(form) -> tuple[str | None, str]:
             used = matched[0]
             if used != declared:
                 m = next(m for m in mentions for fig in figures if abs(fig * FACTORS[used] - m) <= 0.005 * m)
-                evidence = f"an indicator states {m:,.2f} 元, which equals a budget figure read in {used}"
+                evidence = N_("an indicator states {m:,.2f} 元, which equals a budget figure read in {used}", m=m,
+                              used=used)
         elif declared == "万元" and big >= 1e5:
-            used, evidence = "元", f"a budget of {big:,.0f} 万元 (≥ 十亿元) is implausible; the figures are in 元"
+            used, evidence = "元", N_("a budget of {big:,.0f} 万元 (≥ 十亿元) is implausible; the figures are in 元", big=big)
         elif declared == "元" and big < 1e4 and any(v != int(v) for v in figures):
-            used, evidence = "万元", f"budget figures such as {big} with decimals are implausible in 元"
+            used, evidence = "万元", N_("budget figures such as {big} with decimals are implausible in 元", big=big)
         elif declared is None:
             used = "元" if big >= 1e5 else "万元"
-            evidence = "no unit printed; judged by magnitude"
+            evidence = N_("no unit printed; judged by magnitude")
     if used is None and figures:
         used = "万元"
     factor = FACTORS.get(used or "", 1.0)

@@ -295,7 +295,7 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
 
 
 def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, quiet: bool,
-           engine: dict | None = None) -> list[dict]:
+           engine: dict | None = None, _=lambda s: s) -> list[dict]:
     """run_batch over the walked files with a progress bar on stderr (forms, findings and
     unreadable files counted as they come)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -303,8 +303,9 @@ def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, q
     from .batch import run_batch
     counts = {"forms": 0, "findings": 0, "unreadable": 0}
     with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("forms {task.fields[forms]} · findings {task.fields[findings]} · "
-                             "unreadable {task.fields[unreadable]}"),
+                  TextColumn(_("forms {forms} · findings {findings} · unreadable {unreadable}").format(
+                      forms="{task.fields[forms]}", findings="{task.fields[findings]}",
+                      unreadable="{task.fields[unreadable]}")),
                   TimeElapsedColumn(), console=err, transient=False, disable=quiet) as prog:
         task = prog.add_task(label, total=len(files), **counts)
 
@@ -325,7 +326,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     lang = opts.get("lang", "zh")
     _ = gettext_for(lang)
     results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
-                     jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"))
+                     jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"), _)
     results = localized(_reported(results, *selection), lang)
     s = write_core(results, out)
     pics = {}
@@ -333,7 +334,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
         from .evidence import save_pictures
         level = opts.get("pictures", Level.warning)
         from .reports import SEVERITY_ORDER
-        pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)))
+        pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)), lang)
     if kinds.get("xlsx"):
         from .workbook import write_workbook
         _report(write_workbook, results, out / "report.xlsx", pics, lang)
@@ -353,10 +354,15 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
 def _report(writer, results: list[dict], target: Path, pics: dict, lang: str = "zh") -> None:
     """One report written, or, where its writer fails, no report of that name at all: an
     earlier run's report is never left beside this run's findings as if it were theirs."""
-    from .i18n import gettext_for
+    from .i18n import gettext_for, render
+    from .pdfreport import Unavailable
     _ = gettext_for(lang)
     try:
         writer(results, target, pics, lang=lang)
+    except Unavailable as e:        # this machine lacks what the report needs: said, not a fault
+        target.unlink(missing_ok=True)
+        err.print("[yellow]" + escape(_("{name} not written").format(name=target.name)) + "[/]: "
+                  + escape(render(e.args[0], lang)))
     except Exception as e:          # a writer's fault must not cost the other reports
         target.unlink(missing_ok=True)
         err.print(f"[red]" + escape(_("{name} not written").format(name=target.name)) + "[/] "
@@ -369,11 +375,13 @@ def codes(lang: Optional[str] = _lang_opt()):
     """List the finding codes: their names, what each checks, what to do, and the usual severity."""
     from score.codes import registry
     lang, _ = _gettext(lang)
-    t = Table(_("code"), _("name"), _("severity"), _("what it checks"), _("what to do"))
-    t.columns[0].no_wrap = True         # a code is looked up whole
+    # one block a code (a table's columns would cut its sentences in a terminal's width)
+    c_out = Console(emoji=False)
+    checks, todo = _("what it checks"), _("what to do")
     for c in registry().values():
-        t.add_row(c.code, escape(c.name(lang)), escape(_(c.severity)), escape(c.checks(lang)), escape(c.todo(lang)))
-    Console().print(t)
+        c_out.print(f"[bold]{c.code}[/]  {escape(c.name(lang))}  [dim]({escape(_(c.severity))})[/]")
+        c_out.print(f"    {escape(checks)}: {escape(c.checks(lang))}", soft_wrap=True)
+        c_out.print(f"    {escape(todo)}: {escape(c.todo(lang))}", soft_wrap=True)
 
 
 @app.command()
@@ -403,7 +411,7 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal")) if p is not None])
             dataset = (parquet or db.with_name(db.stem + ".dataset")) if engine == Engine.dask else None
             results = _batch(paths, files, _("archiving"), cache, jobs, rules, password,
-                             _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset))
+                             _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset), _)
             counts = write_duckdb(results, db)
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)

@@ -279,12 +279,13 @@ def _clean(text) -> str:
     return "".join(str(text or "").split())
 
 
-def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None) -> tuple[bytes | None, Msg]:
+def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None = None,
+            lang: str = "zh") -> tuple[bytes | None, Msg]:
     """The evidence picture of a finding and a note on what it shows: the compared cells with
     their row's label, the weight beside a score and the columns' headers."""
     ev = fd.get("evidence") or []
     if fd["code"] in WEIGHT_SUMS and form is not None:
-        return _weights(fd, form, ev), N_("redrawn from the extracted cells: the weights summed")
+        return _weights(fd, form, ev, lang), N_("redrawn from the extracted cells: the weights summed")
     if fmt in ("docx", "doc") and render_dir and ev and form is not None:
         png = rendered_crop(fd["path"], form["source"]["sha256"], ev, render_dir)
         if png:
@@ -314,7 +315,7 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
         marked = {(0, i + len(groups)) for i, r in enumerate(roles) if r in compared and r in ("weight", "score")}
         marked |= {(0, 5 + len(groups))}
         return redraw([h for h, _ in groups] + [heads[r] for r in roles] + ["复算"],
-                      [[v for _, v in groups] + vals], marked, _where(ev, fmt)), \
+                      [[v for _, v in groups] + vals], marked, _where(ev, fmt, lang)), \
             N_("redrawn from the extracted cells (no page geometry)")
     if fd["code"].startswith("BUDGET") or fd["code"] == "UNIT_INCONSISTENT":
         lines = form["budget"]["lines"]
@@ -323,14 +324,14 @@ def picture(fd: dict, form: dict | None, fmt: str | None, render_dir: str | None
             heads = [f"资金（{form['budget']['unit_declared'] or '?'}）", "预算数", "执行数", "执行率", "分值", "得分"]
             vals = [b.get("label") or b["kind"], number(b["adjusted"]), number(b["executed"]),
                     number(b["rate_declared"], percent=True), number(b["weight"]), number(b["score_declared"])]
-            return redraw(heads, [vals], {(0, 1), (0, 2), (0, 3), (0, 5)}, _where(ev, fmt)), \
+            return redraw(heads, [vals], {(0, 1), (0, 2), (0, 3), (0, 5)}, _where(ev, fmt, lang)), \
                 N_("redrawn from the extracted cells")
     heads = ["项目", "自评得分", "复算"]
     vals = [form.get("project_name") or "", number(form.get("declared_total")), number(fd.get("expected"))]
-    return redraw(heads, [vals], {(0, 1), (0, 2)}, _where(ev, fmt)), N_("redrawn from the extracted cells")
+    return redraw(heads, [vals], {(0, 1), (0, 2)}, _where(ev, fmt, lang)), N_("redrawn from the extracted cells")
 
 
-def _weights(fd: dict, form: dict, ev: list[dict]) -> bytes:
+def _weights(fd: dict, form: dict, ev: list[dict], lang: str = "zh") -> bytes:
     """The weights a sum finding adds up, one row each, and their sum against the printed one."""
     inds = form["indicators"]
     if fd["code"] == "GROUP_WEIGHT_MISMATCH":
@@ -344,23 +345,30 @@ def _weights(fd: dict, form: dict, ev: list[dict]) -> bytes:
     rows.append(["", "合计", number(fd.get("declared"))])
     rows.append(["", "应为", number(fd.get("expected"))])
     n = len(rows)
-    return redraw(["一级指标", "指标", "分值"], rows, {(n - 2, 2), (n - 1, 2)}, f"{fd['code']}: the weights summed")
+    from .i18n import render
+    return redraw(["一级指标", "指标", "分值"], rows, {(n - 2, 2), (n - 1, 2)},
+                  render(N_("{code}: the weights summed", code=fd["code"]), lang))
 
 
 def _page_of(ev: list[dict]):
     return next((e.get("page") for e in ev if e.get("page") and not e.get("context")), 1)
 
 
-def _where(ev: list[dict], fmt) -> str:
+def _where(ev: list[dict], fmt, lang: str = "zh") -> str:
+    """A redrawn picture's caption: where its cells are in the source, in the reader's language."""
+    from .i18n import render
     e = next((e for e in ev if not e.get("context")), None)
     if e is None:
         return f"{fmt}"
-    where = f"table {e.get('table', 0) + 1}" if fmt == "html" else \
-        f"{'sheet' if fmt in ('xlsx', 'xls') else 'page'} {e.get('page') or 1}"
-    return f"{fmt} · {where} · row {e.get('row', 0) + 1}, col {e.get('col', 0) + 1}"
+    at = {"fmt": fmt, "n": e.get("table", 0) + 1 if fmt == "html" else e.get("page") or 1,
+          "row": e.get("row", 0) + 1, "col": e.get("col", 0) + 1}
+    where = N_("{fmt} · table {n} · row {row}, col {col}", **at) if fmt == "html" else \
+        N_("{fmt} · sheet {n} · row {row}, col {col}", **at) if fmt in ("xlsx", "xls") else \
+        N_("{fmt} · page {n} · row {row}, col {col}", **at)
+    return render(where, lang)
 
 
-def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -> dict:
+def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...], lang: str = "zh") -> dict:
     """The evidence picture of every finding of the given severities, saved beside the report
     as evidence/<sha>-<n>.png.  Returns (sha256, finding index in its file) → (file relative to
     ``out``, PNG bytes or None, note)."""
@@ -374,7 +382,7 @@ def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...]) -
             if fd["severity"] not in severities or fd["code"] == "UNREADABLE":
                 continue
             form = forms.get(fd["form_index"])
-            png, note = picture(fd, form, (form or {}).get("source", {}).get("format"), render_dir)
+            png, note = picture(fd, form, (form or {}).get("source", {}).get("format"), render_dir, lang)
             sha, _ = key = finding_key(r, fd, n)
             rel = None
             if png:

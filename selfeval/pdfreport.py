@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract.messages import N_
+
 from .files import atomic
 
 
+class Unavailable(RuntimeError):
+    """A report that this machine cannot write (a system library missing), said as such."""
+
+
+def weasyprint_html():
+    """WeasyPrint's HTML class, or Unavailable where its system libraries (Pango) are missing."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as e:
+        raise Unavailable(N_("report.pdf needs Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
+                             "make run installs it as root): {error}", error=str(e)[:120])) from e
+    return HTML
+
+
 def write_pdf(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh") -> None:
-    from weasyprint import HTML
+    HTML = weasyprint_html()
 
     from .html import render_report
     page = render_report(results, out, pictures, lang, printed=True)

@@ -59,7 +59,15 @@ FORMATS = {**{c: "#,##0.00" for c in MONEY}, **{c: "0.00%" for c in RATES}, **{c
            "min_confidence": "0.000"}
 DIGITS = {"#,##0.00": 2, "0.00%": 4, "0.00": 2, "0.000": 3}
 RATE_FINDINGS = {"BUDGET_RATE_MISMATCH"}            # their declared/expected are rates
-WRAP = {"message", "name", "project_name", "goal_target", "goal_actual", "target", "actual"}
+WRAP = {"message", "name", "project_name", "goal_target", "goal_actual", "target", "actual", "indicator", "code_name",
+        "file"}
+# printing: A4 landscape, 0.3 in margins, fit to the page's width.  Excel draws a column of
+# width w (characters of its 11 pt font) in about 7w + 5 pixels at 96 dpi; the page holds
+# (11.69 - 0.6) × 96 = 1065 pixels, so 11 printed columns of 200 characters or fewer come out
+# at 1065 / (7 × 200 + 5 × 11) = 73% or more: text of 8.05 pt or more.  Headers wrap, so a
+# column is as wide as its values need.
+PRINT_MARGIN_IN = 0.3
+PRINT_CHARS = 200
 WIDTH_SAMPLE = 2000      # rows a column's width is fitted to
 SEVERITY_FILL = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 
@@ -136,15 +144,15 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
         recs = data[name]
         cols = _columns(recs, name) if name in SHEETS else list(recs[0]) if recs else ["department"]
         heads = {c: _(LABELS[c].text) if c in LABELS else c for c in cols}
-        widths = {c: _width(heads[c]) for c in cols}
+        widths = {c: min(_width(heads[c]), 8) for c in cols}     # a longer header wraps
         for rec in recs[:WIDTH_SAMPLE]:
             for c in cols:
                 widths[c] = max(widths[c], _width(_shown(rec, c)))
         for i, c in enumerate(cols, start=1):
             dim = ws.column_dimensions[get_column_letter(i)]
-            # wrapped text at most 48 wide, the rest 30: a printed findings sheet fits A4 landscape
-            # at about 75% (its text near 8 pt)
-            dim.width = min(48 if c == "message" else 26 if c in WRAP else 30, max(6, widths[c] + 2))
+            # wrapped text at most 46 wide (the message) or 20, the rest 30: the printed findings
+            # columns stay within PRINT_CHARS
+            dim.width = min(46 if c == "message" else 20 if c in WRAP else 30, max(6, widths[c] + 2))
             if c == "sha256":
                 dim.hidden = True
         # the row of headers and the columns that say which form a row is (file, form, project) stay in view
@@ -153,6 +161,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
             ws.print_area = f"A1:{get_column_letter(len(PRINTED[name]))}{len(recs) + 1}"
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
+        ws.page_margins.left = ws.page_margins.right = PRINT_MARGIN_IN
         ws.page_setup.paperSize = 9          # A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -160,6 +169,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
         for c in cols:
             cell = WriteOnlyCell(ws, value=heads[c])
             cell.font = bold
+            cell.alignment = wrap
             header.append(cell)
         ws.append(header)
         for rec in recs:

@@ -103,7 +103,7 @@ def test_audit_and_archive_read_web_pages(tmp_path):
     """The CLI end to end: every page is audited (its forms' findings as the truth lists
     them, evidence redrawn from the cells naming the table), then archived."""
     out = tmp_path / "out"
-    proc = selfeval("audit", PAGES / "hand", "--out", out, "--fail-on", "never", "--jobs", "2")
+    proc = selfeval("audit", "--no-pdf", PAGES / "hand", "--out", out, "--fail-on", "never", "--jobs", "2")
     assert proc.returncode == 0, proc.stderr
     findings = json.loads((out / "findings.json").read_text())
     forms = json.loads((out / "forms.json").read_text())

@@ -44,7 +44,7 @@ def test_bombs_are_refused_with_a_reason_and_the_good_form_is_complete(tmp_path,
     assert max(b.stat().st_size for b in bombs) < 200_000                 # small files ...
     (tmp_path / "in" / "good.txt").write_bytes(GOOD.read_bytes())
     t0 = time.monotonic()
-    proc = selfeval_cli("audit", "--fail-on", "never", tmp_path / "in", "--out", tmp_path / "out", "--file-memory", "1536",
+    proc = selfeval_cli("audit", "--no-pdf", "--fail-on", "never", tmp_path / "in", "--out", tmp_path / "out", "--file-memory", "1536",
                         "--file-timeout", "60", "--no-html", "--no-pdf")
     assert proc.returncode == 3, proc.stderr
     assert time.monotonic() - t0 < 60                                       # ... refused, not expanded
@@ -85,7 +85,7 @@ def test_a_hanging_a_dying_and_a_greedy_file_are_stopped_and_the_batch_goes_on(t
     for name in ("hang.txt", "die.txt", "greedy.txt", "good.txt"):
         (src / name).write_bytes(GOOD.read_bytes() + name.encode())     # other bytes, other cache keys
     t0 = time.monotonic()
-    res = CliRunner().invoke(app, ["audit", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "out"), "--jobs", jobs,
+    res = CliRunner().invoke(app, ["audit", "--no-pdf", "--fail-on", "never", "--fail-on", "never", str(src), "--out", str(tmp_path / "out"), "--jobs", jobs,
                                    "--file-timeout", "4", "--file-memory", "1024", "--no-html", "--no-xlsx", "--no-pdf"])
     assert res.exit_code == 3, res.output
     assert time.monotonic() - t0 < 40
@@ -125,7 +125,7 @@ def test_only_regular_files_are_read_and_links_stay_in_the_tree(tmp_path):
     os.symlink(outside, src / "to_outside")
     os.symlink(outside / "secret.txt", src / "secret_link.txt")
     os.symlink(src / "good.txt", src / "inside_link.txt")
-    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--fail-on", "never", str(src), "/dev/zero", "--out",
+    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--no-pdf", "--fail-on", "never", str(src), "/dev/zero", "--out",
                            str(tmp_path / "out"), "--no-html", "--no-xlsx", "--no-pdf"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr
     s = json.loads((tmp_path / "out" / "summary.json").read_text())

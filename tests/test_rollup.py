@@ -66,10 +66,10 @@ def test_every_picture_cut_from_a_page_shows_its_row_label_and_column_header():
     import shutil
     from conftest import FIXTURES
     from selfeval.batch import run_batch
-    sources = [*sorted((FIXTURES / "corpus" / "pdf").glob("*.pdf")), *sorted((FIXTURES / "scans").glob("scan_*"))[:6],
+    sources = [*sorted((FIXTURES / "corpus" / "pdf").glob("*.pdf"))[::2], *sorted((FIXTURES / "scans").glob("scan_*"))[:4],
                *sorted((FIXTURES / "variants").glob("*.pdf"))]
     if shutil.which("soffice") or shutil.which("libreoffice"):
-        sources += sorted((FIXTURES / "corpus" / "docx").glob("*.docx"))[:6]
+        sources += sorted((FIXTURES / "corpus" / "docx").glob("*.docx"))[:4]
     checked = {"row": 0, "total": 0}
     for r in run_batch(sources, jobs=2):
         for fd in r["findings"]:
@@ -86,3 +86,25 @@ def test_every_picture_cut_from_a_page_shows_its_row_label_and_column_header():
                 assert any(c.startswith("head.") for c in ctx), (r["path"], fd["code"], ctx)
                 checked["row"] += 1
     assert checked["row"] >= 10, checked
+
+
+def test_the_printed_findings_sheet_keeps_its_text_at_8_pt(tmp_path):
+    """The findings sheet prints its reader's columns (the print area) on A4 landscape fit to
+    width: Excel draws a column of width w in about 7w + 5 pixels at 96 dpi and the page
+    holds (11.69 in - both margins) × 96 pixels; the 11 pt text shrinks by their ratio."""
+    import openpyxl
+    from openpyxl.utils import column_index_from_string
+    from conftest import FIXTURES, SEEDS
+    from selfeval.batch import run_batch
+    from selfeval.workbook import write_workbook
+    results = run_batch([SEEDS, FIXTURES / "corpus" / "pdf", FIXTURES / "bad"], jobs=2)
+    write_workbook(results, tmp_path / "report.xlsx", lang="zh")
+    ws = openpyxl.load_workbook(tmp_path / "report.xlsx").worksheets[0]
+    area = ws.print_area.split("!")[1].replace("$", "")
+    last = column_index_from_string("".join(ch for ch in area.split(":")[1] if ch.isalpha()))
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, last + 1)]
+    page = (11.69 - ws.page_margins.left - ws.page_margins.right) * 96
+    scale = min(1.0, page / sum(7 * w + 5 for w in widths))
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert 11 * scale >= 8, (widths, scale)
+    assert ws.freeze_panes == "D2" and [c.value for c in ws[1]][:3] == ["文件", "表序号", "项目"]

@@ -106,7 +106,7 @@ def test_a_budget_line_left_unread_is_said_to_the_auditor(tmp_path):
     import sys
     from conftest import FIXTURES
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", str(FIXTURES / "grid" / "text" / "budgetsys" /
+    subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--no-pdf", str(FIXTURES / "grid" / "text" / "budgetsys" /
                     "cut_run_together.txt"), "--out", str(out), "--pictures", "never", "--fail-on", "never"],
                    capture_output=True, check=True)
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))

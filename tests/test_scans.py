@@ -163,7 +163,7 @@ def test_html_lists_the_figures_to_check_by_eye(tmp_path):
     findings of findings.json, each row linked to its finding; the message names the column."""
     from test_batch import selfeval
     out = tmp_path / "out"
-    selfeval("audit", "--fail-on", "never", "--pictures", "never", SCANS / "photo_form05_national2020.pdf", "--out", out)
+    selfeval("audit", "--no-pdf", "--fail-on", "never", "--pictures", "never", SCANS / "photo_form05_national2020.pdf", "--out", out)
     findings = json.loads((out / "findings.json").read_text())
     review = [f for f in findings if f["code"] in ("LOW_CONFIDENCE", "OCR_CORRECTED")]
     assert review, [f["code"] for f in findings]

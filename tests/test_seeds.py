@@ -98,7 +98,7 @@ def test_audit_cli_writes_contract_reports(tmp_path):
     import subprocess
     import sys
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--fail-on", "never", str(SEEDS), "--out", str(out),
+    subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--no-pdf", "--fail-on", "never", str(SEEDS), "--out", str(out),
                     "--jobs", "1", "--no-html", "--no-xlsx", "--no-pdf"], capture_output=True, text=True, check=True)
     findings = json.loads((out / "findings.json").read_text())
     keys = {"path", "form_index", "project_name", "code", "severity", "indicator", "declared", "expected", "message"}

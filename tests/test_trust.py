@@ -40,7 +40,7 @@ def hostile_audit(tmp_path_factory):
     (stack / "hostile.txt").write_text("\n\n".join(c for r in HOSTILE for c in r), encoding="utf-8")
     shutil.copy(FIXTURES / "seeds" / "000_64df670863fe3938.txt", stack / "good.txt")
     out = root / "out"
-    proc = selfeval("audit", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
+    proc = selfeval("audit", "--no-pdf", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
     return stack, out, proc
 
 
@@ -134,7 +134,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_with_its_bytes_escaped(tmp_pat
     shutil.copy(FIXTURES / "seeds" / "000_64df670863fe3938.txt", os.fsdecode(raw))
     out = tmp_path / "out"
     for _ in range(2):                                                     # and again from the cache
-        proc = selfeval("audit", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
+        proc = selfeval("audit", "--no-pdf", "--fail-on", "never", stack, "--out", out, "--jobs", "1")
         assert proc.returncode == 0, proc.stderr
         forms = json.loads((out / "forms.json").read_text())
         assert forms and forms[0]["source"]["path"].endswith("/\\xb1\\xa8\\xb8\\xe6.txt")
@@ -159,7 +159,7 @@ def test_a_second_audit_into_the_same_folder_is_refused_before_any_work(tmp_path
     out = tmp_path / "out"
     src = FIXTURES / "seeds" / "000_64df670863fe3938.txt"
     with exclusive(out / ".selfeval.lock"):                   # a first run, still going
-        proc = selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1")
+        proc = selfeval("audit", "--no-pdf", "--fail-on", "never", src, "--out", out, "--jobs", "1")
         assert proc.returncode == 2 and "another selfeval run" in proc.stderr
         assert not (out / "findings.json").exists() and not (out / "cache").exists()
     assert selfeval("audit", "--fail-on", "never", src, "--out", out, "--jobs", "1", "--no-html", "--no-pdf").returncode == 0
