@@ -116,7 +116,8 @@ def test_audit_and_archive_read_web_pages(tmp_path):
     html = (out / "report.html").read_text()
     assert html.count("redrawn from the extracted cells") >= len(want)         # no page to crop: cells redrawn
     from selfeval.evidence import _where
-    assert _where([{"table": 2, "row": 4, "col": 1}], "html") == "html · table 3 · row 5, col 2"
+    assert _where([{"table": 2, "row": 4, "col": 1}], "html", "en") == "html · table 3 · row 5, col 2"
+    assert _where([{"table": 2, "row": 4, "col": 1}], "html", "zh") == "html · 第 3 个表格 · 第 5 行，第 2 列"
     db = tmp_path / "a.duckdb"
     proc = selfeval("archive", PAGES, "--db", db, "--parquet", tmp_path / "pq", "--jobs", "2", "-q")
     assert proc.returncode == 0, proc.stderr
