@@ -9,6 +9,7 @@ import csv
 import json
 import sys
 from collections import Counter
+from functools import partial
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -126,7 +127,8 @@ def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
     """3 when a file was unreadable, else 1 when a finding is at or above ``fail_on``, else 0."""
     if any(r.get("error") for r in results):
         return EXIT_UNREADABLE
-    return EXIT_FINDINGS if any(_at_least(fd, fail_on) for r in results for fd in r["findings"]) else 0
+    return EXIT_FINDINGS if any(_at_least(fd, fail_on) and not fd.get("waived")
+                                for r in results for fd in r["findings"]) else 0
 
 
 class Engine(str, Enum):
@@ -327,8 +329,13 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     _ = gettext_for(lang)
     results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
                      jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"), _)
+    results, review = _review(results, out, rules, password)
     results = localized(_reported(results, *selection), lang)
     s = write_core(results, out)
+    if (out / "review.jsonl").exists():
+        from .review_book import write_review_book
+        _report(lambda res, target, pics, lang: write_review_book(out, target, lang), results,
+                out / "review.xlsx", {}, lang)
     pics = {}
     if any(kinds.values()):
         from .evidence import save_pictures
@@ -340,15 +347,37 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
         _report(write_workbook, results, out / "report.xlsx", pics, lang)
     if kinds.get("html"):
         from .html import write_html
-        _report(write_html, results, out / "report.html", pics, lang)
+        _report(partial(write_html, review=review), results, out / "report.html", pics, lang)
     if kinds.get("pdf"):
         from .pdfreport import write_pdf
-        _report(write_pdf, results, out / "report.pdf", pics, lang)
+        _report(partial(write_pdf, review=review), results, out / "report.pdf", pics, lang)
     if not opts.get("quiet"):
         print_summary(s, out, opts.get("verbose", False), lang)
     else:
         _name_unreadable(results, _)
     return results
+
+
+def _review(results: list[dict], out: Path, rules, password):
+    """The review ledger of ``out`` (review.jsonl) applied: corrections read again and checked,
+    waives, reviewers' scores; what no longer applies is said, never applied in silence."""
+    from .batch import _rulesets
+    from .pipeline import process_file
+    from .reviewed import apply
+
+    def reread(path: str, fixes: dict) -> dict:
+        return process_file(path, _rulesets(tuple(str(r) for r in rules)), password, fixes).to_dict()
+    results, plan = apply(results, out, reread)
+    for d, why in plan.stale:
+        err.print(f"[yellow]review[/] {escape(d['action'])} {escape(str(d.get('field') or d.get('code') or ''))} "
+                  f"({escape(d['sha256'][:12])} #{d['form_index'] + 1}): {escape(why)}")
+    for earlier, later in plan.conflicts:
+        err.print(f"[yellow]review[/] {escape(later['field'])}: {escape(str(earlier['value']))} "
+                  f"({escape(str(earlier.get('reviewer')))}) and {escape(str(later['value']))} "
+                  f"({escape(str(later.get('reviewer')))}) disagree; the later applies")
+    for line in plan.unreadable:
+        err.print(f"[yellow]review[/] review.jsonl {escape(line)}")
+    return results, plan
 
 
 def _report(writer, results: list[dict], target: Path, pics: dict, lang: str = "zh") -> None:
@@ -382,6 +411,38 @@ def codes(lang: Optional[str] = _lang_opt()):
         c_out.print(f"[bold]{c.code}[/]  {escape(c.name(lang))}  [dim]({escape(_(c.severity))})[/]")
         c_out.print(f"    {escape(checks)}: {escape(c.checks(lang))}", soft_wrap=True)
         c_out.print(f"    {escape(todo)}: {escape(c.todo(lang))}", soft_wrap=True)
+
+
+@app.command()
+def review(out: Path = typer.Argument(..., help="an audit's output folder (selfeval audit --out OUT)", metavar="OUT"),
+           port: int = typer.Option(8765, "--port", help="the port on 127.0.0.1"),
+           no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
+           reviewer: Optional[str] = typer.Option(None, "--reviewer", help="who decides (default: the login name)"),
+           rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
+           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
+           lang: Optional[str] = _lang_opt()):
+    """The review desk: confirm, correct, waive and score the findings of OUT in a browser;
+    decisions go to OUT/review.jsonl and the next audit of OUT applies them."""
+    import getpass
+    import webbrowser
+
+    import uvicorn
+
+    from .desk import Desk
+    from .desk_web import app as desk_app
+    lang, _ = _gettext(lang)
+    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
+        label = _("error:")
+        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
+                                                      .format(out=out)))
+        raise typer.Exit(EXIT_USAGE)
+    desk = Desk(out, reviewer=reviewer or getpass.getuser(), lang=lang, rulesets=tuple(str(r) for r in rules),
+                password=password)
+    url = f"http://127.0.0.1:{port}/"
+    Console(emoji=False).print(escape(_("review desk at {url} (Ctrl-C to stop)").format(url=url)))
+    if not no_browser:
+        webbrowser.open(url)
+    uvicorn.run(desk_app(desk), host="127.0.0.1", port=port, log_level="warning")
 
 
 @app.command()

@@ -86,12 +86,13 @@ def template(printed: bool, lang: str):
     return env.get_template("report.html.j2")
 
 
-def render_report(results: list[dict], out: Path, pictures: dict | None, lang: str, printed: bool) -> str:
+def render_report(results: list[dict], out: Path, pictures: dict | None, lang: str, printed: bool,
+                  review=None) -> str:
     """report.html's page (``printed``: as report.pdf lays it out: no filters, every table open)."""
     from .report_model import context
-    return template(printed, lang).render(**context(results, out, pictures, lang), printed=printed,
+    return template(printed, lang).render(**context(results, out, pictures, lang, review), printed=printed,
                                           css=CSS + PRINT_CSS, script=SCRIPT)
 
 
-def write_html(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh") -> None:
-    write_text(out, render_report(results, out, pictures, lang, printed=False))
+def write_html(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh", review=None) -> None:
+    write_text(out, render_report(results, out, pictures, lang, printed=False, review=review))

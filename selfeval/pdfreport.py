@@ -28,10 +28,10 @@ def weasyprint_html():
     return HTML
 
 
-def write_pdf(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh") -> None:
+def write_pdf(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh", review=None) -> None:
     HTML = weasyprint_html()
 
     from .html import render_report
-    page = render_report(results, out, pictures, lang, printed=True)
+    page = render_report(results, out, pictures, lang, printed=True, review=review)
     with atomic(out) as tmp:
         HTML(string=page, base_url=str(out.parent)).write_pdf(str(tmp))

@@ -80,7 +80,11 @@ def not_a_file(path: str | Path) -> Msg | None:
     return N_("not a regular file but {kind}; only files are read", kind=kind)
 
 
-def process_file(path: str | Path, rulesets=None, password: str | None = None) -> FileResult:
+def process_file(path: str | Path, rulesets=None, password: str | None = None,
+                 corrections: dict | None = None) -> FileResult:
+    """One file read, its forms built and checked.  ``corrections``: {form_index: {field
+    path: value}} a reviewer set (selfeval.ledger), made on the built forms before they are
+    checked."""
     import time
     t0 = time.perf_counter()
     path = str(path)
@@ -120,6 +124,9 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None) -
         why = N_("no form found: the file was read but holds no 项目支出绩效自评表 (no 项目名称, budget or indicator table)")
         res.failed(why).findings.append(unreadable(path, sha, why))
     for form in forms:
+        for field_path, value in (corrections or {}).get(form.form_index, {}).items():
+            from .reviewed import set_field
+            set_field(form, field_path, value)
         rules = select(form, rulesets)
         a = audit_form(form, rules)
         d = form_to_dict(a.form)

@@ -26,7 +26,7 @@ def _forms(results: list[dict]) -> list[tuple[dict, dict, list[tuple[int, dict]]
             fds = [(n, fd) for n, fd in enumerate(r["findings"]) if fd["form_index"] == f["source"]["form_index"]]
             fds.sort(key=lambda x: SEVERITY_ORDER.get(x[1]["severity"], 9))
             out.append((r, f, fds))
-    count = lambda fds, sev: sum(1 for _, fd in fds if fd["severity"] == sev)
+    count = lambda fds, sev: sum(1 for _, fd in fds if fd["severity"] == sev and not fd.get("waived"))
     out.sort(key=lambda x: (-count(x[2], "error"), -count(x[2], "warning"), x[1]["source"]["path"],
                             x[1]["source"]["form_index"]))
     return out
@@ -54,8 +54,15 @@ def score_text(v) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
 
 
+def _over(f: dict) -> float:
+    """Points a form declares above its total by the rules (0 where either is not read)."""
+    d, b = f.get("declared_total"), (f.get("recomputed") or {}).get("total_by_rules")
+    return max(0.0, d - b) if d is not None and b is not None else 0.0
+
+
 def _counts(fds) -> dict:
-    return {s: sum(1 for _, fd in fds if fd["severity"] == s) for s in SEVERITY_ORDER}
+    """Findings by severity, a waived one not counted."""
+    return {s: sum(1 for _, fd in fds if fd["severity"] == s and not fd.get("waived")) for s in SEVERITY_ORDER}
 
 
 def _one_apart(a: str, b: str) -> bool:
@@ -103,7 +110,7 @@ def rollup(forms: list) -> list[dict]:
             g["declared"] += d
             g["by_rules"] += b
             g["both"] += 1
-            g["over"] += max(0.0, d - b)
+            g["over"] += _over(f)
     return [{"department": k[0], "unit": k[1], **v, "also": sorted(v["also"])} for k, v in
             sorted(groups.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))]
 
@@ -138,9 +145,13 @@ def years(forms: list) -> list[dict]:
     return out
 
 
-def context(results: list[dict], out: Path, pictures: dict | None, lang: str) -> dict:
+def context(results: list[dict], out: Path, pictures: dict | None, lang: str, review=None) -> dict:
+    """The report's values.  ``review``: the ledger as applied (selfeval.ledger.Applied): its
+    stale decisions and conflicts go to an appendix; waived findings leave the forms' lists
+    for their own appendix."""
     pictures = pictures or {}
-    forms = _forms(results)
+    forms = [(r, f, [(n, fd) for n, fd in fds]) for r, f, fds in _forms(results)]
+    waived: list = []
     reg = registry()
     shown = []
     for k, (r, f, fds) in enumerate(forms):
@@ -148,6 +159,9 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str) ->
         rec = f.get("recomputed") or {}
         fd_rows = []
         for n, fd in fds:
+            if fd.get("waived"):
+                waived.append((k + 1, f, fd))
+                continue
             e = next((e for e in fd.get("evidence") or () if e.get("page")), None)
             fd_rows.append({**fd, "n": n, "name": reg[fd["code"]].name(lang) if fd["code"] in reg else "",
                             "picture": _picture(pictures.get(finding_key(r, fd, n)), lang),
@@ -158,7 +172,11 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str) ->
                                                         f["department"], f["year"]) if x).lower()})
     met = sorted({fd["code"] for r in results for fd in r["findings"]}, key=lambda c: list(reg).index(c) if c in reg else 99)
     by_eye = [(s, fd) for s in shown for fd in s["findings"] if fd["code"] in REVIEW and fd.get("evidence")]
-    return {"lang": lang, "s": summary(results), "forms": shown, "rollup": rollup(forms), "years": years(forms),
+    units = rollup(forms)
+    return {"lang": lang, "s": summary(results), "forms": shown, "rollup": units, "years": years(forms),
+            "over": sum(u["over"] for u in units), "over_forms": sum(1 for _, f, _ in forms if _over(f) > 0),
+            "waived": waived, "stale": list(getattr(review, "stale", ())),
+            "conflicts": list(getattr(review, "conflicts", ())),
             "codes": [reg[c] for c in met if c in reg], "registry": reg, "by_eye": by_eye,
             "bad": [r for r in results if r.get("error")], "severities": list(SEVERITY_ORDER),
             "number": number, "score": score_text}

@@ -21,7 +21,9 @@ CSV_FIELDS = ["path", "form_index", "project_name", "code", "severity", "indicat
 
 
 def all_findings(results: list[dict]) -> list[dict]:
-    out = [fd for r in results for fd in r["findings"]]
+    """Every finding, errors first; each with its index among its file's findings
+    (``finding_index``: its evidence picture is evidence/<sha256[:12]>-<index>.png)."""
+    out = [{**fd, "finding_index": n} for r in results for n, fd in enumerate(r["findings"])]
     return sorted(out, key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"], f["form_index"] or 0))
 
 
