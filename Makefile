@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: install sysdeps run test bench eval heldout fuzz fixtures clean catalogs
 
 # Beyond PyPI: LibreOffice (.doc/.wps files, Word evidence pictures, fixture rendering),
-# CJK fonts, poppler, and Pango (WeasyPrint lays report.pdf out with it).  Installed by
+# CJK fonts, poppler, Pango (WeasyPrint lays report.pdf out with it), and Chromium with its
+# driver (the review desk's browser tests, through Selenium; nothing is downloaded).  Installed by
 # `make run` where it can be (Debian/Ubuntu as root); elsewhere it says what to install and
 # goes on.  `make test` never needs them (the tests that do skip, saying why).
 SYSPKGS := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 \
-           libharfbuzz-subset0
+           libharfbuzz-subset0 chromium chromium-driver
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,11 +24,12 @@ install: $(STAMP)
 # what is there already: LibreOffice, a CJK font, poppler's pdftoppm, Pango
 HAVE_SYSDEPS = { command -v soffice || command -v libreoffice; } >/dev/null 2>&1 && \
 	fc-list :lang=zh 2>/dev/null | grep -q . && command -v pdftoppm >/dev/null 2>&1 && \
-	{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' && ldconfig -p | grep -q 'libharfbuzz-subset.so'; }
+	{ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' && ldconfig -p | grep -q 'libharfbuzz-subset.so'; } && \
+	command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1
 
 sysdeps:
 	@if $(HAVE_SYSDEPS); then \
-	  echo "system packages: LibreOffice, CJK fonts, poppler and Pango are installed"; \
+	  echo "system packages: LibreOffice, CJK fonts, poppler, Pango and Chromium are installed"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing $(SYSPKGS) with apt-get (a few minutes, once)"; \
 	  if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \

@@ -325,13 +325,15 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     from .batch import entries
     from .i18n import gettext_for, localized
     from .reports import write_core
+    from .ledger import read as read_ledger
     lang = opts.get("lang", "zh")
     _ = gettext_for(lang)
+    ledger_read = read_ledger(out)                 # once, at the start: what the desk adds later waits
     results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
                      jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"), _)
-    results, review = _review(results, out, rules, password)
+    results, review = _review(results, out, rules, password, ledger_read, lang)
     results = localized(_reported(results, *selection), lang)
-    s = write_core(results, out)
+    s = write_core(results, out, len(ledger_read[0]))
     if (out / "review.jsonl").exists():
         from .review_book import write_review_book
         _report(lambda res, target, pics, lang: write_review_book(out, target, lang), results,
@@ -358,26 +360,34 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     return results
 
 
-def _review(results: list[dict], out: Path, rules, password):
+def _review(results: list[dict], out: Path, rules, password, read: tuple, lang: str = "zh"):
     """The review ledger of ``out`` (review.jsonl) applied: corrections read again and checked,
     waives, reviewers' scores; what no longer applies is said, never applied in silence."""
     from .batch import _rulesets
+    from .i18n import gettext_for, render
     from .pipeline import process_file
     from .reviewed import apply
+    _ = gettext_for(lang)
+    label = "[yellow]" + escape(_("review")) + "[/]"
 
     def reread(path: str, fixes: dict) -> dict:
         return process_file(path, _rulesets(tuple(str(r) for r in rules)), password, fixes).to_dict()
-    results, plan = apply(results, out, reread)
+    results, plan = apply(results, out, reread, read)
     for d, why in plan.stale:
-        err.print(f"[yellow]review[/] {escape(d['action'])} {escape(str(d.get('field') or d.get('code') or ''))} "
-                  f"({escape(d['sha256'][:12])} #{d['form_index'] + 1}): {escape(why)}")
+        err.print(f"{label} {escape(_(ledger_done(d['action'])))} {escape(str(d.get('field') or d.get('code') or ''))} "
+                  f"({escape(d['sha256'][:12])} #{d['form_index'] + 1}): {escape(render(why, lang))}")
     for earlier, later in plan.conflicts:
-        err.print(f"[yellow]review[/] {escape(later['field'])}: {escape(str(earlier['value']))} "
-                  f"({escape(str(earlier.get('reviewer')))}) and {escape(str(later['value']))} "
-                  f"({escape(str(later.get('reviewer')))}) disagree; the later applies")
+        err.print(f"{label} " + escape(_("{field}: {a} ({who_a}) and {b} ({who_b}) disagree; the later applies").format(
+            field=later["field"], a=earlier["value"], who_a=earlier.get("reviewer"), b=later["value"],
+            who_b=later.get("reviewer"))))
     for line in plan.unreadable:
-        err.print(f"[yellow]review[/] review.jsonl {escape(line)}")
+        err.print(f"{label} review.jsonl {escape(line)}")
     return results, plan
+
+
+def ledger_done(action: str) -> str:
+    from .ledger import DONE
+    return DONE[action].text if action in DONE else action
 
 
 def _report(writer, results: list[dict], target: Path, pics: dict, lang: str = "zh") -> None:

@@ -37,13 +37,21 @@ class Desk:
     lang: str = "zh"
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     rechecked: dict = field(default_factory=dict)      # sha256 -> result read again with corrections
+    seen: dict = field(default_factory=dict)           # sha256 -> how many corrections that result holds
     rulesets: tuple = ()
     password: str | None = None
 
     def audit(self) -> tuple[list[dict], list[dict]]:
-        """(findings, forms) as they stand: the audit's, each file re-checked here replaced."""
+        """(findings, forms) as they stand: the audit's, each file corrected since it replaced
+        by its re-check.  A file is re-checked wherever the ledger holds corrections of it made
+        after the audit wrote forms.json that this desk has not yet read it with, so that a
+        correction made in another browser, or at another desk on the same folder, shows here."""
         findings = json.loads((self.out / "findings.json").read_text(encoding="utf-8"))
         forms = json.loads((self.out / "forms.json").read_text(encoding="utf-8"))
+        for sha, n in self.corrections_since(forms).items():
+            if self.seen.get(sha) != n:
+                self.recheck(sha)
+                self.seen[sha] = n
         if self.rechecked:
             from .i18n import localized
             findings = [f for f in findings if f.get("sha256") not in self.rechecked]
@@ -108,11 +116,34 @@ class Desk:
                         "notes": [d for d in plan.notes if (d["sha256"], d["form_index"]) == key]})
         return out
 
+    def recorded(self, decisions: list[dict]) -> list[dict]:
+        """The ledger's decisions, newest first, each with the file it names and, where it no
+        longer applies to the form as now read, why."""
+        _, forms = self.audit()
+        by_key = {(f["source"]["sha256"], f["source"]["form_index"]): f for f in forms}
+        names = {f["source"]["sha256"]: Path(f["source"]["path"]).name for f in forms}
+        return [{**d, "file": names.get(d["sha256"], d["sha256"][:12]),
+                 "stale": _said(ledger.stale_reason(d, by_key.get((d["sha256"], d["form_index"]))), self.lang)
+                 if d["sha256"] not in self.rechecked else None}
+                for d in reversed(decisions)]
+
+    def corrections_since(self, forms: list[dict]) -> dict:
+        """sha256 -> the number of corrections the ledger holds for that file, for the files
+        corrected since the audit read the ledger (the audit applied the first
+        ``review_decisions_applied`` decisions; the ledger is only ever appended to)."""
+        summary = self.out / "summary.json"
+        applied = json.loads(summary.read_text(encoding="utf-8")).get("review_decisions_applied", 0) \
+            if summary.is_file() else 0
+        decisions, _ = ledger.read(self.out)
+        audited = {f["source"]["sha256"] for f in forms}
+        since = {d["sha256"] for d in decisions[applied:] if d["action"] == "correct" and d["sha256"] in audited}
+        return {sha: sum(d["action"] == "correct" and d["sha256"] == sha for d in decisions) for sha in since}
+
     def decide(self, given: dict) -> dict:
         """A decision appended to the ledger; a correction re-checks its file at once."""
         d = ledger.append(self.out, {**given, "reviewer": given.get("reviewer") or self.reviewer})
         if d["action"] == "correct":
-            self.recheck(d["sha256"])
+            self.audit()
         return d
 
     def recheck(self, sha: str) -> None:
@@ -141,6 +172,11 @@ class Desk:
         root = (self.out / "evidence").resolve()
         p = (root / name).resolve()
         return p if p.parent == root and p.is_file() and p.suffix == ".png" else None
+
+
+def _said(msg, lang: str) -> str | None:
+    from .i18n import render
+    return None if msg is None else render(msg, lang)
 
 
 def _sha256(p: Path) -> str:

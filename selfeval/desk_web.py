@@ -51,8 +51,9 @@ def app(desk: Desk) -> Starlette:
     async def queue(request: Request) -> Response:
         q = request.query_params
         items = desk.queue(q.get("code", ""), q.get("unit", ""), q.get("file", ""))
-        _, bad = ledger.read(desk.out)
+        decisions, bad = ledger.read(desk.out)
         return HTMLResponse(page.render(items=items, scores=desk.scores(), csrf=desk.csrf, reviewer=desk.reviewer,
+                                        decisions=desk.recorded(decisions),
                                         q=q, lang=desk.lang, script=SCRIPT, unreadable=bad,
                                         done={k: m.text for k, m in ledger.DONE.items()},
                                         codes=sorted({i["fd"]["code"] for i in desk.queue()})))

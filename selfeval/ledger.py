@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.messages import N_
+from extract.messages import N_, Msg
 
 NAME = "review.jsonl"
 ACTIONS = ("confirm", "correct", "waive", "note", "score")
@@ -145,17 +145,19 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def stale_reason(d: dict, form: dict | None) -> str | None:
-    """Why a decision no longer applies to the form as now read, or None where it does."""
+def stale_reason(d: dict, form: dict | None) -> Msg | None:
+    """Why a decision no longer applies to the form as now read (a message, rendered in the
+    reader's language where shown), or None where it does."""
     if form is None:
-        return "the form is no longer read from this file"
+        return N_("the form is no longer read from this file")
     f = d.get("field")
     if f and f.startswith("indicators."):
         ind = value_at(form, ".".join(f.split(".")[:2]))
         if ind is None or (d.get("indicator") is not None and ind.get("name") != d["indicator"]):
-            return f"the indicator at {f} is no longer {d.get('indicator')!r}"
+            return N_("the indicator at {field} is no longer {name!r}", field=f, name=d.get("indicator"))
     if f and d["action"] in ("confirm", "correct") and not _same(value_at(form, f), d.get("before")):
-        return f"{f} now reads {value_at(form, f)!r}, not {d.get('before')!r} as when decided"
+        return N_("{field} now reads {now!r}, not {before!r} as when decided", field=f, now=value_at(form, f),
+                  before=d.get("before"))
     return None
 
 

@@ -14,6 +14,8 @@ from score import REVIEW
 from score.codes import registry
 
 from .evidence import number
+from .i18n import render
+from .ledger import DONE
 from .reports import SEVERITY_ORDER, summary
 from .tables import finding_key
 
@@ -175,8 +177,8 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str, re
     units = rollup(forms)
     return {"lang": lang, "s": summary(results), "forms": shown, "rollup": units, "years": years(forms),
             "over": sum(u["over"] for u in units), "over_forms": sum(1 for _, f, _ in forms if _over(f) > 0),
-            "waived": waived, "stale": list(getattr(review, "stale", ())),
-            "conflicts": list(getattr(review, "conflicts", ())),
+            "waived": waived, "stale": [(d, render(why, lang)) for d, why in getattr(review, "stale", ())],
+            "conflicts": list(getattr(review, "conflicts", ())), "done": {k: m.text for k, m in DONE.items()},
             "codes": [reg[c] for c in met if c in reg], "registry": reg, "by_eye": by_eye,
             "bad": [r for r in results if r.get("error")], "severities": list(SEVERITY_ORDER),
             "number": number, "score": score_text}

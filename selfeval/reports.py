@@ -49,7 +49,10 @@ def summary(results: list[dict]) -> dict:
     }
 
 
-def write_core(results: list[dict], out: Path) -> dict:
+def write_core(results: list[dict], out: Path, review_lines: int | None = None) -> dict:
+    """findings.json, findings.csv, forms.json and summary.json; ``review_lines``, the number of
+    review.jsonl decisions this audit applied (read once at its start), is kept in the summary
+    so that the desk knows which later decisions the written forms do not yet hold."""
     out.mkdir(parents=True, exist_ok=True)
     findings = all_findings(results)
     write_text(out / "findings.json", _json(findings))
@@ -62,5 +65,7 @@ def write_core(results: list[dict], out: Path) -> dict:
     forms = [form for r in results for form in r["forms"]]
     write_text(out / "forms.json", _json(forms))
     s = summary(results)
+    if review_lines is not None:
+        s["review_decisions_applied"] = review_lines
     write_text(out / "summary.json", _json(s))
     return s

@@ -71,10 +71,11 @@ def _mark(form_dict: dict, field_path: str, d: dict) -> None:
                        "at": d.get("at"), "read": d.get("before")}
 
 
-def apply(results: list[dict], out: Path, reread=None) -> tuple[list[dict], ledger.Applied]:
-    """The results with ``out``'s ledger applied.  ``reread(path, corrections)`` reads one file
-    again with {form_index: {field: value}} set before its forms are checked."""
-    decisions, bad = ledger.read(out)
+def apply(results: list[dict], out: Path, reread=None, read: tuple | None = None) -> tuple[list[dict], ledger.Applied]:
+    """The results with ``out``'s ledger applied (``read``: the ledger as read already, by
+    ``ledger.read``; else read now).  ``reread(path, corrections)`` reads one file again with
+    {form_index: {field: value}} set before its forms are checked."""
+    decisions, bad = read if read is not None else ledger.read(out)
     forms = {(f["source"]["sha256"], f["source"]["form_index"]): f for r in results for f in r.get("forms") or ()}
     plan = ledger.plan(decisions, forms)
     plan.unreadable = bad

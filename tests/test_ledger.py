@@ -142,7 +142,8 @@ def test_the_desk_queues_what_needs_a_person_and_records_each_action(desk):
     assert _post(client, d, sha256=sha, form_index=idx, action="waive", code="ROUNDING").status_code == 400  # no reason
     lines = [json.loads(x) for x in (out / "review.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [x["action"] for x in lines] == ["confirm", "note", "score"]
-    assert all(set(x) == set(__import__("selfeval.ledger", fromlist=["KEYS"]).KEYS) for x in lines)
+    from selfeval.ledger import KEYS
+    assert all(set(x) == set(KEYS) for x in lines)
     assert lines[0]["before"] == it["before"] and lines[0]["reviewer"] == "张三" and lines[2]["value"] == 91.0
     assert "91" in client.get("/").text
 
@@ -177,3 +178,25 @@ def test_the_desk_serves_only_its_pictures_and_the_audited_sources(desk):
     assert client.get("/source/" + "0" * 64).status_code == 404
     assert client.get("/evidence/..%2Fforms.json").status_code == 404
     assert client.get("/evidence/../findings.json").status_code == 404
+
+
+def test_two_desks_on_one_folder_see_each_others_decisions(desk):
+    """The ledger is the truth: a correction made at one desk re-checks the form at another,
+    and two corrections of one field that disagree are both shown, the later applying."""
+    from starlette.testclient import TestClient
+    from selfeval.desk import Desk
+    from selfeval.desk_web import app
+    src, out, d, client = desk
+    other = Desk(out, reviewer="李四", lang="zh")
+    it = other.queue(code="INDICATOR_SCORE_MISMATCH")[0]
+    fields = dict(sha256=it["fd"]["sha256"], form_index=it["fd"]["form_index"], field=it["field"],
+                  indicator=it["fd"]["indicator"], before=json.dumps(it["before"]), action="correct")
+    assert _post(client, d, **fields, value="4.93").status_code == 303
+    assert not other.queue(code="INDICATOR_SCORE_MISMATCH")          # the other desk re-checked it too
+    assert _post(TestClient(app(other)), other, **fields, value="4.5").status_code == 303
+    page = client.get("/").text
+    assert "李四" in page and "张三" in page and "4.93" in page and "4.5" in page
+    from selfeval import ledger
+    forms = {(f["source"]["sha256"], f["source"]["form_index"]): f for f in json.loads((out / "forms.json").read_text())}
+    plan = ledger.plan(ledger.read(out)[0], forms)
+    assert [(a["value"], b["value"]) for a, b in plan.conflicts] == [(4.93, 4.5)]
