@@ -34,10 +34,10 @@ def frames(results: list[dict]):
 
 INTEGER = {"form_index", "line_index", "indicator_index", "finding_index", "year", "indicators", "errors",
            "warnings", "infos", "page"}
-BOOLEAN = {"ocr", "weight_inferred"}
+BOOLEAN = {"ocr", "weight_inferred", "waived"}
 DOUBLE = {"declared_total", "total_of_parts", "total_by_rules", "goal_weight", "goal_score", "initial", "adjusted",
           "executed", "rate_declared", "rate_recomputed", "weight", "score_declared", "score_recomputed",
-          "declared", "expected", "min_confidence"}
+          "declared", "expected", "min_confidence", "review_score"}
 
 
 def sql_type(col: str) -> str:
@@ -59,7 +59,8 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
         if exists("forms"):
             held = {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM forms").fetchall()}
             held |= {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM findings").fetchall()} if exists("findings") else set()
-        unchanged = {r["sha256"] for r in results if r.get("sha256") in held and r.get("cached")}
+        # a cached result is what was archived, unless a review changed it since (waives, corrections)
+        unchanged = {r["sha256"] for r in results if r.get("sha256") in held and r.get("cached") and not r.get("reviewed")}
         # a result read again (not cached: an encrypted PDF without its password, a limit)
         # whose rows are what the archive holds is unchanged too, not "replaced"
         unchanged |= _same_as_held(con, [r for r in results if r.get("sha256") in held - unchanged], exists)

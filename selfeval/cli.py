@@ -466,11 +466,15 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             jobs: int = typer.Option(0, "--jobs", "-j", help="worker processes (0 = all cores)"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
+            review: Optional[Path] = typer.Option(None, "--review", metavar="OUT",
+                                                  help="an audit's folder whose review.jsonl applies: corrected values, "
+                                                       "waived findings (flagged) and reviewers' scores are archived"),
             file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
             engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
             quiet: bool = _quiet_opt(), lang: Optional[str] = _lang_opt()):
     """Load forms, budget lines, indicators and findings into DuckDB (and a Parquet mirror;
     with --engine dask the workers write the Parquet dataset themselves, file by file)."""
+    from .ledger import read as read_ledger
     from .archive import write_duckdb, write_parquet
     from .batch import entries
     from .files import Busy, exclusive
@@ -481,8 +485,11 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
         with exclusive(db.with_name(f".{db.name}.lock")):
             files = entries(paths, exclude=[p for p in (parquet, cache, db, db.with_name(db.name + ".wal")) if p is not None])
             dataset = (parquet or db.with_name(db.stem + ".dataset")) if engine == Engine.dask else None
+            ledger_read = read_ledger(review) if review is not None else None
             results = _batch(paths, files, _("archiving"), cache, jobs, rules, password,
                              _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset), _)
+            if review is not None:
+                results, _plan = _review(results, review, rules, password, ledger_read, lang)
             counts = write_duckdb(results, db)
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)

@@ -141,7 +141,16 @@ class Desk:
 
     def decide(self, given: dict) -> dict:
         """A decision appended to the ledger; a correction re-checks its file at once."""
-        d = ledger.append(self.out, {**given, "reviewer": given.get("reviewer") or self.reviewer})
+        given = {**given, "reviewer": given.get("reviewer") or self.reviewer}
+        fld = given.get("field") or ""
+        if fld.startswith("indicators.") and not given.get("indicator"):
+            # a decision on an indicator names it, so that a re-read that moves the row leaves it stale
+            _, forms = self.audit()
+            form = next((f for f in forms if f["source"]["sha256"] == given.get("sha256")
+                         and str(f["source"]["form_index"]) == str(given.get("form_index"))), None)
+            ind = ledger.value_at(form, ".".join(fld.split(".")[:2])) if form is not None else None
+            given["indicator"] = (ind or {}).get("name")
+        d = ledger.append(self.out, given)
         if d["action"] == "correct":
             self.audit()
         return d

@@ -124,4 +124,5 @@ def _decided(r: dict, plan: ledger.Applied) -> dict:
                 "reviewers": sorted({d["reviewer"] for d in (*scores, *notes, *reviewed) if d.get("reviewer")}),
             }}
         forms.append(f)
-    return {**r, "findings": findings, "forms": forms}
+    touched = any(fd.get("waived") for fd in findings) or any(f.get("review") for f in forms)
+    return {**r, "findings": findings, "forms": forms, **({"reviewed": True} if touched else {})}

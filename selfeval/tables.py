@@ -64,7 +64,11 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
                 "errors": sevs.count("error"), "warnings": sevs.count("warning"), "infos": sevs.count("info"),
                 # what an archive of years of forms must not hold silently: a form without its
                 # year or project (the archive adds duplicate_of: the same project filed twice)
-                "missing": ", ".join(k for k in ("year", "project_name") if f[k] is None) or None})
+                "missing": ", ".join(k for k in ("year", "project_name") if f[k] is None) or None,
+                # a review's outcome (review.jsonl applied): the reviewer's score, who reviewed, what was corrected
+                "review_score": (f.get("review") or {}).get("score"),
+                "reviewed_by": "、".join((f.get("review") or {}).get("reviewers") or ()) or None,
+                "corrected_in_review": ", ".join((f.get("review") or {}).get("corrected") or ()) or None})
             rb = rec.get("budget") or []
             for i, b in enumerate(f["budget"]["lines"]):
                 rr = rb[i] if i < len(rb) else {}
@@ -92,5 +96,7 @@ def rows(results: list[dict]) -> dict[str, list[dict]]:
                 "sha256": finding_key(r, fd, n)[0], "form_index": fd["form_index"], "finding_index": n,
                 "path": fd["path"], "project_name": fd["project_name"], "department": f.get("department"),
                 "year": f.get("year"), "code": fd["code"], "severity": fd["severity"], "indicator": fd["indicator"],
-                "declared": fd["declared"], "expected": fd["expected"], "message": fd["message"], "page": page})
+                "declared": fd["declared"], "expected": fd["expected"], "message": fd["message"], "page": page,
+                "waived": bool(fd.get("waived")), "waive_reason": fd.get("waive_reason"),
+                "waived_by": fd.get("waived_by")})
     return out

@@ -46,6 +46,9 @@ LABELS = {
     "expected": N_("expected"), "message": N_("message"), "source": N_("source file"), "evidence": N_("picture"),
     "sha256": N_("sha256"), "unit": N_("implementing unit"), "declared_sum": N_("declared totals"),
     "by_rules_sum": N_("totals by the rules"), "over": N_("points over-claimed"), "info": N_("info"),
+    "review_score": N_("reviewer's score (复核得分)"), "reviewed_by": N_("reviewed by"),
+    "corrected_in_review": N_("corrected in review"), "waived": N_("waived"), "waive_reason": N_("why it is waived"),
+    "waived_by": N_("waived by"),
 }
 # what a printed sheet keeps (the rest is there on screen): the reader's columns
 PRINTED = {"findings": ("file", "form_index", "project_name", "code", "code_name", "severity", "indicator",
@@ -54,7 +57,7 @@ LEAD = ("file", "form_index", "project_name")
 MONEY = {"initial", "adjusted", "executed"}
 RATES = {"rate_declared", "rate_recomputed", "rate"}
 SCORES = {"weight", "score_declared", "score_recomputed", "declared_total", "total_of_parts", "total_by_rules",
-          "goal_weight", "goal_score", "declared", "expected"}
+          "goal_weight", "goal_score", "declared", "expected", "review_score"}
 FORMATS = {**{c: "#,##0.00" for c in MONEY}, **{c: "0.00%" for c in RATES}, **{c: "0.00" for c in SCORES},
            "min_confidence": "0.000"}
 DIGITS = {"#,##0.00": 2, "0.00%": 4, "0.00": 2, "0.000": 3}
@@ -111,6 +114,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
     for rec in data["findings"]:
         rec["code_name"] = reg[rec["code"]].name(lang) if rec["code"] in reg else None
         rec["severity"] = _(rec["severity"])
+        rec["waived"] = _("waived") if rec.get("waived") else None     # a word where waived, blank where not
     for recs in data.values():
         for rec in recs:
             if rec.get("form_index") is not None:

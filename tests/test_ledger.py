@@ -89,6 +89,25 @@ def test_a_waived_finding_is_kept_flagged_and_fails_no_run(audited):
     assert [(f["code"], f["waive_reason"], f["waived_by"]) for f in waived] == [(fd["code"], "上级批复允许", "王五")]
     form = _json(out, "forms.json")[0]
     assert form["review"]["score"] == 92.5 and form["review"]["reviewers"] == ["王五"]
+    # the report workbook says it: the finding waived with its reason, the form's 复核得分
+    from openpyxl import load_workbook
+    book = load_workbook(out / "report.xlsx")
+    sheet = {ws.title: [[c.value for c in r] for r in ws.iter_rows()] for ws in book.worksheets}
+    fds = [dict(zip(sheet["findings"][0], r)) for r in sheet["findings"][1:]]
+    assert [(f["code"], f["why it is waived"], f["waived by"]) for f in fds if f["waived"] == "waived"] == \
+        [(fd["code"], "上级批复允许", "王五")]
+    forms = [dict(zip(sheet["forms"][0], r)) for r in sheet["forms"][1:]]
+    assert [(f["reviewer's score (复核得分)"], f["reviewed by"]) for f in forms] == [(92.5, "王五")]
+    # and the archive keeps the flag, read with the folder's ledger
+    import duckdb
+    db = out.parent / "a.duckdb"
+    env = {**os.environ, "SELFEVAL_LANG": "en"}
+    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "archive", str(src), "--db", str(db), "--review",
+                           str(out), "--jobs", "1", "-q"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode in (0, 1), proc.stderr
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT code, waive_reason FROM findings WHERE waived").fetchall() == [(fd["code"], "上级批复允许")]
+    assert con.execute("SELECT review_score, reviewed_by FROM forms").fetchall() == [(92.5, "王五")]
 
 
 def test_appends_are_whole_lines_and_a_torn_line_is_skipped_and_said(tmp_path):
@@ -139,13 +158,18 @@ def test_the_desk_queues_what_needs_a_person_and_records_each_action(desk):
                  action="confirm").status_code == 303
     assert _post(client, d, sha256=sha, form_index=idx, action="note", value="请单位补充佐证").status_code == 303
     assert _post(client, d, sha256=sha, form_index=idx, action="score", value="91", reason="核减2分").status_code == 303
+    assert _post(client, d, sha256=sha, form_index=idx, action="score", field="indicators.0.score_declared",
+                 value="1.5", reason="佐证不足").status_code == 303                          # a deduction
     assert _post(client, d, sha256=sha, form_index=idx, action="waive", code="ROUNDING").status_code == 400  # no reason
     lines = [json.loads(x) for x in (out / "review.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [x["action"] for x in lines] == ["confirm", "note", "score"]
+    assert [x["action"] for x in lines] == ["confirm", "note", "score", "score"]
+    first = json.loads((out / "forms.json").read_text())[0]["indicators"][0]["name"]
+    assert lines[3]["indicator"] == first and lines[3]["value"] == 1.5      # named, so that a moved row is stale
     from selfeval.ledger import KEYS
     assert all(set(x) == set(KEYS) for x in lines)
     assert lines[0]["before"] == it["before"] and lines[0]["reviewer"] == "张三" and lines[2]["value"] == 91.0
-    assert "91" in client.get("/").text
+    page = client.get("/").text
+    assert "91" in page and "佐证不足" in page
 
 
 def test_a_correction_at_the_desk_rechecks_the_form_at_once(desk):
