@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import regex as re
-
+from .columns import rows_from_columns
 from .grid import Block, Cell, Document, UnreadableError, sha256_of, text_block
 from .laidout import laid_out, positioned_blocks
 from .limits import LIMITS, refuse
@@ -131,6 +130,8 @@ def read_text(path: str | Path) -> Document:
     else:
         # a pipe closing or opening a line's cell (one cell a line, ' |' after each) is a
         # separator, never text; a line of pipes alone is no cell
+        # a stretch of rows printed column by column (PDF text in reading order) put back in rows
+        lines = rows_from_columns(lines)
         doc.blocks.append(text_block([ln.strip().strip("|").strip() if "|" in ln else ln
                                       for ln in lines if "|" not in ln or _holds_text(ln)]))
     return doc

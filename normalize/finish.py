@@ -75,9 +75,10 @@ def infer_weights(f: Form) -> None:
     for i in inds:
         groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
     per_group = total / len(groups)
-    for members in groups.values():
-        for i in members:
-            i.weight = round(per_group / len(members), 4)
+    shares = {id(i): round(per_group / len(members), 4) for members in groups.values() for i in members}
+    if _split_holds(f, shares):
+        for i in inds:
+            i.weight = shares[id(i)]
             i.weight_inferred = True
 
 
@@ -111,10 +112,30 @@ def weights_from_group_points(f: Form) -> None:
     last = (f.indicators[-1].level1, f.indicators[-1].level2) if f.indicators else None
     if last in groups and not _read_to_end(f):
         del groups[last]        # the last group of a table not read to its end may have lost rows
-    for (_, l2), members in groups.items():
+    shares = {id(i): round(f.subgroup_weights[l2] / len(members), 4) for (_, l2), members in groups.items()
+              for i in members}
+    if not _split_holds(f, shares):
+        return
+    for members in groups.values():
         for i in members:
-            i.weight = round(f.subgroup_weights[l2] / len(members), 4)
+            i.weight = shares[id(i)]
             i.weight_inferred = True
+
+
+def _split_holds(f: Form, shares: dict) -> bool:
+    """An equal split of points is worked out, never printed, so it stands only where the
+    form's own figures agree with it: every row's score is read (rows read without theirs are
+    not read whole), and most rows score within their share (a score is at most its weight;
+    one row above it among fitting ones is that row's over-claim, most rows above it say the
+    template does not split equally).  (Checked and dropped: that the scores make up what
+    the declared total leaves the indicators; a form whose total is itself wrong then lost
+    its weights, and with them the finding.)"""
+    if any(i.score_declared is None for i in f.indicators):
+        return False        # rows whose scores were not read are not read whole: nothing to check a split by
+    over = sum(1 for i in f.indicators if id(i) in shares and i.score_declared > shares[id(i)] + 0.005)
+    if 2 * over > len(shares):
+        return False        # most rows above their share: the points are not split equally here
+    return True
 
 
 def _document_year(forms: list[Form]) -> None:

@@ -177,3 +177,24 @@ def test_a_table_whose_values_are_other_rows_names_reads_no_value():
     assert all(i[k] is None for i in f["indicators"] for k in ("target", "actual", "weight", "score_declared"))
     assert any("not in row order" in a["why"] for a in f["mapping"]["set_aside"])
     assert any(x["code"] == "EXTRACTION_INCOMPLETE" for x in r["findings"])
+
+
+def test_rows_printed_column_by_column_are_put_back_in_rows():
+    """pdftotext's reading order prints a stretch of rows one column at a time: the two rows'
+    二级指标, names, targets, actuals and scores each a paragraph of two lines.  Put back, each
+    row holds its own cells; the next stretch (words again after the scores) starts anew; a
+    paragraph that mixes a name with its figures (one row, one cell a line) is left alone."""
+    from extract.columns import rows_from_columns
+    text = ("产出指标\n\n成本指标\n数量指标\n\n项目总成本\n处理案件数量\n\n≤28.55 万元\n≥1687 件\n\n"
+            "24.27 万元\n1848 件\n\n10\n10\n\n时效指标\n质量指标\n\n按时完成率\n验收合格率\n\n≥100%\n≥90%\n\n"
+            "100%\n90%\n\n10\n10\n\n服务对象满意度\n≥90%\n95%\n\n满意度指标\n满意度\n80%\n")
+    got = [ln for ln in rows_from_columns(text.split("\n")) if ln]
+    assert got == ["产出指标",
+                   "成本指标  项目总成本  ≤28.55 万元  24.27 万元  10",
+                   "数量指标  处理案件数量  ≥1687 件  1848 件  10",
+                   "时效指标  按时完成率  ≥100%  100%  10",
+                   "质量指标  验收合格率  ≥90%  90%  10",
+                   "服务对象满意度", "≥90%", "95%", "满意度指标", "满意度", "80%"]
+    r = run(PDFTEXT / "form11_county2021.pdf_reading.txt")
+    rows = [(i["name"], i["target"], i["actual"], i["score_declared"]) for i in r["forms"][0]["indicators"]]
+    assert ("处理案件数量", "≥1687件", "1848件", 10) in rows and ("验收合格率", "≥90%", "90%", 10) in rows

@@ -301,23 +301,29 @@ def test_low_confidence_is_not_raised_on_a_dash_and_names_the_column():
 
 
 def test_a_worked_out_weight_accuses_no_one():
-    """Weights worked out, not printed, that every score exceeds (a weight column OCR
-    lost, not a template without one): a score above one is a warning that says so, never
-    an error; and worked-out weights are not added up against full marks (7 indicators
-    sharing 60 points give 8.5714 each, 59.9998 in all, by rounding alone).  One score
-    above its worked-out weight among fitting ones is the template's over-claim: an error."""
+    """Weights worked out, not printed: 7 indicators sharing 60 points get 8.5714 each.
+    Where every score exceeds that share (a weight column OCR lost, not a template without
+    one) the split is contradicted by the form's own figures and stays unworked: no weight
+    given, no accusation.  Where they fit, worked-out weights are not added up against full
+    marks (59.9998 in all, by rounding alone), and one score above its share among fitting
+    ones is the template's over-claim: an error."""
     rows = [ind(f"指标{k}", "10人", "10人", None, 10) for k in range(7)]
     f = form(*rows, budget=[BudgetLine(label="年度资金总额", kind="total", weight=20.0)])
     f.section_weights = {"indicators": 60.0, "goal": 20.0}
     f.texts["total_row"] = "总分"                      # read to its end: sums may be checked
     from normalize.finish import infer_weights
     infer_weights(f)
+    assert [i.weight for i in f.indicators] == [None] * 7
+    findings, _ = check_form(f, from_dict(national()))
+    assert not [x for x in findings if x.code in ("SCORE_EXCEEDS_WEIGHT", "WEIGHT_TOTAL_MISMATCH")
+                or x.severity == "error"]
+    for i in f.indicators:                           # scores within the share but one: the split stands
+        i.score_declared, i.texts["score"] = 8.0, "8.0"
+    f.indicators[0].score_declared, f.indicators[0].texts["score"] = 10.0, "10"
+    infer_weights(f)
     assert [i.weight for i in f.indicators] == [8.5714] * 7 and all(i.weight_inferred for i in f.indicators)
     findings, _ = check_form(f, from_dict(national()))
-    over = [x for x in findings if x.code == "SCORE_EXCEEDS_WEIGHT"]
-    assert len(over) == 7 and {x.severity for x in over} == {"warning"}
-    assert "worked out, not printed" in over[0].message
-    assert not [x for x in findings if x.code == "WEIGHT_TOTAL_MISMATCH" or x.severity == "error"]
+    assert not [x for x in findings if x.code == "WEIGHT_TOTAL_MISMATCH"]
     for i in f.indicators[1:]:
         i.score_declared, i.texts["score"] = 8.0, "8.0"
     findings, _ = check_form(f, from_dict(national()))

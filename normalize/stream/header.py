@@ -42,7 +42,8 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if nxt is not None:
                 value, cell = nxt.text.lstrip(":：").strip(), nxt.cell
         elif i + 1 < len(toks) and not first_match(v, toks[i + 1].key) \
-                and _region_of(toks[i + 1].key) is None:
+                and _region_of(toks[i + 1].key) is None and not _is_label(toks[i + 1].key):
+            # (a label after a label is no value: '项目名称 | 备注', a list's column heads)
             value, cell = toks[i + 1].text, toks[i + 1].cell
             i += 1
             if fld in ELSEWHERE and ROW_NUMBER.fullmatch(toks[i].key):
