@@ -281,7 +281,6 @@ def lift_seals(gray: np.ndarray, s: PhotoSettings = SETTINGS) -> tuple[np.ndarra
     dark as the print stays (lifting it would take the print too), and so do a lifted
     seal's strokes as dark as the print (its star); every seal's ring is known, so none of
     these is taken for a ruling line, and what is read under a seal left on is doubted."""
-    import cv2
     ink = _print_level(gray)
     rings = seal_rings(gray, s, ink)
     light = [r for r in rings if separable(r, ink, s)]

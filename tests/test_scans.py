@@ -559,7 +559,7 @@ def test_stray_marks_get_a_second_look_and_figures_with_their_words_do_not():
     """A sure reading is read again only when it is marks with no figure's shape ('18-',
     '96.98%6'); a figure with its unit or its words ('111个', '（2020年度）') is a
     normal reading, not a stray mark."""
-    from extract.scan import _stray
+    from extract.crops import _stray
     assert [t for t in ("96.98%6", "18-", "(20", "96%6") if _stray(t)] == ["96.98%6", "18-", "(20", "96%6"]
     assert not any(_stray(t) for t in ("111个", "（2020年度）", "≥105个", "95.45", "85%", "1,234.5", "%", "附件1"))
 
