@@ -124,18 +124,18 @@ def weights_from_group_points(f: Form) -> None:
 
 def _split_holds(f: Form, shares: dict) -> bool:
     """An equal split of points is worked out, never printed, so it stands only where the
-    form's own figures agree with it: every row's score is read (rows read without theirs are
-    not read whole), and most rows score within their share (a score is at most its weight;
-    one row above it among fitting ones is that row's over-claim, most rows above it say the
-    template does not split equally).  (Checked and dropped: that the scores make up what
-    the declared total leaves the indicators; a form whose total is itself wrong then lost
-    its weights, and with them the finding.)"""
-    if any(i.score_declared is None for i in f.indicators):
-        return False        # rows whose scores were not read are not read whole: nothing to check a split by
-    over = sum(1 for i in f.indicators if id(i) in shares and i.score_declared > shares[id(i)] + 0.005)
-    if 2 * over > len(shares):
-        return False        # most rows above their share: the points are not split equally here
-    return True
+    form's own figures agree with it: most rows' scores are read (a score printed blank is
+    one row's matter; most rows without theirs were not read whole), and most rows score
+    within their share (a score is at most its weight; one row above it among fitting ones
+    is that row's over-claim, most rows above it say the template does not split equally).
+    (Checked and dropped: that the scores make up what the declared total leaves the
+    indicators; a form whose total is itself wrong then lost its weights, and with them the
+    finding.)"""
+    scored = [i for i in f.indicators if i.score_declared is not None]
+    if 2 * len(scored) < len(f.indicators):
+        return False        # most rows read without their scores: not read whole, nothing to check a split by
+    over = sum(1 for i in scored if id(i) in shares and i.score_declared > shares[id(i)] + 0.005)
+    return 2 * over <= len(scored)      # most rows above their share: the points are not split equally here
 
 
 def _document_year(forms: list[Form]) -> None:
