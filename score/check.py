@@ -29,6 +29,7 @@ class Finding:
     # a failing check of the form's own arithmetic, reported as a review flag on the OCR'd
     # figure it doubts (a total below its parts): score/reconcile weighs it like any failing check
     fails: bool = False
+    source: str | None = None       # a review rule's source document (score/review_packs)
 
     def __post_init__(self):
         if self.code not in registry():         # a code nobody can look up is a bug, found by any test
@@ -39,7 +40,8 @@ class Finding:
                 "code": self.code, "severity": self.severity, "indicator": self.indicator,
                 "declared": self.declared, "expected": self.expected, "message": self.message.render(),
                 "message_id": self.message.to_dict(),
-                "sha256": form.sha256, "evidence": [_plain(e) for e in self.evidence]}
+                "sha256": form.sha256, "evidence": [_plain(e) for e in self.evidence],
+                **({"source": self.source} if self.source else {})}
 
 
 def _plain(e: dict) -> dict:
@@ -85,12 +87,13 @@ class Checker(TableSums, IndicatorChecks):
                        self.rules.rounding["tolerance"])
 
     # ------------------------------------------------------------ helpers
-    def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=(), fails=False):
+    def add(self, code, severity, message, indicator=None, declared=None, expected=None, cells=(), fails=False,
+            source=None):
         shown = [c for c in cells if c is not None]
         ev = [self._evidence(c) for c in shown]
         ev += [self._evidence(c, context=True) for c in self._context(shown) if all(c is not s for s in shown)]
         self.findings.append(Finding(code, severity, message, indicator, declared,
-                                     None if expected is None else round(expected, 4), ev, fails))
+                                     None if expected is None else round(expected, 4), ev, fails, source))
 
     def _roles(self) -> dict:
         """Every cell the form was read from: id → (the row it belongs to, its role)."""
@@ -428,7 +431,10 @@ def _section(row) -> str | None:
     return "indicators" if isinstance(row, Indicator) else "budget" if isinstance(row, BudgetLine) else None
 
 
-def check_form(form: Form, rules: RuleSet) -> tuple[list[Finding], dict]:
+def check_form(form: Form, rules: RuleSet, packs=None) -> tuple[list[Finding], dict]:
+    """The form's arithmetic checked under its rule set, then the reviewer's rulebook
+    (``score.review``: judgements, never errors) under the pack chosen for it."""
+    from .reconcile import Audit, reviewed
     c = Checker(form, rules)
-    findings = c.run()
-    return findings, c.recomputed
+    a = reviewed(Audit(form, c.run(), c.recomputed), rules, packs)
+    return a.findings, a.recomputed

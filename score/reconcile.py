@@ -44,18 +44,28 @@ class Audit:
     recomputed: dict
 
 
-def audit_form(form: Form, rules: RuleSet) -> Audit:
-    """The checks on one form; on an OCR'd form, its arithmetic reconciled with its OCR first."""
+def audit_form(form: Form, rules: RuleSet, packs=None) -> Audit:
+    """The checks on one form; on an OCR'd form, its arithmetic reconciled with its OCR first;
+    then, on the form as finally read, the reviewer's rulebook (``score.review``)."""
     c = Checker(form, rules)
     a = Audit(form, c.run(), c.recomputed)
-    if not form.ocr:
-        return a
-    for _ in range(int(rules.confidence["max_corrections"])):
-        better = _best_substitution(a, rules)
-        if better is None:
-            break
-        a = better
-    return _doubt(a, rules)
+    if form.ocr:
+        for _ in range(int(rules.confidence["max_corrections"])):
+            better = _best_substitution(a, rules)
+            if better is None:
+                break
+            a = better
+        a = _doubt(a, rules)
+    return reviewed(a, rules, packs)
+
+
+def reviewed(a: Audit, rules: RuleSet, packs=None) -> Audit:
+    """An audit with the review rules' findings added and the pack applied in its mapping."""
+    from .review import review
+    c = Checker(a.form, rules)
+    c.findings, c.recomputed = list(a.findings), a.recomputed
+    c.recomputed["review_pack"] = review(c, packs)
+    return Audit(a.form, c.findings, c.recomputed)
 
 
 def _is_accusing(f: Finding) -> bool:

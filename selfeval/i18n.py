@@ -37,7 +37,10 @@ def translations(lang: str) -> _gettext.NullTranslations:
     is an installation fault, said at once rather than shown as English."""
     if lang == "en":
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, localedir=str(LOCALE), languages=[lang])
+    from score.review import PackCatalog
+    t = _gettext.translation(DOMAIN, localedir=str(LOCALE), languages=[lang])
+    t.add_fallback(PackCatalog())           # the review packs' own messages (score/review_packs)
+    return t
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:
