@@ -44,7 +44,7 @@ class Audit:
     recomputed: dict
 
 
-def audit_form(form: Form, rules: RuleSet, packs=None) -> Audit:
+def audit_form(form: Form, rules: RuleSet, packs=None, region: str | None = None) -> Audit:
     """The checks on one form; on an OCR'd form, its arithmetic reconciled with its OCR first;
     then, on the form as finally read, the reviewer's rulebook (``score.review``)."""
     c = Checker(form, rules)
@@ -56,15 +56,15 @@ def audit_form(form: Form, rules: RuleSet, packs=None) -> Audit:
                 break
             a = better
         a = _doubt(a, rules)
-    return reviewed(a, rules, packs)
+    return reviewed(a, rules, packs, region)
 
 
-def reviewed(a: Audit, rules: RuleSet, packs=None) -> Audit:
+def reviewed(a: Audit, rules: RuleSet, packs=None, region: str | None = None) -> Audit:
     """An audit with the review rules' findings added and the pack applied in its mapping."""
     from .review import review
     c = Checker(a.form, rules)
     c.findings, c.recomputed = list(a.findings), a.recomputed
-    c.recomputed["review_pack"] = review(c, packs)
+    c.recomputed["review_pack"] = review(c, packs, region)
     return Audit(a.form, c.findings, c.recomputed)
 
 

@@ -125,9 +125,19 @@ class PackCatalog(gettext.NullTranslations):
         return self.zh.get(message, message)
 
 
-def choose(form: Form, packs) -> tuple[Pack, Msg]:
-    """The pack for a form, and why: its printed notes name the pack's documents, else its
-    units or title name one of the pack's places, else the national pack."""
+def pack_for_region(region: str, packs) -> Pack | None:
+    """The pack a region names: its id, or one of its places."""
+    return next((p for p in packs if p.id == region), None) or next((p for p in packs if region in p.places), None)
+
+
+def choose(form: Form, packs, region: str | None = None) -> tuple[Pack, Msg]:
+    """The pack for a form, and why: the region given (``--region``) where one is, else the
+    pack whose documents its printed notes name, else one whose places its units or title
+    name, else the national pack."""
+    if region:
+        given = pack_for_region(region, packs)
+        if given is not None:
+            return given, N_("given with --region {region}", region=region)
     year = form.year
     fits = [p for p in packs if year is None or p.years[0] <= year <= p.years[1]]
     notes = f"{form.notes} {form.rules_note if hasattr(form, 'rules_note') else ''}"
@@ -144,12 +154,12 @@ def choose(form: Form, packs) -> tuple[Pack, Msg]:
     return national, N_("no region named: the national rules")
 
 
-def review(checker, packs=None) -> dict:
+def review(checker, packs=None, region: str | None = None) -> dict:
     """The review findings of one checked form, added through its checker (their evidence is
     the cells the rule read, with their context); the pack applied, and why, for the mapping
     report."""
     form, recs = checker.f, checker.recomputed.get("indicators") or []
-    pack, why = choose(form, packs or shipped())
+    pack, why = choose(form, packs or shipped(), region)
     for code, fn in RULES.items():
         rule = pack.rule(code)
         if rule is None:

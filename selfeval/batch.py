@@ -120,9 +120,9 @@ def _rulesets(rule_dirs: tuple):
 
 
 def _work(args) -> dict:
-    path, rule_dirs, password, threads = args
+    path, rule_dirs, password, threads, region = args
     ocr.use_threads(threads)
-    return process_file(path, _rulesets(tuple(rule_dirs)), password).to_dict()
+    return process_file(path, _rulesets(tuple(rule_dirs)), password, region=region).to_dict()
 
 
 def _preload() -> None:
@@ -139,7 +139,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
               limits: FileLimits = FileLimits(),
               found: list[tuple[Path, str | None]] | None = None,
               ocr_threads: int | None = None, engine: str = "local", scheduler: str | None = None,
-              dataset: Path | None = None) -> list[dict]:
+              dataset: Path | None = None, region: str | None = None) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
     saying why), in walk order.  Every file is read in a worker process under ``limits``.
     ``found``: the walk a caller already made (``entries``, to size its progress bar or pass
@@ -147,13 +147,15 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     threads per worker, by default the cores shared out among the ``jobs`` workers.
     ``engine``: ``local`` (this machine's process pool) or ``dask`` (``selfeval.cluster``: a
     LocalCluster of ``jobs`` workers, or the cluster at ``scheduler``; with ``dataset`` the
-    workers write the rows of files it does not hold yet there as Parquet, by year)."""
+    workers write the rows of files it does not hold yet there as Parquet, by year).
+    ``region``: the review pack every form is judged under (``score.review``), where given."""
     found = entries(paths) if found is None else found
     files = [p for p, _ in found]
     if cache_dir is not None:
         sweep_stale(cache_dir)          # what a worker killed mid-write left behind
     jobs = jobs or os.cpu_count() or 1
-    fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "")
+    fp = _code_fingerprint(list(rule_dirs)) + ("-pw" if password else "") + \
+        (f"-r{hashlib.sha256(region.encode()).hexdigest()[:8]}" if region else "")
     results: dict[int, dict] = {}
     shas: dict[int, str | None] = {}          # worked out for the cache, kept for the dataset
     todo: list[int] = []
@@ -188,7 +190,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     _preload()
     order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
     threads = ocr_threads or ocr.default_threads(jobs)
-    tasks = [(i, (str(files[i]), list(rule_dirs), password, threads)) for i in order]
+    tasks = [(i, (str(files[i]), list(rule_dirs), password, threads, region)) for i in order]
     if jobs > 1 and todo:
         ocr.share_cores(threads)        # before the workers start, local pool or Dask's
     if engine == "dask":

@@ -156,6 +156,26 @@ def _engine(engine: Engine, scheduler: str | None, dataset) -> dict:
     return {"engine": "dask", "scheduler": scheduler, "dataset": dataset}
 
 
+def _region_opt():
+    return typer.Option(None, "--region", metavar="REGION",
+                        help="judge every form under this review pack (its id or a place it names, e.g. 广西); "
+                             "default: each form's own notes, units or title")
+
+
+def _region(region: str | None, _) -> str | None:
+    """A region given is one a review pack knows; else the run is refused before any work."""
+    if region is None:
+        return None
+    from score.review import pack_for_region, shipped
+    if pack_for_region(region, shipped()) is None:
+        label = _("refused:")
+        known = ", ".join(p.id for p in shipped())
+        err.print(f"[red]{escape(label)}[/] " + escape(_("no review pack for region {region!r} (packs: {known})")
+                                                      .format(region=region, known=known)))
+        raise typer.Exit(EXIT_USAGE)
+    return region
+
+
 def _timeout_opt():
     return typer.Option(300.0, "--file-timeout", help="seconds one file may take before it is stopped (UNREADABLE)")
 
@@ -277,18 +297,21 @@ def audit(paths: List[Path] = typer.Argument(..., help="files or folders (walked
           ignore: List[str] = typer.Option([], "--ignore", help="a finding code not to report (repeatable)", metavar="CODE"),
           file_timeout: float = _timeout_opt(), file_memory: int = _memory_opt(),
           engine: Engine = _engine_opt(), scheduler: Optional[str] = _scheduler_opt(),
+          region: Optional[str] = _region_opt(),
           quiet: bool = _quiet_opt(), verbose: bool = _verbose_opt(), lang: Optional[str] = _lang_opt()):
     """Recompute every declared figure and write findings.json, findings.csv and reports."""
     from .files import Busy, exclusive
     lang, _ = _gettext(lang)
     _known_codes(ignore, _)
+    region = _region(region, _)
     _existing(paths, _)
     try:
         with exclusive(out / LOCK):
             results = _audit(paths, out, jobs, no_cache, rules, password, {"html": html, "xlsx": xlsx, "pdf": pdf},
                              _limits(file_timeout, file_memory),
                              {"quiet": quiet, "verbose": verbose, "pictures": pictures, "lang": lang,
-                              "engine": _engine(engine, scheduler, out / "dataset")}, (min_severity, ignore))
+                              "engine": {**_engine(engine, scheduler, out / "dataset"), "region": region}},
+                             (min_severity, ignore))
     except Busy as e:
         label = _("refused:")
         err.print(f"[red]{escape(label)}[/] {escape(str(e))}")
@@ -331,9 +354,9 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     ledger_read = read_ledger(out)                 # once, at the start: what the desk adds later waits
     results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
                      jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"), _)
-    results, review = _review(results, out, rules, password, ledger_read, lang)
+    results, review = _review(results, out, rules, password, ledger_read, lang, (opts.get("engine") or {}).get("region"))
     results = localized(_reported(results, *selection), lang)
-    s = write_core(results, out, len(ledger_read[0]))
+    s = write_core(results, out, len(ledger_read[0]), (opts.get("engine") or {}).get("region"))
     if (out / "review.jsonl").exists():
         from .review_book import write_review_book
         _report(lambda res, target, pics, lang: write_review_book(out, target, lang), results,
@@ -360,7 +383,7 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     return results
 
 
-def _review(results: list[dict], out: Path, rules, password, read: tuple, lang: str = "zh"):
+def _review(results: list[dict], out: Path, rules, password, read: tuple, lang: str = "zh", region: str | None = None):
     """The review ledger of ``out`` (review.jsonl) applied: corrections read again and checked,
     waives, reviewers' scores; what no longer applies is said, never applied in silence."""
     from .batch import _rulesets
@@ -371,7 +394,7 @@ def _review(results: list[dict], out: Path, rules, password, read: tuple, lang: 
     label = "[yellow]" + escape(_("review")) + "[/]"
 
     def reread(path: str, fixes: dict) -> dict:
-        return process_file(path, _rulesets(tuple(str(r) for r in rules)), password, fixes).to_dict()
+        return process_file(path, _rulesets(tuple(str(r) for r in rules)), password, fixes, region).to_dict()
     results, plan = apply(results, out, reread, read)
     for d, why in plan.stale:
         err.print(f"{label} {escape(_(ledger_done(d['action'])))} {escape(str(d.get('field') or d.get('code') or ''))} "
@@ -466,6 +489,7 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             jobs: int = typer.Option(0, "--jobs", "-j", help="worker processes (0 = all cores)"),
             rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
             password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
+            region: Optional[str] = _region_opt(),
             review: Optional[Path] = typer.Option(None, "--review", metavar="OUT",
                                                   help="an audit's folder whose review.jsonl applies: corrected values, "
                                                        "waived findings (flagged) and reviewers' scores are archived"),
@@ -480,6 +504,7 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
     from .files import Busy, exclusive
     lang, _ = _gettext(lang)
     _existing(paths, _)
+    region = _region(region, _)
     cache = cache or db.with_name(db.name + ".cache")
     try:
         with exclusive(db.with_name(f".{db.name}.lock")):
@@ -487,9 +512,10 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             dataset = (parquet or db.with_name(db.stem + ".dataset")) if engine == Engine.dask else None
             ledger_read = read_ledger(review) if review is not None else None
             results = _batch(paths, files, _("archiving"), cache, jobs, rules, password,
-                             _limits(file_timeout, file_memory), quiet, _engine(engine, scheduler, dataset), _)
+                             _limits(file_timeout, file_memory), quiet,
+                             {**_engine(engine, scheduler, dataset), "region": region}, _)
             if review is not None:
-                results, _plan = _review(results, review, rules, password, ledger_read, lang)
+                results, _plan = _review(results, review, rules, password, ledger_read, lang, region)
             counts = write_duckdb(results, db)
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)

@@ -163,9 +163,11 @@ class Desk:
         source = self.source(sha)
         if source is None:
             return
-        first = process_file(str(source), _rulesets(self.rulesets), self.password).to_dict()
+        summary = self.out / "summary.json"
+        region = json.loads(summary.read_text(encoding="utf-8")).get("region") if summary.is_file() else None
+        first = process_file(str(source), _rulesets(self.rulesets), self.password, region=region).to_dict()
         results, _ = apply([first], self.out, lambda path, fixes: process_file(
-            path, _rulesets(self.rulesets), self.password, fixes).to_dict())
+            path, _rulesets(self.rulesets), self.password, fixes, region).to_dict())
         self.rechecked[sha] = results[0]
 
     def source(self, sha: str) -> Path | None:

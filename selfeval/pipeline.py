@@ -81,7 +81,7 @@ def not_a_file(path: str | Path) -> Msg | None:
 
 
 def process_file(path: str | Path, rulesets=None, password: str | None = None,
-                 corrections: dict | None = None) -> FileResult:
+                 corrections: dict | None = None, region: str | None = None) -> FileResult:
     """One file read, its forms built and checked.  ``corrections``: {form_index: {field
     path: value}} a reviewer set (selfeval.ledger), made on the built forms before they are
     checked."""
@@ -128,7 +128,7 @@ def process_file(path: str | Path, rulesets=None, password: str | None = None,
             from .reviewed import set_field
             set_field(form, field_path, value)
         rules = select(form, rulesets)
-        a = audit_form(form, rules)
+        a = audit_form(form, rules, region=region)
         d = form_to_dict(a.form)
         d["rule_set"] = rules.to_dict()
         d["recomputed"] = a.recomputed

@@ -49,7 +49,7 @@ def summary(results: list[dict]) -> dict:
     }
 
 
-def write_core(results: list[dict], out: Path, review_lines: int | None = None) -> dict:
+def write_core(results: list[dict], out: Path, review_lines: int | None = None, region: str | None = None) -> dict:
     """findings.json, findings.csv, forms.json and summary.json; ``review_lines``, the number of
     review.jsonl decisions this audit applied (read once at its start), is kept in the summary
     so that the desk knows which later decisions the written forms do not yet hold."""
@@ -67,5 +67,7 @@ def write_core(results: list[dict], out: Path, review_lines: int | None = None) 
     s = summary(results)
     if review_lines is not None:
         s["review_decisions_applied"] = review_lines
+    if region:
+        s["region"] = region            # the review pack every form was judged under (--region)
     write_text(out / "summary.json", _json(s))
     return s

@@ -156,3 +156,30 @@ def test_the_guangxi_pack_asks_a_reason_for_130_percent_and_says_it_in_chinese()
     assert "达到目标值" in zh and "140%" in zh and "130%" in zh
     fds, _ = check_form(form(ind("培训人次", "≥100人次", "120人次", 10, 10), department="南宁市人社局"), national())
     assert not [x for x in fds if x.code == "OVER_TARGET_UNEXPLAINED"]                # 120% < 130%
+
+
+def test_region_given_on_the_command_line_chooses_the_pack(tmp_path):
+    """`selfeval audit --region 广西` judges a form whose units name no place under the Guangxi
+    pack, and says so; a region no pack knows is refused before any work."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / SEED0.name).write_bytes(SEED0.read_bytes())
+    env = {**os.environ, "SELFEVAL_LANG": "en"}
+
+    def audit(*args):
+        return subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", str(src), "--out", str(tmp_path / "out"),
+                               "--no-pdf", "--no-html", "--no-xlsx", "--fail-on", "never", "--jobs", "1", "-q", *args],
+                              capture_output=True, text=True, cwd=ROOT, env=env)
+    proc = audit("--region", "广西")
+    assert proc.returncode == 0, proc.stderr
+    form = json.loads((tmp_path / "out" / "forms.json").read_text())[0]
+    assert form["recomputed"]["review_pack"]["id"] == "guangxi"
+    assert "--region" in form["recomputed"]["review_pack"]["why"]
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["region"] == "广西"
+    proc = audit("--region", "火星")
+    assert proc.returncode == 2 and "火星" in proc.stderr and "national" in proc.stderr
