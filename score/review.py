@@ -55,6 +55,7 @@ class Pack:
     years: tuple = (2000, 2100)
     printed: tuple = ()
     rules: tuple = ()           # Rule, in the pack's order
+    risk: dict = field(default_factory=dict)    # the risk ranking's weights (selfeval.risk)
 
     def rule(self, code: str) -> Rule | None:
         return next((r for r in self.rules if r.code == code and r.enabled), None)
@@ -97,14 +98,14 @@ def load_packs(extra_dirs=()) -> list[Pack]:
             return d
         base = merged(d["base"], (*seen, pid))
         rules = {c: {**base.get("rules", {}).get(c, {}), **r} for c, r in d["rules"].items()}
-        return {**base, **d, "rules": {**base.get("rules", {}), **rules}}
+        return {**base, **d, "rules": {**base.get("rules", {}), **rules}, "risk": {**base.get("risk", {}), **d.get("risk", {})}}
 
     packs = []
     for pid, (_, where) in raw.items():
         d = merged(pid)
         packs.append(Pack(pid, d.get("name", pid), d.get("zh_name", pid), tuple(d.get("places", ())),
                           tuple(d.get("years", (2000, 2100))), tuple(d.get("printed", ())),
-                          tuple(_rule(c, r, where) for c, r in d["rules"].items())))
+                          tuple(_rule(c, r, where) for c, r in d["rules"].items()), dict(d.get("risk", {}))))
     return packs
 
 

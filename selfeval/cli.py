@@ -357,6 +357,10 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     results, review = _review(results, out, rules, password, ledger_read, lang, (opts.get("engine") or {}).get("region"))
     results = localized(_reported(results, *selection), lang)
     s = write_core(results, out, len(ledger_read[0]), (opts.get("engine") or {}).get("region"))
+    from .risk import rank, write_risk_csv
+    _report(lambda res, target, pics, lang: write_risk_csv(
+        rank([f for r in res for f in r["forms"]], [fd for r in res for fd in r["findings"]]), target, lang),
+        results, out / "risk.csv", {}, lang)
     if (out / "review.jsonl").exists():
         from .review_book import write_review_book
         _report(lambda res, target, pics, lang: write_review_book(out, target, lang), results,
@@ -476,6 +480,49 @@ def review(out: Path = typer.Argument(..., help="an audit's output folder (selfe
     if not no_browser:
         webbrowser.open(url)
     uvicorn.run(desk_app(desk), host="127.0.0.1", port=port, log_level="warning")
+
+
+@app.command()
+def sample(out: Path = typer.Argument(..., help="an audit's output folder (selfeval audit --out OUT)", metavar="OUT"),
+           n: int = typer.Option(20, "--n", help="how many forms to draw"),
+           seed: int = typer.Option(0, "--seed", help="the draw's seed: the same seed, the same sample"),
+           random_share: float = typer.Option(0.2, "--random-share",
+                                              help="the share drawn at random whatever the risk (0 to 1)"),
+           lang: Optional[str] = _lang_opt()):
+    """Draw forms to check: a risk-weighted sample with a random share (so that no unit can
+    count on its risk score keeping it out); writes OUT/sample.csv with why each was drawn."""
+    import csv
+    import json
+
+    from .files import atomic
+    from .risk import COLUMNS, rank, rows_for
+    from .risk import sample as draw
+    lang, _ = _gettext(lang)
+    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
+        label = _("error:")
+        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
+                                                      .format(out=out)))
+        raise typer.Exit(EXIT_USAGE)
+    if not 0 <= random_share <= 1 or n < 1:
+        label = _("refused:")
+        err.print(f"[red]{escape(label)}[/] " + escape(_("--n must be 1 or more and --random-share between 0 and 1")))
+        raise typer.Exit(EXIT_USAGE)
+    forms = json.loads((out / "forms.json").read_text(encoding="utf-8"))
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    ranking = rank(forms, findings)
+    drawn = draw(ranking, n, seed, random_share)
+    rows = {r["rank"]: row for r, row in zip(ranking, rows_for(ranking, lang))}
+    how = {"risk": _("risk-weighted"), "random": _("at random")}
+    with atomic(out / "sample.csv") as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.DictWriter(fh, fieldnames=("drawn", *COLUMNS))
+        w.writeheader()
+        for r, way in drawn:
+            w.writerow({"drawn": how[way], **rows[r["rank"]]})
+    c = Console(emoji=False)
+    c.print(escape(_("{k} of {total} forms drawn with seed {seed}: {risk} with probability in proportion to risk "
+                     "score + 1, {random} uniformly at random from the rest ({share:.0%}) → {path}").format(
+        k=len(drawn), total=len(ranking), seed=seed, risk=sum(1 for _, x in drawn if x == "risk"),
+        random=sum(1 for _, x in drawn if x == "random"), share=random_share, path=out / "sample.csv")))
 
 
 @app.command()

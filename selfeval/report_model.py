@@ -14,6 +14,8 @@ from score import REVIEW
 from score.codes import registry
 
 from .evidence import number
+
+RISK_SHOWN = 20          # forms of highest risk listed first in report.html (all are in risk.csv)
 from .i18n import render
 from .ledger import DONE
 from .reports import SEVERITY_ORDER, summary
@@ -175,9 +177,12 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str, re
     met = sorted({fd["code"] for r in results for fd in r["findings"]}, key=lambda c: list(reg).index(c) if c in reg else 99)
     by_eye = [(s, fd) for s in shown for fd in s["findings"] if fd["code"] in REVIEW and fd.get("evidence")]
     units = rollup(forms)
+    from .risk import rank, rows_for
+    risk = rows_for(rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]),
+                    lang)[:RISK_SHOWN]
     return {"lang": lang, "s": summary(results), "forms": shown, "rollup": units, "years": years(forms),
             "over": sum(u["over"] for u in units), "over_forms": sum(1 for _, f, _ in forms if _over(f) > 0),
-            "waived": waived, "stale": [(d, render(why, lang)) for d, why in getattr(review, "stale", ())],
+            "risk": [r for r in risk if r["score"] > 0], "waived": waived, "stale": [(d, render(why, lang)) for d, why in getattr(review, "stale", ())],
             "conflicts": list(getattr(review, "conflicts", ())), "done": {k: m.text for k, m in DONE.items()},
             "codes": [reg[c] for c in met if c in reg], "registry": reg, "by_eye": by_eye,
             "bad": [r for r in results if r.get("error")], "severities": list(SEVERITY_ORDER),

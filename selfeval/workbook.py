@@ -21,7 +21,7 @@ from .tables import TABLES, rows
 
 SHEETS = ("findings", "forms", "budget_lines", "indicators")
 assert set(SHEETS) == set(TABLES)
-ROLLUP, YEARS = "units", "years"
+ROLLUP, YEARS, RISK = "units", "years", "risk"
 # what a reader sees as each sheet's name and each column's header (translated where shown);
 # the tables' keys stay those of findings.csv and the archive
 LABELS = {
@@ -48,11 +48,13 @@ LABELS = {
     "by_rules_sum": N_("totals by the rules"), "over": N_("points over-claimed"), "info": N_("info"),
     "review_score": N_("reviewer's score (复核得分)"), "reviewed_by": N_("reviewed by"),
     "corrected_in_review": N_("corrected in review"), "waived": N_("waived"), "waive_reason": N_("why it is waived"),
-    "waived_by": N_("waived by"),
+    "waived_by": N_("waived by"), RISK: N_("risk ranking"), "rank": N_("rank"), "score": N_("risk score"),
+    "reasons": N_("why"), "shares_set_with": N_("same indicator set as"),
 }
 # what a printed sheet keeps (the rest is there on screen): the reader's columns
 PRINTED = {"findings": ("file", "form_index", "project_name", "code", "code_name", "severity", "indicator",
-                        "declared", "expected", "message", "page")}
+                        "declared", "expected", "message", "page"),
+           "risk": ("rank", "score", "file", "form_index", "project_name", "unit", "year", "reasons", "shares_set_with")}
 LEAD = ("file", "form_index", "project_name")
 MONEY = {"initial", "adjusted", "executed"}
 RATES = {"rate_declared", "rate_recomputed", "rate"}
@@ -62,7 +64,7 @@ FORMATS = {**{c: "#,##0.00" for c in MONEY}, **{c: "0.00%" for c in RATES}, **{c
            "min_confidence": "0.000"}
 DIGITS = {"#,##0.00": 2, "0.00%": 4, "0.00": 2, "0.000": 3}
 RATE_FINDINGS = {"BUDGET_RATE_MISMATCH"}            # their declared/expected are rates
-WRAP = {"message", "name", "project_name", "goal_target", "goal_actual", "target", "actual", "indicator", "code_name",
+WRAP = {"message", "reasons", "shares_set_with", "name", "project_name", "goal_target", "goal_actual", "target", "actual", "indicator", "code_name",
         "file"}
 # printing: A4 landscape, 0.3 in margins, fit to the page's width.  Excel draws a column of
 # width w (characters of its 11 pt font) in about 7w + 5 pixels at 96 dpi; the page holds
@@ -129,6 +131,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
                     "executed": y["executed"], "rate": y["rate"], "declared_total": y["declared"],
                     "total_by_rules": y["by_rules"], "errors": y["error"], "warnings": y["warning"]}
                    for y in years(_forms(results))]
+    from .risk import rank, rows_for
     data["findings"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"] or "", f["form_index"] or 0))
     forms = {(f["sha256"], f["form_index"]): f for f in data["forms"]}
     for recs in data.values():
@@ -140,10 +143,13 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
                 rec["project_name"] = (forms.get((rec.get("sha256"), rec.get("form_index"))) or {}).get("project_name")
             if rec.get("pages"):
                 rec["pages"] = ", ".join(str(p) for p in json.loads(rec["pages"]))
+    # the forms to read first, first (rows made whole by the ranking: file and form named)
+    data[RISK] = [{k: v for k, v in row.items() if k != "sha256"} for row in rows_for(
+        rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]), lang)]
     wb = openpyxl.Workbook(write_only=True)          # streaming: fast on thousands of rows
     bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for name in (*SHEETS, ROLLUP, *([YEARS] if data[YEARS] else [])):
+    for name in (*([RISK] if data[RISK] else []), *SHEETS, ROLLUP, *([YEARS] if data[YEARS] else [])):
         ws = wb.create_sheet(_(LABELS[name].text))
         recs = data[name]
         cols = _columns(recs, name) if name in SHEETS else list(recs[0]) if recs else ["department"]

@@ -108,7 +108,7 @@ def test_reports_are_chinese_by_default_and_english_on_request(audits):
     forms = json.loads((tmp / "zh" / "forms.json").read_text(encoding="utf-8"))
     assert min(f["source"]["form_index"] for f in forms) == 0
     wb = openpyxl.load_workbook(tmp / "zh" / "report.xlsx")
-    assert wb.sheetnames[:4] == ["问题", "表数", "预算执行", "指标"] and "按单位汇总" in wb.sheetnames
+    assert wb.sheetnames[:5] == ["风险排序", "问题", "表数", "预算执行", "指标"] and "按单位汇总" in wb.sheetnames
     ws = wb["问题"]
     heads = [c.value for c in ws[1]]
     assert heads[:6] == ["文件", "表序号", "项目", "代码", "名称", "级别"] and ws.freeze_panes == "D2"

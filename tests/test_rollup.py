@@ -99,7 +99,7 @@ def test_the_printed_findings_sheet_keeps_its_text_at_8_pt(tmp_path):
     from selfeval.workbook import write_workbook
     results = run_batch([SEEDS, FIXTURES / "corpus" / "pdf", FIXTURES / "bad"], jobs=2)
     write_workbook(results, tmp_path / "report.xlsx", lang="zh")
-    ws = openpyxl.load_workbook(tmp_path / "report.xlsx").worksheets[0]
+    ws = openpyxl.load_workbook(tmp_path / "report.xlsx")["问题"]          # (the risk ranking's sheet comes first)
     area = ws.print_area.split("!")[1].replace("$", "")
     last = column_index_from_string("".join(ch for ch in area.split(":")[1] if ch.isalpha()))
     widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, last + 1)]
