@@ -63,7 +63,7 @@ catalogs: $(STAMP)
 ## make eval: field accuracy per format and layout, finding recall/precision, false accusations on ../shared/real-forms
 ## (ARGS=real: every wrong field), and the grid of template family × text shape (ARGS=grid: the grid alone;
 ## GRID_SEED=N: a fresh grid drawn from seed N, never tuned on, GRID_PER forms a cell; GRID_WRITE=1 with ARGS=grid:
-## the tables into BENCHMARKS.md)
+## the tables into BENCHMARKS.md; ARGS=risk: the risk ranking's precision at 20 on a generated stack, RISK_SEED=N)
 GRID_SEED ?=
 GRID_WRITE ?=
 eval: $(STAMP)
