@@ -102,6 +102,49 @@ def write_duckdb(results: list[dict], db: Path) -> dict[str, dict[str, int]]:
         con.close()
 
 
+RISK_VIEW = """CREATE OR REPLACE VIEW risk_ranked AS
+    SELECT r.score, r.reasons, r.shares_set_with, f.path, f.form_index, f.project_name, f.department,
+           f.implementing_unit, f.year, f.declared_total, f.total_by_rules, r.ranked_at, r.sha256
+    FROM risk r JOIN forms f ON f.sha256 = r.sha256 AND f.form_index = r.form_index
+    ORDER BY r.score DESC, f.path, f.form_index"""
+
+
+def write_risk(db: Path, results: list[dict], lang: str = "zh") -> int:
+    """The risk ranking of the stack just archived (``selfeval.risk``) in table ``risk`` (one
+    row a form: its score, reasons and the forms sharing its indicator set, when ranked),
+    the rows of these files replaced; and the view ``risk_ranked``, the archive's forms with
+    their risk, highest first.  A form's score is its stack's: ranked again when archived again."""
+    from datetime import datetime, timezone
+
+    import duckdb
+    import pandas as pd
+
+    from .risk import rank, rows_for
+    rows = rows_for(rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]),
+                    lang)
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    df = pd.DataFrame([{"sha256": r["sha256"], "form_index": r["form_index"] - 1, "year": r["year"],
+                        "score": r["score"], "reasons": r["reasons"], "shares_set_with": r["shares_set_with"],
+                        "ranked_at": at} for r in rows],
+                      columns=["sha256", "form_index", "year", "score", "reasons", "shares_set_with", "ranked_at"])
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("BEGIN")
+        con.execute("CREATE TABLE IF NOT EXISTS risk (sha256 VARCHAR, form_index BIGINT, year BIGINT, score DOUBLE, "
+                    "reasons VARCHAR, shares_set_with VARCHAR, ranked_at VARCHAR)")
+        con.execute("DELETE FROM risk WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(df["sha256"]))])
+        if len(df):
+            con.register("incoming", df.astype(object).where(df.notna(), None))
+            con.execute("INSERT INTO risk SELECT sha256, CAST(form_index AS BIGINT), CAST(year AS BIGINT), "
+                        "CAST(score AS DOUBLE), reasons, shares_set_with, ranked_at FROM incoming")
+            con.unregister("incoming")
+        con.execute(RISK_VIEW)
+        con.execute("COMMIT")
+        return len(df)
+    finally:
+        con.close()
+
+
 def _row_key(row) -> tuple:
     """A row compared by value: numbers as floats, blanks (None, NaN) alike."""
     import math
@@ -169,7 +212,8 @@ def write_parquet(db: Path, folder: Path) -> None:
     tmp.mkdir(parents=True)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        for name in TABLES:
+        held = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        for name in (*TABLES, *(("risk",) if "risk" in held else ())):
             con.execute(f"COPY {name} TO {sql_literal(tmp / name)} (FORMAT PARQUET, PARTITION_BY (year), "
                         f"OVERWRITE_OR_IGNORE)")
             if not any((tmp / name).rglob("*.parquet")):     # an empty table: its columns still written

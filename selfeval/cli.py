@@ -564,6 +564,8 @@ def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walk
             if review is not None:
                 results, _plan = _review(results, review, rules, password, ledger_read, lang, region)
             counts = write_duckdb(results, db)
+            from .archive import write_risk
+            write_risk(db, results, lang)
             if parquet is not None and engine != Engine.dask:
                 write_parquet(db, parquet)
     except Busy as e:

@@ -183,3 +183,19 @@ def test_region_given_on_the_command_line_chooses_the_pack(tmp_path):
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["region"] == "广西"
     proc = audit("--region", "火星")
     assert proc.returncode == 2 and "火星" in proc.stderr and "national" in proc.stderr
+
+
+def test_a_required_category_missing_is_said_where_the_form_is_a_table_of_goals():
+    """From 2021 the national pack asks for 成本指标: a 2022 form of three 数量指标 rows lacks it;
+    the same form with a 成本指标 row, a 2020 form, and a rubric (no targets) are left alone."""
+    rows = lambda: [ind(f"指标{k}", "≥10个", "10个", 10, 10) for k in range(3)]
+    f, _ = check_form(form(*rows()), national())
+    assert [(x.code, x.severity) for x in f if x.code == "CATEGORY_MISSING"] == [("CATEGORY_MISSING", "info")]
+    assert "成本指标" in f[[x.code for x in f].index("CATEGORY_MISSING")].message.render()
+    with_cost = form(*rows(), ind("项目总成本", "≤90万元", "88万元", 10, 10, level2="成本指标"))
+    assert not [x for x in check_form(with_cost, national())[0] if x.code == "CATEGORY_MISSING"]
+    old = form(*rows())
+    old.year = 2020
+    assert not [x for x in check_form(old, national())[0] if x.code == "CATEGORY_MISSING"]
+    rubric = form(*rows(), columns=("level1", "level2", "name", "weight", "score"))
+    assert not [x for x in check_form(rubric, national())[0] if x.code == "CATEGORY_MISSING"]

@@ -103,3 +103,20 @@ def test_the_ranking_finds_the_planted_forms_of_a_generated_stack(tmp_path):
     assert m["forms"] >= 200 and m["units"] >= 20 and len(m["years"]) >= 3
     assert m["precision"] >= 0.8, m
     assert m["same_again"]
+
+
+def test_the_archive_keeps_the_ranking_as_a_table_and_a_view(tmp_path):
+    """selfeval archive writes table risk (one row a form) and view risk_ranked (the forms
+    with their risk, highest first), and mirrors risk to Parquet beside the other tables."""
+    import duckdb
+    db = tmp_path / "a.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "selfeval.cli", "archive", str(FIXTURES / "seeds"), "--db", str(db),
+                           "--parquet", str(tmp_path / "pq"), "--jobs", "2", "-q"], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "SELFEVAL_LANG": "zh"})
+    assert proc.returncode in (0, 1), proc.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    forms = con.execute("SELECT count(*) FROM forms").fetchone()[0]
+    ranked = con.execute("SELECT score, project_name, reasons FROM risk_ranked").fetchall()
+    assert len(ranked) == forms and [r[0] for r in ranked] == sorted((r[0] for r in ranked), reverse=True)
+    assert any(r[2] and "指标体系雷同" in r[2] for r in ranked)           # seed 004's forms share one set
+    assert list((tmp_path / "pq" / "risk").rglob("*.parquet"))
