@@ -204,3 +204,23 @@ def test_rows_above_the_first_that_names_its_group_are_cut_by_its_grammar():
     first = f["indicators"][0]
     assert (first["name"], first["target"], first["actual"], first["weight"], first["score_declared"]) == \
         ("群众办事便利程度", "明显提升", "达成预期指标", 13, 12.35)
+
+
+def test_a_small_rate_confirms_no_cut_beyond_its_printed_digits(tmp_path):
+    """'712.92819.04705.41091.13%8.61': read whole, 705.4 of 819.04 is 86.13% where 91.13% is
+    printed (a form's own error), so no cut confirms the line.  Cut as 819.0470 | 5.410 | 9 |
+    1.13%, the rate would 'hold' to half a point (5.41 / 819.047 = 0.66%) though it is printed
+    to a hundredth of one: a rate holds to its printed digits.  The line stays one run, unread,
+    and no budget score is checked against 1.13% (it accused the form of an 8.55-point
+    over-claim on a fresh grid, seed 227)."""
+    from extract.text import read_text
+    from normalize.stream.tokens import tokens_of
+    src = tmp_path / "form.txt"
+    src.write_text("资金情况（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+                   "年度资金总额712.92819.04705.41091.13%8.61\n"
+                   "其中：当年财政拨款712.92819.04705.4———\n", encoding="utf-8")
+    keys = [t.key for t in tokens_of(read_text(src))]
+    assert "1.13%" not in keys and "819.0470" not in keys
+    from conftest import run
+    r = run(src)
+    assert not [f for f in r["findings"] if f["severity"] == "error"]

@@ -135,6 +135,16 @@ def _budget_cell(r: str, piece: str) -> float:
     return 1.0 - 0.5 * max(0, _decimals(piece) - 2)
 
 
+def _printed_tolerance(piece: str | None) -> float:
+    """How far a rate may lie from what its printed digits say: half its last digit (a
+    percent's hundredth for '91.13%', half a point for '91%'), and 0.0001 of slack; 0.0051
+    where the piece is not there to say."""
+    if not piece:
+        return 0.0051
+    d = _decimals(piece)
+    return 0.5 * 10 ** -d / (100 if "%" in piece else 1) + 1e-4
+
+
 MONEY_ROLES = ("initial", "adjusted", "integrated", "after_integration", "arrived", "executed")
 
 
@@ -149,8 +159,11 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     if adj is None:
         adj = vals.get("initial")
     if adj and ex is not None and rate is not None:
-        # (nothing spent of a sum a thousand times larger holds any rate trivially: no evidence)
-        s += -2.0 if abs(ex / adj - rate) > 0.0051 else 3.0 if ex > 0 and 1e-3 <= ex / adj <= 10 else 0.0
+        # (nothing spent of a sum a thousand times larger holds any rate trivially: no evidence;
+        # the rate holds to the precision it is printed with, not to a fixed half point: a
+        # small rate, 1.13%, would else fit 5.41 / 819.047 = 0.66%)
+        holds = abs(ex / adj - rate) <= _printed_tolerance(cells.get("rate")) and (rate > 0 or ex == 0)
+        s += -2.0 if not holds else 3.0 if ex > 0 and 1e-3 <= ex / adj <= 10 else 0.0
     if w is not None and sc is not None:
         s += -5.0 if sc > w + 1e-9 else 0.0
         if rate is not None:
