@@ -118,6 +118,7 @@ def rank(forms: list[dict], findings: list[dict]) -> list[dict]:
             if prev is not None and len(same(f)) >= 3 and same(f) == same(prev):
                 rows[_key(f)]["signals"].append(("repeated_year", 1.0, N_(
                     "the same targets and actuals as its {year} form", year=y - 1)))
+    _round_amounts(forms, rows, w)
     out = []
     for r in rows.values():
         score = sum(float(w.get(code, 0)) * strength for code, strength, _ in r["signals"])
@@ -126,6 +127,45 @@ def rank(forms: list[dict], findings: list[dict]) -> list[dict]:
     for n, r in enumerate(out, start=1):
         r["rank"] = n
     return out
+
+
+SCALE = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+
+
+def last_digit(amount: float, unit: str | None) -> str:
+    """The last digit of an amount as its form prints it: in its unit, to two decimals where
+    the unit is larger than 元 (705.40 万元 → '0'), whole 元 otherwise."""
+    scale = SCALE.get(unit or "元", 1.0)
+    return f"{amount / scale:.2f}"[-1] if scale > 1 else f"{amount:.0f}"[-1]
+
+
+def chi2_uniform(digits: list[str]) -> float:
+    """Pearson's χ² of the digits' counts against ten equal ones (9 degrees of freedom)."""
+    e = len(digits) / 10
+    return sum((digits.count(str(d)) - e) ** 2 / e for d in range(10))
+
+
+def _round_amounts(forms: list[dict], rows: dict, w: dict) -> None:
+    """A unit's executed amounts (every budget line that prints one) whose last printed digits
+    are far from uniform: Pearson's χ² against uniform above ``round_chi2`` (27.88: p < 0.001
+    at 9 degrees of freedom), tested only on units with ``round_least`` amounts or more (50):
+    fewer say nothing.  Every form of such a unit carries the signal."""
+    by_unit = defaultdict(list)
+    for f in forms:
+        unit = (f.get("budget") or {}).get("unit_used")
+        for line in (f.get("budget") or {}).get("lines") or ():
+            if line.get("executed"):
+                by_unit[_unit(f)].append(last_digit(line["executed"], unit))
+    for name, digits in by_unit.items():
+        if not name or len(digits) < int(w.get("round_least", 50)):
+            continue
+        chi2 = chi2_uniform(digits)
+        if chi2 > float(w.get("round_chi2", 27.88)):
+            for f in forms:
+                if _unit(f) == name:
+                    rows[_key(f)]["signals"].append(("round_amounts", 1.0, N_(
+                        "the unit's {n} executed amounts end in digits far from uniform (χ² {chi2:.1f} > {limit:g}, "
+                        "p < 0.001)", n=len(digits), chi2=chi2, limit=float(w.get("round_chi2", 27.88)))))
 
 
 def rows_for(ranking: list[dict], lang: str, base: Path | None = None) -> list[dict]:

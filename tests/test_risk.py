@@ -120,3 +120,27 @@ def test_the_archive_keeps_the_ranking_as_a_table_and_a_view(tmp_path):
     assert len(ranked) == forms and [r[0] for r in ranked] == sorted((r[0] for r in ranked), reverse=True)
     assert any(r[2] and "指标体系雷同" in r[2] for r in ranked)           # seed 004's forms share one set
     assert list((tmp_path / "pq" / "risk").rglob("*.parquet"))
+
+
+def test_a_units_round_amounts_are_found_by_their_last_digits_and_only_with_fifty():
+    """60 executed amounts of one unit, every one printed ending in 0 (705.40 万元; 705.4321 prints
+    705.43, its digit 3): χ² of the
+    last digits against uniform is 60 × 9 = 540 > 27.88.  Their digits spread evenly (6 of each
+    digit: χ² 0), or only 40 amounts: nothing."""
+    from selfeval.risk import chi2_uniform, last_digit
+    assert last_digit(7054000.0, "万元") == "0" and last_digit(7054321.0, "万元") == "3" and last_digit(1234.0, "元") == "4"
+    assert chi2_uniform(["0"] * 60) == 540.0 and chi2_uniform([str(d) for d in range(10)] * 6) == 0.0
+
+    def stack(n, amount):
+        out = []
+        for k in range(n):
+            f = _form(f"r{k}.pdf", f"项目{k}", "甲单位", inds=ROWS, budget={"adjusted": 8e6, "executed": amount(k)})
+            f["budget"]["unit_used"] = "万元"
+            out.append(f)
+        return out
+    round_ = rank(stack(60, lambda k: 7000000.0 + 10000 * k), [])
+    assert all("round_amounts" in [s for s, _, _ in r["signals"]] for r in round_)
+    spread = rank(stack(60, lambda k: 7000000.0 + 100 * k), [])          # last digits 0-9, six each
+    assert not any("round_amounts" in [s for s, _, _ in r["signals"]] for r in spread)
+    few = rank(stack(40, lambda k: 7000000.0 + 10000 * k), [])
+    assert not any("round_amounts" in [s for s, _, _ in r["signals"]] for r in few)
