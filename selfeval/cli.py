@@ -176,6 +176,15 @@ def _region(region: str | None, _) -> str | None:
     return region
 
 
+def _audited(out: Path, _) -> None:
+    """OUT holds an audit (findings.json and forms.json), or the command is refused, saying so."""
+    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
+        label = _("error:")
+        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
+                                                      .format(out=out)))
+        raise typer.Exit(EXIT_USAGE)
+
+
 def _timeout_opt():
     return typer.Option(300.0, "--file-timeout", help="seconds one file may take before it is stopped (UNREADABLE)")
 
@@ -468,11 +477,7 @@ def review(out: Path = typer.Argument(..., help="an audit's output folder (selfe
     from .desk import Desk
     from .desk_web import app as desk_app
     lang, _ = _gettext(lang)
-    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
-        label = _("error:")
-        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
-                                                      .format(out=out)))
-        raise typer.Exit(EXIT_USAGE)
+    _audited(out, _)
     desk = Desk(out, reviewer=reviewer or getpass.getuser(), lang=lang, rulesets=tuple(str(r) for r in rules),
                 password=password)
     url = f"http://127.0.0.1:{port}/"
@@ -498,11 +503,7 @@ def sample(out: Path = typer.Argument(..., help="an audit's output folder (selfe
     from .risk import COLUMNS, rank, rows_for
     from .risk import sample as draw
     lang, _ = _gettext(lang)
-    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
-        label = _("error:")
-        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
-                                                      .format(out=out)))
-        raise typer.Exit(EXIT_USAGE)
+    _audited(out, _)
     if not 0 <= random_share <= 1 or n < 1:
         label = _("refused:")
         err.print(f"[red]{escape(label)}[/] " + escape(_("--n must be 1 or more and --random-share between 0 and 1")))
@@ -619,7 +620,7 @@ def print_summary(s: dict, out: Path, verbose: bool = False, lang: str = "en") -
             label = _("skipped")
             c.print(f"[dim]{escape(label)}[/] {escape(x['path'])}: {escape(x['reason'])}", soft_wrap=True)
     written = ["findings.json", "findings.csv", "forms.json",
-               *(n for n in ("report.xlsx", "report.html", "report.pdf") if (out / n).exists())]
+               *(n for n in ("risk.csv", "report.xlsx", "report.html", "report.pdf", "review.xlsx") if (out / n).exists())]
     c.print(escape(_("reports written to {out}/ ({files})").format(out=out, files=", ".join(written))))
 
 

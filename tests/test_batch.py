@@ -55,14 +55,15 @@ def _target(link) -> str:
     return link.target if link is not None else ""
 
 
-def test_workbook_findings_first_formatted_linked_relative_and_printable(mixed):
+def test_workbook_risk_then_findings_formatted_linked_relative_and_printable(mixed):
     import openpyxl
     from urllib.parse import unquote
     from selfeval.workbook import LABELS
     H = lambda key: LABELS[key].text           # a column's or a sheet's name as shown (the suite reads English)
     _, _, out, _ = mixed
     wb = openpyxl.load_workbook(out / "report.xlsx")
-    assert wb.sheetnames[:5] == [H("findings"), H("forms"), H("budget_lines"), H("indicators"), H("units")]
+    # the forms to read first lead (issue 36: the risk ranking's sheet first), then the findings
+    assert wb.sheetnames[:6] == [H("risk"), H("findings"), H("forms"), H("budget_lines"), H("indicators"), H("units")]
     ws = wb[H("findings")]
     head = [c.value for c in ws[1]]
     assert head[:3] == [H("file"), H("form_index"), H("project_name")] and head[-1] == H("sha256")
