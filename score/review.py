@@ -141,7 +141,7 @@ def choose(form: Form, packs, region: str | None = None) -> tuple[Pack, Msg]:
             return given, N_("given with --region {region}", region=region)
     year = form.year
     fits = [p for p in packs if year is None or p.years[0] <= year <= p.years[1]]
-    notes = f"{form.notes} {form.rules_note if hasattr(form, 'rules_note') else ''}"
+    notes = form.notes or ""
     for p in fits:
         hit = next((w for w in p.printed if w in notes), None)
         if hit:

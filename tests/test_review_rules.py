@@ -199,3 +199,14 @@ def test_a_required_category_missing_is_said_where_the_form_is_a_table_of_goals(
     assert not [x for x in check_form(old, national())[0] if x.code == "CATEGORY_MISSING"]
     rubric = form(*rows(), columns=("level1", "level2", "name", "weight", "score"))
     assert not [x for x in check_form(rubric, national())[0] if x.code == "CATEGORY_MISSING"]
+
+
+def test_the_notes_a_form_prints_choose_its_pack_before_its_units():
+    """A form whose notes cite 广西壮族自治区's rules is judged under the Guangxi pack even where
+    its units name no place of the region; the national pack otherwise."""
+    f0 = form(ind("培训人次", "≥100人次", "140人次", 10, 10), department="某市人社局",
+              notes="注：按《广西壮族自治区项目支出绩效自评办法》填报。")
+    _, rec = check_form(f0, national())
+    assert rec["review_pack"]["id"] == "guangxi" and "广西壮族自治区" in rec["review_pack"]["why"]
+    _, rec = check_form(form(ind("培训人次", "≥100人次", "140人次", 10, 10), department="某市人社局"), national())
+    assert rec["review_pack"]["id"] == "national"
