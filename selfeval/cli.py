@@ -10,7 +10,6 @@ import json
 import sys
 from collections import Counter
 from functools import partial
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -19,26 +18,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .cli_options import (CSV_COLUMNS, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, LOCK, Engine, Format,  # noqa: F401
+                          Level, _at_least, _audited, _csv_row, _engine, _engine_opt, _existing, _exit_code,
+                          _gettext, _known_codes, _lang_opt, _limits, _memory_opt, _name_unreadable, _quiet_opt,
+                          _record_lines, _region, _region_opt, _reported, _scheduler_opt, _timeout_opt,
+                          _verbose_opt, err)
+
 # plain help (rich_markup_mode=None): the rich layout prints '<bool>' beside every flag, as if it took a value
 app = typer.Typer(help="Audit 项目支出绩效自评表 (project-expenditure performance self-evaluation forms).",
                   context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None)
-err = Console(stderr=True, soft_wrap=True, emoji=False)      # a reason is one line, never cut mid-sentence
-LOCK = ".selfeval.lock"
-EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 1, 2, 3
-
-
-class Level(str, Enum):
-    info = "info"
-    warning = "warning"
-    error = "error"
-    never = "never"
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
 
 
 def _version(value: bool) -> None:
@@ -51,174 +39,6 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version")):
     """Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or no such path, 3 unreadable files."""
-
-
-def _lang_opt():
-    return typer.Option(None, "--lang", metavar="zh|en",
-                        help="language of reports, messages and the summary: zh (default) or en; "
-                             "SELFEVAL_LANG may set it")
-
-
-def _gettext(lang: str | None):
-    """The gettext of the language asked for; an unknown language is a usage error."""
-    from .i18n import gettext_for, lang_of
-    try:
-        return lang_of(lang), gettext_for(lang_of(lang))
-    except ValueError as e:
-        err.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(EXIT_USAGE)
-
-
-def _quiet_opt():
-    return typer.Option(False, "-q", "--quiet", help="no progress bar and no summary; unreadable files only")
-
-
-def _verbose_opt():
-    return typer.Option(False, "-v", "--verbose", help="also list every skipped entry and why")
-
-
-def _existing(paths: List[Path], _=lambda s: s) -> None:
-    """A path that does not exist is a usage error (exit 2), before any work."""
-    from .files import missing
-    absent = missing(paths)
-    for p in absent:
-        label = _("error:")
-        err.print(f"[red]{escape(label)}[/] " + escape(_("no such file or folder: {path}").format(path=p)))
-    if absent:
-        raise typer.Exit(EXIT_USAGE)
-
-
-def _known_codes(codes: List[str], _=lambda s: s) -> None:
-    """A code the registry does not hold (a typo would silently ignore nothing) is a usage error."""
-    from score.codes import registry, unknown
-    bad = unknown(codes)
-    if bad:
-        label = _("error:")
-        err.print(f"[red]{escape(label)}[/] " + escape(
-            _("no finding code {bad}; the codes are: {codes} (selfeval codes explains them)").format(
-                bad=", ".join(bad), codes=", ".join(registry()))))
-        raise typer.Exit(EXIT_USAGE)
-
-
-def _at_least(fd: dict, level: Level) -> bool:
-    """The finding's severity is ``level`` or graver (``never``: no finding is)."""
-    from .reports import SEVERITY_ORDER
-    return level != Level.never and SEVERITY_ORDER[fd["severity"]] <= SEVERITY_ORDER[level.value]
-
-
-def _reported(results: list[dict], min_severity: Level, ignore: List[str]) -> list[dict]:
-    """The results with only the findings asked for (--min-severity, --ignore CODE).  An
-    UNREADABLE finding is always kept: a file not read is never dropped without a word."""
-    drop = {c.upper() for c in ignore}
-
-    def keep(fd: dict) -> bool:
-        return fd["code"] == "UNREADABLE" or (fd["code"] not in drop and _at_least(fd, min_severity))
-    return [{**r, "findings": [fd for fd in r["findings"] if keep(fd)]} for r in results]
-
-
-def _name_unreadable(results: list[dict], _=lambda s: s) -> None:
-    for r in results:
-        if r.get("error"):
-            label = _("file not read")
-            err.print(f"[yellow]UNREADABLE[/] {escape(label)} {escape(r['path'])}: {escape(r['error'])}")
-
-
-def _exit_code(results: list[dict], fail_on: Level = Level.never) -> int:
-    """3 when a file was unreadable, else 1 when a finding is at or above ``fail_on``, else 0."""
-    if any(r.get("error") for r in results):
-        return EXIT_UNREADABLE
-    return EXIT_FINDINGS if any(_at_least(fd, fail_on) and not fd.get("waived")
-                                for r in results for fd in r["findings"]) else 0
-
-
-class Engine(str, Enum):
-    local = "local"
-    dask = "dask"
-
-
-def _engine_opt():
-    return typer.Option(Engine.local, "--engine",
-                        help="local: this machine's process pool; dask: a Dask cluster (a LocalCluster of "
-                             "--jobs workers unless --scheduler names one), workers writing the Parquet dataset")
-
-
-def _scheduler_opt():
-    return typer.Option(None, "--scheduler", metavar="ADDRESS",
-                        help="with --engine dask: a running Dask scheduler (tcp://HOST:8786) instead of a LocalCluster")
-
-
-def _engine(engine: Engine, scheduler: str | None, dataset) -> dict:
-    if engine != Engine.dask:
-        if scheduler:
-            err.print("[red]refused:[/] --scheduler needs --engine dask")
-            raise typer.Exit(EXIT_USAGE)
-        return {}
-    return {"engine": "dask", "scheduler": scheduler, "dataset": dataset}
-
-
-def _region_opt():
-    return typer.Option(None, "--region", metavar="REGION",
-                        help="judge every form under this review pack (its id or a place it names, e.g. 广西); "
-                             "default: each form's own notes, units or title")
-
-
-def _region(region: str | None, _) -> str | None:
-    """A region given is one a review pack knows; else the run is refused before any work."""
-    if region is None:
-        return None
-    from score.review import pack_for_region, shipped
-    if pack_for_region(region, shipped()) is None:
-        label = _("refused:")
-        known = ", ".join(p.id for p in shipped())
-        err.print(f"[red]{escape(label)}[/] " + escape(_("no review pack for region {region!r} (packs: {known})")
-                                                      .format(region=region, known=known)))
-        raise typer.Exit(EXIT_USAGE)
-    return region
-
-
-def _audited(out: Path, _) -> None:
-    """OUT holds an audit (findings.json and forms.json), or the command is refused, saying so."""
-    if not (out / "findings.json").is_file() or not (out / "forms.json").is_file():
-        label = _("error:")
-        err.print(f"[red]{escape(label)}[/] " + escape(_("{out} holds no audit (run selfeval audit --out {out} first)")
-                                                      .format(out=out)))
-        raise typer.Exit(EXIT_USAGE)
-
-
-def _timeout_opt():
-    return typer.Option(300.0, "--file-timeout", help="seconds one file may take before it is stopped (UNREADABLE)")
-
-
-def _memory_opt():
-    return typer.Option(4096, "--file-memory", help="MB one file's worker may use before it is stopped (UNREADABLE)")
-
-
-def _limits(seconds: float, megabytes: int):
-    from .workers import FileLimits
-    return FileLimits(seconds=seconds, megabytes=megabytes)
-
-
-def _record_lines(r: dict) -> list:
-    """One record per form, or one for a file that could not be read."""
-    if r.get("skipped"):
-        return []
-    if r.get("error"):
-        return [{"path": r["path"], "status": "UNREADABLE", "reason": r["error"]}]
-    return [{"status": "ok", **f} for f in r["forms"]] or \
-        [{"path": r["path"], "status": "NO_FORM", "reason": "no form was found in the file"}]
-
-
-CSV_COLUMNS = ["path", "form_index", "status", "reason", "year", "project_name", "department", "implementing_unit",
-               "declared_total", "indicators", "format"]
-
-
-def _csv_row(rec: dict) -> dict:
-    src = rec.get("source") or {}
-    return {"path": rec.get("path") or src.get("path"), "form_index": src.get("form_index"), "status": rec["status"],
-            "reason": rec.get("reason"), "year": rec.get("year"), "project_name": rec.get("project_name"),
-            "department": rec.get("department"), "implementing_unit": rec.get("implementing_unit"),
-            "declared_total": rec.get("declared_total"), "indicators": len(rec.get("indicators") or []) or None,
-            "format": src.get("format")}
 
 
 @app.command()
@@ -460,73 +280,6 @@ def codes(lang: Optional[str] = _lang_opt()):
 
 
 @app.command()
-def review(out: Path = typer.Argument(..., help="an audit's output folder (selfeval audit --out OUT)", metavar="OUT"),
-           port: int = typer.Option(8765, "--port", help="the port on 127.0.0.1"),
-           no_browser: bool = typer.Option(False, "--no-browser", help="do not open a browser"),
-           reviewer: Optional[str] = typer.Option(None, "--reviewer", help="who decides (default: the login name)"),
-           rules: List[Path] = typer.Option([], "--rules", help="extra folder of rule-set TOML files (repeatable)", metavar="DIR"),
-           password: Optional[str] = typer.Option(None, "--password", help="password of encrypted PDFs"),
-           lang: Optional[str] = _lang_opt()):
-    """The review desk: confirm, correct, waive and score the findings of OUT in a browser;
-    decisions go to OUT/review.jsonl and the next audit of OUT applies them."""
-    import getpass
-    import webbrowser
-
-    import uvicorn
-
-    from .desk import Desk
-    from .desk_web import app as desk_app
-    lang, _ = _gettext(lang)
-    _audited(out, _)
-    desk = Desk(out, reviewer=reviewer or getpass.getuser(), lang=lang, rulesets=tuple(str(r) for r in rules),
-                password=password)
-    url = f"http://127.0.0.1:{port}/"
-    Console(emoji=False).print(escape(_("review desk at {url} (Ctrl-C to stop)").format(url=url)))
-    if not no_browser:
-        webbrowser.open(url)
-    uvicorn.run(desk_app(desk), host="127.0.0.1", port=port, log_level="warning")
-
-
-@app.command()
-def sample(out: Path = typer.Argument(..., help="an audit's output folder (selfeval audit --out OUT)", metavar="OUT"),
-           n: int = typer.Option(20, "--n", help="how many forms to draw"),
-           seed: int = typer.Option(0, "--seed", help="the draw's seed: the same seed, the same sample"),
-           random_share: float = typer.Option(0.2, "--random-share",
-                                              help="the share drawn at random whatever the risk (0 to 1)"),
-           lang: Optional[str] = _lang_opt()):
-    """Draw forms to check: a risk-weighted sample with a random share (so that no unit can
-    count on its risk score keeping it out); writes OUT/sample.csv with why each was drawn."""
-    import csv
-    import json
-
-    from .files import atomic
-    from .risk import COLUMNS, rank, rows_for
-    from .risk import sample as draw
-    lang, _ = _gettext(lang)
-    _audited(out, _)
-    if not 0 <= random_share <= 1 or n < 1:
-        label = _("refused:")
-        err.print(f"[red]{escape(label)}[/] " + escape(_("--n must be 1 or more and --random-share between 0 and 1")))
-        raise typer.Exit(EXIT_USAGE)
-    forms = json.loads((out / "forms.json").read_text(encoding="utf-8"))
-    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    ranking = rank(forms, findings)
-    drawn = draw(ranking, n, seed, random_share)
-    rows = {r["rank"]: row for r, row in zip(ranking, rows_for(ranking, lang))}
-    how = {"risk": _("risk-weighted"), "random": _("at random")}
-    with atomic(out / "sample.csv") as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.DictWriter(fh, fieldnames=("drawn", *COLUMNS))
-        w.writeheader()
-        for r, way in drawn:
-            w.writerow({"drawn": how[way], **rows[r["rank"]]})
-    c = Console(emoji=False)
-    c.print(escape(_("{k} of {total} forms drawn with seed {seed}: {risk} with probability in proportion to risk "
-                     "score + 1, {random} uniformly at random from the rest ({share:.0%}) → {path}").format(
-        k=len(drawn), total=len(ranking), seed=seed, risk=sum(1 for _, x in drawn if x == "risk"),
-        random=sum(1 for _, x in drawn if x == "random"), share=random_share, path=out / "sample.csv")))
-
-
-@app.command()
 def archive(paths: List[Path] = typer.Argument(..., help="files or folders (walked)", metavar="PATH"),
             db: Path = typer.Option(Path("selfeval.duckdb"), "--db", help="DuckDB database file"),
             parquet: Optional[Path] = typer.Option(None, "--parquet",
@@ -622,6 +375,13 @@ def print_summary(s: dict, out: Path, verbose: bool = False, lang: str = "en") -
     written = ["findings.json", "findings.csv", "forms.json",
                *(n for n in ("risk.csv", "report.xlsx", "report.html", "report.pdf", "review.xlsx") if (out / n).exists())]
     c.print(escape(_("reports written to {out}/ ({files})").format(out=out, files=", ".join(written))))
+
+
+# the commands on an audit's output folder (the review desk, the sample), kept in their module
+from .cli_desk import review, sample  # noqa: E402
+
+app.command()(review)
+app.command()(sample)
 
 
 if __name__ == "__main__":
