@@ -108,12 +108,21 @@ def _item(driver, code, file):
 def _send(driver, box, *keys) -> None:
     """Keys typed into a box whose form the last one submits, then the next page waited for
     (a correction re-reads its scan before the page comes back)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
     page = driver.find_element(By.TAG_NAME, "html")
     box.send_keys(*keys)
-    WebDriverWait(driver, 120).until(ec.staleness_of(page))
+
+    def gone(_) -> bool:
+        # the old page's root no longer answers: stale, or (Chromium, mid-navigation) 'Node with
+        # given id does not belong to the document', which Selenium raises as a plain WebDriverException
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 120).until(gone)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
