@@ -102,7 +102,7 @@ class IndicatorChecks:
                             name=name, score=ind.score_declared, weight=ind.weight), name, cells)
             return
         tier = self.rules.tier_key(ind.actual or "")
-        t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
+        t, a = target_and_actual(ind)
         if tier is None and t is not None and t.value is not None:
             if is_blank(ind.actual):
                 self.missing(N_("indicator {name}: actual value (实际值) is blank", name=name), name, cells)
@@ -239,6 +239,11 @@ class IndicatorChecks:
                     "{low:.0%}–{high:.0%} = [{lo:g}, {hi:g}]", what=what, score=score, weight=weight, label=label,
                     low=low, high=high, lo=lo_s, hi=hi_s), name, score, hi_s if over else lo_s, cells)
         return key
+
+
+def target_and_actual(ind: Indicator):
+    """An indicator's target and actual as quantities, a bare actual counted in its target's unit."""
+    return parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
 
 
 def in_target_unit(a, actual: str | None, target: str | None):

@@ -22,9 +22,9 @@ import regex as re
 
 from extract.messages import Msg, N_
 from normalize.schema import Form, Indicator
-from normalize.values import is_blank, parse_quantity
+from normalize.values import is_blank
 
-from .indicator_checks import in_target_unit
+from .indicator_checks import target_and_actual
 
 PACKS = Path(__file__).with_name("review_packs")
 SEVERITIES = ("warning", "info")
@@ -184,7 +184,7 @@ def _missed(ind: Indicator, rec: dict, tier_top: bool) -> bool:
     """The row's target was missed: a quantitative actual short of its target in the row's
     direction, or a tier claimed below the top one."""
     if rec.get("kind") == "quantitative":
-        t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
+        t, a = target_and_actual(ind)
         if t is None or a is None or t.value is None or a.value is None:
             return False
         return a.value < t.value if rec.get("direction") != "reverse" else a.value > t.value
@@ -209,7 +209,7 @@ def over_target_unexplained(form, recs, rule, _):
     for ind, rec in zip(form.indicators, recs):
         if rec.get("kind") != "quantitative" or rec.get("direction") == "reverse" or not _no_reason(ind, rule):
             continue
-        t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
+        t, a = target_and_actual(ind)
         if t is None or a is None or not t.value or a.value is None or t.percent != a.percent:
             continue
         if a.value / t.value >= limit:
@@ -231,8 +231,7 @@ def target_actual_units_differ(form, recs, rule, _):
     for ind, rec in zip(form.indicators, recs):
         if rec.get("kind") != "quantitative":
             continue
-        # an actual printed without a unit is in its target's (the checker reads it so)
-        t, a = parse_quantity(ind.target), in_target_unit(parse_quantity(ind.actual), ind.actual, ind.target)
+        t, a = target_and_actual(ind)        # an actual printed without a unit is in its target's
         if t is None or a is None or not t.value or not a.value:
             continue
         ut, ua = t.unit or "", a.unit or ""

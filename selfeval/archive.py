@@ -119,8 +119,8 @@ def write_risk(db: Path, results: list[dict], lang: str = "zh") -> int:
     import duckdb
     import pandas as pd
 
-    from .risk import rank, rows_for
-    rows = rows_for(rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]),
+    from .risk import rank_results, rows_for
+    rows = rows_for(rank_results(results),
                     lang)
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     df = pd.DataFrame([{"sha256": r["sha256"], "form_index": r["form_index"] - 1, "year": r["year"],

@@ -186,9 +186,9 @@ def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opt
     results, review = _review(results, out, rules, password, ledger_read, lang, (opts.get("engine") or {}).get("region"))
     results = localized(_reported(results, *selection), lang)
     s = write_core(results, out, len(ledger_read[0]), (opts.get("engine") or {}).get("region"))
-    from .risk import rank, write_risk_csv
+    from .risk import rank_results, write_risk_csv
     _report(lambda res, target, pics, lang: write_risk_csv(
-        rank([f for r in res for f in r["forms"]], [fd for r in res for fd in r["findings"]]), target, lang),
+        rank_results(res), target, lang),
         results, out / "risk.csv", {}, lang)
     if (out / "review.jsonl").exists():
         from .review_book import write_review_book

@@ -12,12 +12,12 @@ for good.  Only files under OUT/evidence and the audited sources (found by sha25
 served; every text from a form is escaped; every POST carries the desk's CSRF token."""
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.grid import sha256_of
 from score.codes import registry
 
 from . import ledger
@@ -109,7 +109,7 @@ class Desk:
         for f in forms:
             key = (f["source"]["sha256"], f["source"]["form_index"])
             scores = plan.scores.get(key, [])
-            review = next((d for d in reversed(scores) if not d.get("field")), None)
+            review = ledger.latest_score(scores)
             out.append({"form": f, "declared": f.get("declared_total"),
                         "recomputed": (f.get("recomputed") or {}).get("total_by_rules"),
                         "review": review, "deductions": [d for d in scores if d.get("field")],
@@ -127,13 +127,16 @@ class Desk:
                  if d["sha256"] not in self.rechecked else None}
                 for d in reversed(decisions)]
 
+    def summary(self) -> dict:
+        """The audit's summary.json (what it applied of the ledger, the region it judged under)."""
+        p = self.out / "summary.json"
+        return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+
     def corrections_since(self, forms: list[dict]) -> dict:
         """sha256 -> the number of corrections the ledger holds for that file, for the files
         corrected since the audit read the ledger (the audit applied the first
         ``review_decisions_applied`` decisions; the ledger is only ever appended to)."""
-        summary = self.out / "summary.json"
-        applied = json.loads(summary.read_text(encoding="utf-8")).get("review_decisions_applied", 0) \
-            if summary.is_file() else 0
+        applied = self.summary().get("review_decisions_applied", 0)
         decisions, _ = ledger.read(self.out)
         audited = {f["source"]["sha256"] for f in forms}
         since = {d["sha256"] for d in decisions[applied:] if d["action"] == "correct" and d["sha256"] in audited}
@@ -163,8 +166,7 @@ class Desk:
         source = self.source(sha)
         if source is None:
             return
-        summary = self.out / "summary.json"
-        region = json.loads(summary.read_text(encoding="utf-8")).get("region") if summary.is_file() else None
+        region = self.summary().get("region")
         first = process_file(str(source), _rulesets(self.rulesets), self.password, region=region).to_dict()
         results, _ = apply([first], self.out, lambda path, fixes: process_file(
             path, _rulesets(self.rulesets), self.password, fixes, region).to_dict())
@@ -174,7 +176,7 @@ class Desk:
         """The audited file whose content has this sha256 (never any other path)."""
         for f in json.loads((self.out / "forms.json").read_text(encoding="utf-8")):
             p = Path(f["source"]["path"])
-            if f["source"]["sha256"] == sha and p.is_file() and _sha256(p) == sha:
+            if f["source"]["sha256"] == sha and p.is_file() and sha256_of(p) == sha:
                 return p
         return None
 
@@ -188,14 +190,6 @@ class Desk:
 def _said(msg, lang: str) -> str | None:
     from .i18n import render
     return None if msg is None else render(msg, lang)
-
-
-def _sha256(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _same_cell(a: dict | None, e: dict) -> bool:

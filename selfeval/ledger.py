@@ -202,6 +202,12 @@ def plan(decisions: list[dict], forms: dict) -> Applied:
     return a
 
 
+def latest_score(scores: list[dict]) -> dict | None:
+    """The reviewer's score (复核得分) of a form: its latest score decision naming no field
+    (one naming a field is a deduction)."""
+    return next((d for d in reversed(scores) if not d.get("field")), None)
+
+
 def waived_by(fd: dict, waives: list[dict]) -> dict | None:
     """The waive that names this finding (its file, form, code, and indicator), if any."""
     for d in waives:

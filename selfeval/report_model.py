@@ -177,8 +177,8 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str, re
     met = sorted({fd["code"] for r in results for fd in r["findings"]}, key=lambda c: list(reg).index(c) if c in reg else 99)
     by_eye = [(s, fd) for s in shown for fd in s["findings"] if fd["code"] in REVIEW and fd.get("evidence")]
     units = rollup(forms)
-    from .risk import rank, rows_for
-    risk = rows_for(rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]),
+    from .risk import rank_results, rows_for
+    risk = rows_for(rank_results(results),
                     lang)[:RISK_SHOWN]
     return {"lang": lang, "s": summary(results), "forms": shown, "rollup": units, "years": years(forms),
             "over": sum(u["over"] for u in units), "over_forms": sum(1 for _, f, _ in forms if _over(f) > 0),

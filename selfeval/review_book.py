@@ -46,7 +46,7 @@ def write_review_book(out: Path, target: Path, lang: str = "zh") -> None:
     for f in forms:
         key = (f["source"]["sha256"], f["source"]["form_index"])
         scores = plan.scores.get(key, [])
-        review = next((d for d in reversed(scores) if not d.get("field")), None)
+        review = ledger.latest_score(scores)
         notes = [d for d in plan.notes if (d["sha256"], d["form_index"]) == key]
         mine = [d for d in decisions if (d["sha256"], d["form_index"]) == key]
         fs.append([Path(f["source"]["path"]).name, key[1] + 1, f.get("project_name"),

@@ -112,7 +112,7 @@ def _decided(r: dict, plan: ledger.Applied) -> dict:
         notes = [d for d in plan.notes if (d["sha256"], d["form_index"]) == key]
         reviewed = list(plan.corrections.get(key, {}).values())
         if scores or notes or reviewed:
-            review_score = next((d for d in reversed(scores) if not d.get("field")), None)   # the latest 复核得分
+            review_score = ledger.latest_score(scores)
             f = {**f, "review": {
                 "score": review_score["value"] if review_score else None,
                 "score_reason": review_score.get("reason") if review_score else None,

@@ -168,6 +168,11 @@ def _round_amounts(forms: list[dict], rows: dict, w: dict) -> None:
                         "p < 0.001)", n=len(digits), chi2=chi2, limit=float(w.get("round_chi2", 27.88)))))
 
 
+def rank_results(results: list[dict]) -> list[dict]:
+    """The ranking of a batch's results (every file's forms and findings)."""
+    return rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]])
+
+
 def rows_for(ranking: list[dict], lang: str, base: Path | None = None) -> list[dict]:
     """The ranking as table rows in ``lang``: rank, score, file, form, project, unit, year, the
     reasons, and the forms sharing a pasted set."""

@@ -131,7 +131,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
                     "executed": y["executed"], "rate": y["rate"], "declared_total": y["declared"],
                     "total_by_rules": y["by_rules"], "errors": y["error"], "warnings": y["warning"]}
                    for y in years(_forms(results))]
-    from .risk import rank, rows_for
+    from .risk import rank_results, rows_for
     data["findings"].sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["path"] or "", f["form_index"] or 0))
     forms = {(f["sha256"], f["form_index"]): f for f in data["forms"]}
     for recs in data.values():
@@ -145,7 +145,7 @@ def write_workbook(results: list[dict], out: Path, pictures: dict | None = None,
                 rec["pages"] = ", ".join(str(p) for p in json.loads(rec["pages"]))
     # the forms to read first, first (rows made whole by the ranking: file and form named)
     data[RISK] = [{k: v for k, v in row.items() if k != "sha256"} for row in rows_for(
-        rank([f for r in results for f in r["forms"]], [fd for r in results for fd in r["findings"]]), lang)]
+        rank_results(results), lang)]
     wb = openpyxl.Workbook(write_only=True)          # streaming: fast on thousands of rows
     bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -160,8 +160,8 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
         adj = vals.get("initial")
     if adj and ex is not None and rate is not None:
         # (nothing spent of a sum a thousand times larger holds any rate trivially: no evidence;
-        # the rate holds to the precision it is printed with, not to a fixed half point: a
-        # small rate, 1.13%, would else fit 5.41 / 819.047 = 0.66%)
+        # the rate holds to the precision it is printed with, not to a fixed half point, under
+        # which a small rate fits a cut whose ratio is half of it or less)
         holds = abs(ex / adj - rate) <= _printed_tolerance(cells.get("rate")) and (rate > 0 or ex == 0)
         s += -2.0 if not holds else 3.0 if ex > 0 and 1e-3 <= ex / adj <= 10 else 0.0
     if w is not None and sc is not None:
