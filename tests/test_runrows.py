@@ -96,11 +96,11 @@ def test_a_budget_by_source_is_cut_where_its_amounts_make_its_total():
     assert [p for _, p in got] == ["16.69", "261.2", "277.89", "259.42", "93.35%"]
 
 
-def test_a_budget_line_left_unread_is_said_to_the_auditor(tmp_path):
+def test_a_mistyped_rate_is_found_by_the_score_its_sums_give(tmp_path):
     """The grid's budgetsys form cut short, printed run together: its total line's rate does
-    not hold (494.42 / 548.62 = 90.12%, printed 95.12%), so no cut of
-    '516.43548.62494.421095.12%9.01' fits and none is read; the audit says the line was not
-    read instead of checking a guess."""
+    not hold (494.42 / 548.62 = 90.12%, printed 95.12%), but its score does: 10 × 90.12% =
+    9.01, printed.  The score the rules give from the sums confirms the cut
+    '516.43 | 548.62 | 494.42 | 10 | 95.12% | 9.01', and the mistyped rate is reported."""
     import json
     import subprocess
     import sys
@@ -109,11 +109,31 @@ def test_a_budget_line_left_unread_is_said_to_the_auditor(tmp_path):
     subprocess.run([sys.executable, "-m", "selfeval.cli", "audit", "--no-pdf", str(FIXTURES / "grid" / "text" / "budgetsys" /
                     "cut_run_together.txt"), "--out", str(out), "--pictures", "never", "--fail-on", "never"],
                    capture_output=True, check=True)
-    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    unread = [x for x in findings if x["code"] == "EXTRACTION_INCOMPLETE" and "516.43548.62" in x["message"]]
-    assert unread and unread[0]["severity"] == "warning"
     forms = json.loads((out / "forms.json").read_text(encoding="utf-8"))
-    assert [b for f in forms for b in f["budget"]["lines"] if b.get("adjusted") not in (None, 0)] == []  # no guess
+    total = forms[0]["budget"]["lines"][0]
+    assert (total["adjusted"], total["executed"], total["rate_declared"], total["weight"]) == \
+        (5486200.0, 4944200.0, 0.9512, 10.0)
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert [x["severity"] for x in findings if x["code"] == "BUDGET_RATE_MISMATCH"] == ["error"]
+
+
+def test_a_budget_line_no_cut_explains_stays_unread():
+    """The same line with a score neither its rate (10 × 95.12% = 9.51) nor its sums (9.01)
+    give: no cut fits better than the others that read its figures otherwise, and its
+    figures stay one run, unread."""
+    roles = ["initial", "adjusted", "executed", "weight", "rate", "score"]
+    assert cut_budget_row("年度资金总额516.43548.62494.421095.12%8.50", roles, None) == \
+        [("label", "年度资金总额"), ("unread", "516.43548.62494.421095.12%8.50")]
+
+
+def test_a_budget_weight_is_never_most_of_the_form():
+    """'160.23 | 10 | 97.09%' run together also cuts as '0.2310 | 97.0 | 9%', whose score
+    97 × 9% = 8.73 lies within its half-point rounding of the printed 9.21: a weight of 97
+    (most of the form's 100 points) is a cut through other figures; the sums' own score
+    (10 × 160.23 / 173.99 = 9.21) confirms the right cut."""
+    roles = ["initial", "adjusted", "executed", "weight", "rate", "score"]
+    got = cut_budget_row("年度资金总额169.06173.99160.231097.09%9.21", roles, None)
+    assert [p for _, p in got] == ["年度资金总额", "169.06", "173.99", "160.23", "10", "97.09%", "9.21"]
 
 
 def test_a_weight_and_score_cut_from_one_run_against_its_arithmetic_are_a_guess():
@@ -141,17 +161,18 @@ def test_a_cut_leaving_a_lone_zero_is_the_last_choice():
 
 
 def test_a_line_the_grammar_left_unread_is_not_cut_again_by_the_token_reader(tmp_path):
-    # the total line's rate does not hold (582.51 / 604.24 = 96.4%, printed 100.00%): its
+    # the total line's rate does not hold (582.51 / 604.24 = 96.4%, printed 100.00%), nor its
+    # score (10 × 96.4% = 9.64, 10 × 100% = 10, printed 9.00): no cut explains it, and its
     # figures stay one token, not parted at points by the run-together token cuts
     from extract.text import read_text
     from normalize.stream.tokens import tokens_of
     src = tmp_path / "form.txt"
     src.write_text("项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
-                   "年度资金总额532.46604.24582.5110100.00%9.64\n"
+                   "年度资金总额532.46604.24582.5110100.00%9.00\n"
                    "其中：当年财政拨款532.46604.24582.51———\n"
                    "上年结转资金000———\n", encoding="utf-8")
     keys = [t.key for t in tokens_of(read_text(src))]
-    assert "532.46604.24582.5110100.00%9.64" in keys
+    assert "532.46604.24582.5110100.00%9.00" in keys
 
 
 def test_the_weights_of_evidence_are_passed_along_not_read_as_a_global():
@@ -208,11 +229,11 @@ def test_rows_above_the_first_that_names_its_group_are_cut_by_its_grammar():
 
 def test_a_small_rate_confirms_no_cut_beyond_its_printed_digits(tmp_path):
     """'712.92819.04705.41091.13%8.61': read whole, 705.4 of 819.04 is 86.13% where 91.13% is
-    printed (a form's own error), so no cut confirms the line.  Cut as 819.0470 | 5.410 | 9 |
-    1.13%, the rate would 'hold' to half a point (5.41 / 819.047 = 0.66%) though it is printed
-    to a hundredth of one: a rate holds to its printed digits.  The line stays one run, unread,
-    and no budget score is checked against 1.13% (it accused the form of an 8.55-point
-    over-claim on a fresh grid, seed 227)."""
+    printed (a form's own error).  Cut as 819.0470 | 5.410 | 9 | 1.13%, the rate would 'hold'
+    to half a point (5.41 / 819.047 = 0.66%) though it is printed to a hundredth of one: a rate
+    holds to its printed digits, and no budget score is checked against 1.13% (it accused the
+    form of an 8.55-point over-claim on a fresh grid, seed 227).  The score the sums give,
+    10 × 86.13% = 8.61, printed, confirms the right cut, and the mistyped rate is the one error."""
     from extract.text import read_text
     from normalize.stream.tokens import tokens_of
     src = tmp_path / "form.txt"
@@ -223,4 +244,6 @@ def test_a_small_rate_confirms_no_cut_beyond_its_printed_digits(tmp_path):
     assert "1.13%" not in keys and "819.0470" not in keys
     from conftest import run
     r = run(src)
-    assert not [f for f in r["findings"] if f["severity"] == "error"]
+    errors = [f for f in r["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["declared"], round(f["expected"], 4)) for f in errors] == \
+        [("BUDGET_RATE_MISMATCH", 0.9113, 0.8613)]

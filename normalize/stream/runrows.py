@@ -145,6 +145,9 @@ def _printed_tolerance(piece: str | None) -> float:
     return 0.5 * 10 ** -d / (100 if "%" in piece else 1) + 1e-4
 
 
+# A form's points are 100; a budget line carries a share of them (10, 15, 20 in the templates
+# the grid draws and the real forms print), never most of them.
+LINE_POINTS_AT_MOST = 50.0
 MONEY_ROLES = ("initial", "adjusted", "integrated", "after_integration", "arrived", "executed")
 
 
@@ -164,10 +167,15 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
         # which a small rate fits a cut whose ratio is half of it or less)
         holds = abs(ex / adj - rate) <= _printed_tolerance(cells.get("rate")) and (rate > 0 or ex == 0)
         s += -2.0 if not holds else 3.0 if ex > 0 and 1e-3 <= ex / adj <= 10 else 0.0
+    if w is not None and w > LINE_POINTS_AT_MOST:
+        s -= 4.0            # a weight taking most of the form's points is a cut through other figures
     if w is not None and sc is not None:
         s += -5.0 if sc > w + 1e-9 else 0.0
-        if rate is not None:
-            s += 3.0 if abs(w * min(rate, 1.0) - sc) <= 0.0051 * w + 0.006 else 0.0
+        scored_as = lambda r: abs(w * min(r, 1.0) - sc) <= 0.0051 * w + 0.006      # noqa: E731
+        if rate is not None and scored_as(rate):
+            s += 3.0
+        elif adj and ex is not None and sc > 0 and scored_as(ex / adj):
+            s += 3.0        # the score the rules give from the sums themselves, a mistyped rate aside
     if adj is not None and ex is not None and ex > adj * 1.5:
         s -= 1.0
     if total and w is not None and total.get("weight") is not None and abs(w - total["weight"]) > 1e-9:
@@ -180,6 +188,8 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     money = [_decimals(p) for r, p in cells.items() if r in MONEY_ROLES and p and _number(p) is not None]
     if len(money) >= 3 and len(set(money)) == 1 and money[0] > 2:
         s += 0.5 * (money[0] - 2) * len(money)      # a line printing every sum to one count of decimals (six, a budget system's)
+    elif money and max(money) > 2:
+        s -= len(set(money)) - 1        # sums of three and five decimals in one line: cuts through figures
     for r, v in vals.items():
         if total and v is not None and total.get(r) is not None:
             s += 0.5 if abs(v - total[r]) < 1e-9 else (-2.0 if v > total[r] + 1e-9 and r != "rate" else 0.0)
