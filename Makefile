@@ -76,9 +76,12 @@ heldout: $(STAMP)
 	$(PY) -m fixtures.scans --heldout $(HELDOUT) --seed $(SEED)
 	$(PY) -m fixtures.evaluate heldout $(HELDOUT)
 
-## make bench: forms/second per format and the ratio to bare pdfplumber; writes BENCHMARKS.md
+## make bench: forms/second per format and the ratio to bare pdfplumber, OCR, scaling, the Dask engine and
+## `selfeval audit` end to end on a 5,000-file stack (BENCH_FILES=5000,20000 for more); writes BENCHMARKS.md.
+## ARGS=engine or ARGS=audit: that section alone.
+BENCH_FILES ?= 5000
 bench: $(STAMP)
-	$(PY) -m fixtures.bench
+	BENCH_FILES=$(BENCH_FILES) $(PY) -m fixtures.bench $(ARGS)
 
 ## make fuzz: a bounded fuzzing campaign (N mutated inputs across all formats, per-input limits, then N mutations of the real forms' text); writes FUZZ.md
 N ?= 5000

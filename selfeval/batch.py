@@ -120,9 +120,15 @@ def _rulesets(rule_dirs: tuple):
 
 
 def _work(args) -> dict:
-    path, rule_dirs, password, threads, region = args
+    """One file read and checked; with a picture spec, its findings' pictures drawn here too,
+    while its pages are at hand (a Word file's wait for the renderings made after the batch)."""
+    path, rule_dirs, password, threads, region, *pictures = args
     ocr.use_threads(threads)
-    return process_file(path, _rulesets(tuple(rule_dirs)), password, region=region).to_dict()
+    r = process_file(path, _rulesets(tuple(rule_dirs)), password, region=region).to_dict()
+    if pictures and pictures[0] is not None:
+        from .pictures import draw_file
+        draw_file(r, pictures[0], word_later=True)
+    return r
 
 
 def _preload() -> None:
@@ -139,7 +145,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
               limits: FileLimits = FileLimits(),
               found: list[tuple[Path, str | None]] | None = None,
               ocr_threads: int | None = None, engine: str = "local", scheduler: str | None = None,
-              dataset: Path | None = None, region: str | None = None) -> list[dict]:
+              dataset: Path | None = None, region: str | None = None, pictures=None) -> list[dict]:
     """One result per entry under ``paths`` (skipped entries included, with ``skipped``
     saying why), in walk order.  Every file is read in a worker process under ``limits``.
     ``found``: the walk a caller already made (``entries``, to size its progress bar or pass
@@ -148,7 +154,9 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     ``engine``: ``local`` (this machine's process pool) or ``dask`` (``selfeval.cluster``: a
     LocalCluster of ``jobs`` workers, or the cluster at ``scheduler``; with ``dataset`` the
     workers write the rows of files it does not hold yet there as Parquet, by year).
-    ``region``: the review pack every form is judged under (``score.review``), where given."""
+    ``region``: the review pack every form is judged under (``score.review``), where given.
+    ``pictures``: a ``selfeval.pictures.PictureSpec``: each worker draws the pictures of the
+    files it reads (``selfeval.pictures.draw_missing`` draws the rest after the batch)."""
     found = entries(paths) if found is None else found
     files = [p for p, _ in found]
     if cache_dir is not None:
@@ -190,7 +198,7 @@ def run_batch(paths: Iterable[str | Path], jobs: int | None = None, cache_dir: P
     _preload()
     order = sorted(todo, key=lambda i: -_size(files[i]))      # longest first
     threads = ocr_threads or ocr.default_threads(jobs)
-    tasks = [(i, (str(files[i]), list(rule_dirs), password, threads, region)) for i in order]
+    tasks = [(i, (str(files[i]), list(rule_dirs), password, threads, region, pictures)) for i in order]
     if jobs > 1 and todo:
         ocr.share_cores(threads)        # before the workers start, local pool or Dask's
     if engine == "dask":

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
+import time
 from collections import Counter
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import List, Optional
@@ -175,45 +178,102 @@ def _batch(paths, files, label: str, cache_dir, jobs, rules, password, limits, q
 
 def _audit(paths, out, jobs, no_cache, rules, password, kinds: dict, limits, opts, selection) -> list[dict]:
     from .batch import entries
-    from .i18n import gettext_for, localized
-    from .reports import write_core
+    from .i18n import gettext_for
     from .ledger import read as read_ledger
     lang = opts.get("lang", "zh")
     _ = gettext_for(lang)
     ledger_read = read_ledger(out)                 # once, at the start: what the desk adds later waits
-    results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
-                     jobs, rules, password, limits, opts.get("quiet", False), opts.get("engine"), _)
-    results, review = _review(results, out, rules, password, ledger_read, lang, (opts.get("engine") or {}).get("region"))
-    results = localized(_reported(results, *selection), lang)
-    s = write_core(results, out, len(ledger_read[0]), (opts.get("engine") or {}).get("region"))
+    stages: dict[str, float] = {}
+    with _picture_store(out, no_cache) as store:
+        spec = _picture_spec(kinds, opts.get("pictures", Level.warning), lang, store, out)
+        with _stage(stages, "batch"):
+            results = _batch(paths, entries(paths, exclude=[out]), _("auditing"), None if no_cache else out / "cache",
+                             jobs, rules, password, limits, opts.get("quiet", False),
+                             {**(opts.get("engine") or {}), "pictures": spec}, _)
+        results = _reports(results, out, rules, password, kinds, opts, selection, ledger_read, spec,
+                           jobs or os.cpu_count() or 1, limits, stages)
+    from .files import write_text
+    write_text(out / "timings.json", json.dumps({"seconds": stages, "files": len(results),
+                                                 "forms": sum(len(r["forms"]) for r in results)}, indent=1))
+    return results
+
+
+@contextmanager
+def _stage(stages: dict, name: str):
+    """The seconds a stage of the audit took, added to ``stages`` (OUT/timings.json)."""
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - t, 3)
+
+
+def _reports(results, out, rules, password, kinds, opts, selection, ledger_read, spec, jobs, limits,
+             stages: dict) -> list[dict]:
+    """After the batch: the review ledger applied, then every report, each picture drawn
+    where the batch's workers did not and assembled from the picture store."""
+    from .i18n import gettext_for, localized
+    from .reports import write_core
+    lang = opts.get("lang", "zh")
+    _ = gettext_for(lang)
+    with _stage(stages, "review"):
+        results, review = _review(results, out, rules, password, ledger_read, lang,
+                                  (opts.get("engine") or {}).get("region"))
+    with _stage(stages, "findings"):
+        results = localized(_reported(results, *selection), lang)
+        s = write_core(results, out, len(ledger_read[0]), (opts.get("engine") or {}).get("region"))
     from .risk import rank_results, write_risk_csv
-    _report(lambda res, target, pics, lang: write_risk_csv(
-        rank_results(res), target, lang),
-        results, out / "risk.csv", {}, lang)
+    with _stage(stages, "risk"):
+        _report(lambda res, target, pics, lang: write_risk_csv(rank_results(res), target, lang),
+                results, out / "risk.csv", {}, lang)
     if (out / "review.jsonl").exists():
         from .review_book import write_review_book
         _report(lambda res, target, pics, lang: write_review_book(out, target, lang), results,
                 out / "review.xlsx", {}, lang)
     pics = {}
-    if any(kinds.values()):
-        from .evidence import save_pictures
-        level = opts.get("pictures", Level.warning)
-        from .reports import SEVERITY_ORDER
-        pics = save_pictures(results, out, tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level)), lang)
+    if spec is not None:
+        from .pictures import assemble, draw_missing
+        with _stage(stages, "pictures"):
+            draw_missing(results, spec, jobs, limits)
+            pics = assemble(results, out, spec)
     if kinds.get("xlsx"):
         from .workbook import write_workbook
-        _report(write_workbook, results, out / "report.xlsx", pics, lang)
+        with _stage(stages, "xlsx"):
+            _report(write_workbook, results, out / "report.xlsx", pics, lang)
     if kinds.get("html"):
         from .html import write_html
-        _report(partial(write_html, review=review), results, out / "report.html", pics, lang)
+        with _stage(stages, "html"):
+            _report(partial(write_html, review=review), results, out / "report.html", pics, lang)
     if kinds.get("pdf"):
         from .pdfreport import write_pdf
-        _report(partial(write_pdf, review=review), results, out / "report.pdf", pics, lang)
+        with _stage(stages, "pdf"):
+            _report(partial(write_pdf, review=review), results, out / "report.pdf", pics, lang)
     if not opts.get("quiet"):
         print_summary(s, out, opts.get("verbose", False), lang)
     else:
         _name_unreadable(results, _)
     return results
+
+
+@contextmanager
+def _picture_store(out: Path, no_cache: bool):
+    """Where pictures are kept: beside the results cache, or for this run alone (--no-cache)."""
+    if not no_cache:
+        yield out / "cache" / "pictures"
+        return
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix=".pictures-", dir=out if out.is_dir() else None) as tmp:
+        yield Path(tmp)
+
+
+def _picture_spec(kinds: dict, level, lang: str, store: Path, out: Path):
+    """The pictures a run draws (findings from ``level`` up, for reports that show them), or None."""
+    from .pictures import PictureSpec
+    from .reports import SEVERITY_ORDER
+    severities = tuple(k for k in SEVERITY_ORDER if _at_least({"severity": k}, level))
+    if not any(kinds.values()) or not severities:
+        return None
+    return PictureSpec(severities, lang, str(store), str(out / "renders"))
 
 
 def _review(results: list[dict], out: Path, rules, password, read: tuple, lang: str = "zh", region: str | None = None):

@@ -366,28 +366,3 @@ def _where(ev: list[dict], fmt, lang: str = "zh") -> str:
         N_("{fmt} · sheet {n} · row {row}, col {col}", **at) if fmt in ("xlsx", "xls") else \
         N_("{fmt} · page {n} · row {row}, col {col}", **at)
     return render(where, lang)
-
-
-def save_pictures(results: list[dict], out: Path, severities: tuple[str, ...], lang: str = "zh") -> dict:
-    """The evidence picture of every finding of the given severities, saved beside the report
-    as evidence/<sha>-<n>.png.  Returns (sha256, finding index in its file) → (file relative to
-    ``out``, PNG bytes or None, note)."""
-    from .files import atomic
-    from .tables import finding_key
-    render_dir = str(out / "renders")
-    pictures = {}
-    for r in results:
-        forms = {f["source"]["form_index"]: f for f in r["forms"]}
-        for n, fd in enumerate(r["findings"]):
-            if fd["severity"] not in severities or fd["code"] == "UNREADABLE":
-                continue
-            form = forms.get(fd["form_index"])
-            png, note = picture(fd, form, (form or {}).get("source", {}).get("format"), render_dir, lang)
-            sha, _ = key = finding_key(r, fd, n)
-            rel = None
-            if png:
-                rel = f"evidence/{(sha or 'nosha')[:12]}-{n}.png"
-                with atomic(out / rel) as tmp:
-                    Path(tmp).write_bytes(png)
-            pictures[key] = (rel, png, note)
-    return pictures

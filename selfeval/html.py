@@ -73,8 +73,8 @@ apply();
 """
 
 
-def template(printed: bool, lang: str):
-    """The report's template with the gettext of ``lang`` installed (Jinja2's i18n extension:
+def template(printed: bool, lang: str, name: str = "report.html.j2"):
+    """A report's template with the gettext of ``lang`` installed (Jinja2's i18n extension:
     the same catalogs as every message)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -83,7 +83,7 @@ def template(printed: bool, lang: str):
                       autoescape=select_autoescape(["html", "j2"]), extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(lang), newstyle=True)
-    return env.get_template("report.html.j2")
+    return env.get_template(name)
 
 
 def render_report(results: list[dict], out: Path, pictures: dict | None, lang: str, printed: bool,
@@ -94,5 +94,17 @@ def render_report(results: list[dict], out: Path, pictures: dict | None, lang: s
                                           css=CSS + PRINT_CSS, script=SCRIPT)
 
 
-def write_html(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh", review=None) -> None:
+def write_html(results: list[dict], out: Path, pictures: dict | None = None, lang: str = "zh", review=None,
+               settings=None) -> None:
+    """report.html: one page, or past ``settings.split_at`` forms an index with pages beside it
+    (``selfeval.html_split``)."""
+    from .html_split import HtmlSettings, write_split
+    settings = settings or HtmlSettings()
+    folder = out.with_suffix("")
+    if sum(len(r["forms"]) for r in results) > settings.split_at:
+        write_split(results, out, pictures or {}, lang, review, settings)
+        return
+    if folder.is_dir():                     # a split report of an earlier, larger run: gone with it
+        for old in folder.glob("page-*.html"):
+            old.unlink()
     write_text(out, render_report(results, out, pictures, lang, printed=False, review=review))

@@ -42,13 +42,21 @@ def _link(path: str, base: Path, page: int | None = None) -> str:
     return rel + (f"#page={page}" if page and path.lower().endswith(".pdf") else "")
 
 
-def _picture(pic, lang: str) -> dict | None:
+def _picture(pic, lang: str, folder: Path, page: Path | None = None) -> dict | None:
+    """A finding's picture for the page: its bytes embedded (read from its file under
+    ``folder`` one at a time), or with ``page`` a link to its file from that page's folder;
+    its note in ``lang``, its file's name."""
     from .i18n import render
+    from .pictures import png_of
     if pic is None:
         return None
-    rel, png, note = pic
-    return {"src": "data:image/png;base64," + base64.b64encode(png).decode() if png else None,
-            "note": render(note, lang), "file": rel}
+    rel, _, note = pic
+    if page is not None:
+        src = quote(Path(os.path.relpath(folder / rel, page.parent)).as_posix()) if rel else None
+    else:
+        png = png_of(folder, pic)
+        src = "data:image/png;base64," + base64.b64encode(png).decode() if png else None
+    return {"src": src, "note": render(note, lang), "file": rel}
 
 
 def score_text(v) -> str:
@@ -149,10 +157,12 @@ def years(forms: list) -> list[dict]:
     return out
 
 
-def context(results: list[dict], out: Path, pictures: dict | None, lang: str, review=None) -> dict:
+def context(results: list[dict], out: Path, pictures: dict | None, lang: str, review=None,
+            embed: bool = True) -> dict:
     """The report's values.  ``review``: the ledger as applied (selfeval.ledger.Applied): its
     stale decisions and conflicts go to an appendix; waived findings leave the forms' lists
-    for their own appendix."""
+    for their own appendix.  ``embed``: pictures in the page; else linked from the page at
+    ``out`` (a split report's, one folder below OUT) to OUT/evidence."""
     pictures = pictures or {}
     forms = [(r, f, [(n, fd) for n, fd in fds]) for r, f, fds in _forms(results)]
     waived: list = []
@@ -168,7 +178,8 @@ def context(results: list[dict], out: Path, pictures: dict | None, lang: str, re
                 continue
             e = next((e for e in fd.get("evidence") or () if e.get("page")), None)
             fd_rows.append({**fd, "n": n, "name": reg[fd["code"]].name(lang) if fd["code"] in reg else "",
-                            "picture": _picture(pictures.get(finding_key(r, fd, n)), lang),
+                            "picture": _picture(pictures.get(finding_key(r, fd, n)), lang, out.parent if embed else out.parent.parent,
+                                                None if embed else out),
                             "page": e.get("page") if e else None})
         shown.append({"k": k, "number": k + 1, "form": f, "src": src, "rec": rec, "findings": fd_rows,
                       "counts": _counts(fds), "link": _link(src["path"], out.parent),

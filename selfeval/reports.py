@@ -15,6 +15,30 @@ def _json(obj) -> str:
     """Strict JSON: a NaN or infinity that got this far is a bug, not output."""
     return json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False)
 
+
+# Past this many forms, findings and forms are also written one object a line (findings.jsonl,
+# forms.jsonl): a province's stack makes JSON arrays of hundreds of MB that a tool reads
+# whole, where lines stream.  (The contract's arrays are written too, an element at a time.)
+JSONL_FROM = 2000
+
+
+def _write_array(target: Path, items, lines: bool) -> None:
+    """A JSON array written an element at a time (as ``_json`` would give it), and with
+    ``lines`` the same elements one a line beside it (``target`` with .jsonl)."""
+    with atomic(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write("[")
+        for k, x in enumerate(items):
+            fh.write(("," if k else "") + "\n " + json.dumps(x, ensure_ascii=False, indent=1, allow_nan=False)
+                     .replace("\n", "\n "))
+        fh.write("\n]" if items else "]")
+    if lines:
+        with atomic(target.with_suffix(".jsonl")) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            for x in items:
+                fh.write(json.dumps(x, ensure_ascii=False, allow_nan=False) + "\n")
+    else:
+        target.with_suffix(".jsonl").unlink(missing_ok=True)   # an earlier, larger run's: not this run's
+
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 CSV_FIELDS = ["path", "form_index", "project_name", "code", "severity", "indicator", "declared",
               "expected", "message", "page"]
@@ -55,7 +79,8 @@ def write_core(results: list[dict], out: Path, review_lines: int | None = None, 
     so that the desk knows which later decisions the written forms do not yet hold."""
     out.mkdir(parents=True, exist_ok=True)
     findings = all_findings(results)
-    write_text(out / "findings.json", _json(findings))
+    lines = sum(len(r["forms"]) for r in results) > JSONL_FROM
+    _write_array(out / "findings.json", findings, lines)
     with atomic(out / "findings.csv") as tmp, open(tmp, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
         w.writeheader()
@@ -63,7 +88,7 @@ def write_core(results: list[dict], out: Path, review_lines: int | None = None, 
             page = next((e.get("page") for e in fd.get("evidence", []) if e.get("page")), None)
             w.writerow({k: as_text_cell(v) for k, v in {**fd, "page": page}.items()})
     forms = [form for r in results for form in r["forms"]]
-    write_text(out / "forms.json", _json(forms))
+    _write_array(out / "forms.json", forms, lines)
     s = summary(results)
     if review_lines is not None:
         s["review_decisions_applied"] = review_lines
