@@ -53,8 +53,10 @@ def convert_many(files: dict[str, str], fmt: str, outdir: str | Path, jobs: int 
     with tempfile.TemporaryDirectory() as tmp:
         procs: list = []
 
+        numbers = iter(range(len(batches)))
+
         def run(batch: list[str], slot: int):
-            src = Path(tmp) / f"in{len(procs)}"
+            src = Path(tmp) / f"in{next(numbers)}"
             src.mkdir()
             for n in batch:
                 try:

@@ -234,7 +234,11 @@ def _reports(results, out, rules, password, kinds, opts, selection, ledger_read,
     if spec is not None:
         from .pictures import assemble, draw_missing
         with _stage(stages, "pictures"):
-            draw_missing(results, spec, jobs, limits)
+            try:
+                draw_missing(results, spec, jobs, limits)
+            except Exception as e:      # a fault of the pictures' pass costs the pictures it had left, said
+                err.print("[red]" + escape(_("some pictures not drawn")) + "[/] "
+                          + escape(_("(a fault of selfeval, please report it)")) + f": {escape(type(e).__name__)}: {escape(str(e))}")
             pics = assemble(results, out, spec)
     if kinds.get("xlsx"):
         from .workbook import write_workbook

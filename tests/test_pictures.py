@@ -66,8 +66,10 @@ def test_a_finding_keeps_its_picture_whatever_the_report_leaves_out(tmp_path):
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (make run installs it as root on Debian)")
-def test_word_files_are_rendered_many_to_one_libreoffice_start(tmp_path):
+def test_word_files_are_rendered_many_to_one_libreoffice_start(tmp_path, monkeypatch):
+    import extract.convert
     from extract.convert import convert_many
+    monkeypatch.setattr(extract.convert, "BATCH", 1)     # more batches than LibreOffice processes at once
     src = sorted((FIXTURES / "corpus" / "docx").glob("*.docx"))[:3]
     got = convert_many({f"k{i}": str(p) for i, p in enumerate(src)} | {"gone": str(tmp_path / "nothing.docx")},
                        "pdf", tmp_path / "renders", jobs=2)
