@@ -43,7 +43,8 @@ def convert_many(files: dict[str, str], fmt: str, outdir: str | Path, jobs: int 
     """Many files converted to ``fmt``: ``files`` maps a name (a sha256) to a path, and the
     result is ``outdir``/<name>.<fmt> per name, or None where LibreOffice made nothing.  The
     files go to LibreOffice BATCH at a time, ``jobs`` LibreOffice processes at once, each with
-    its own profile (two cannot share one), a batch's time limit growing with its size."""
+    its own profile (two cannot share one, and a profile a LibreOffice just left may still be
+    locked: a batch given it waited out its time limit), its time limit growing with its size."""
     exe = soffice()
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -56,22 +57,30 @@ def convert_many(files: dict[str, str], fmt: str, outdir: str | Path, jobs: int 
         numbers = iter(range(len(batches)))
 
         def run(batch: list[str], slot: int):
-            src = Path(tmp) / f"in{next(numbers)}"
+            k = next(numbers)
+            src = Path(tmp) / f"in{k}"
             src.mkdir()
             for n in batch:
                 try:
                     shutil.copy(files[n], src / f"{n}{Path(files[n]).suffix}")
                 except OSError:
                     pass
-            args = [exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile{slot}", "--convert-to", fmt,
-                    "--outdir", str(outdir), *map(str, sorted(src.iterdir()))]
+            inputs = sorted(src.iterdir())
+            if not inputs:          # (LibreOffice given no file waits, headless, for ever)
+                return None, 0
+            args = [exe, "--headless", f"-env:UserInstallation=file://{tmp}/profile{k}", "--convert-to", fmt,
+                    "--outdir", str(outdir), *map(str, inputs)]
             return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), len(batch)
 
         queue, slots = list(batches), list(range(max(1, jobs)))
         while queue or procs:
             while queue and slots:
                 slot = slots.pop(0)
-                procs.append((*run(queue.pop(0), slot), slot, time.monotonic()))
+                proc, size = run(queue.pop(0), slot)
+                if proc is None:
+                    slots.append(slot)
+                    continue
+                procs.append((proc, size, slot, time.monotonic()))
             time.sleep(0.1)
             for item in list(procs):
                 p, size, slot, started = item
