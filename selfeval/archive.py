@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .files import atomic
 from .tables import TABLES, columns, rows
 
 

@@ -324,7 +324,7 @@ def _report(writer, results: list[dict], target: Path, pics: dict, lang: str = "
                   + escape(render(e.args[0], lang)))
     except Exception as e:          # a writer's fault must not cost the other reports
         target.unlink(missing_ok=True)
-        err.print(f"[red]" + escape(_("{name} not written").format(name=target.name)) + "[/] "
+        err.print("[red]" + escape(_("{name} not written").format(name=target.name)) + "[/] "
                   + escape(_("(a fault of selfeval, please report it)")) + f": "
                   f"{escape(type(e).__name__)}: {escape(str(e))}")
 

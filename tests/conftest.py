@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -42,3 +43,27 @@ def non_info(findings):
     from score.review import CODES
     return sorted((f["form_index"], f["code"], f["severity"], f["indicator"], f["declared"], f["expected"])
                   for f in findings if f["severity"] != "info" and f["code"] not in CODES)
+
+
+# Debian's chromium and chromium-driver, for the tests that open a page in a real browser
+# (nothing is downloaded); those tests skip, saying why, where either is absent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Chromium through Selenium, its profile in the test's own folder."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
+        opts.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()

@@ -14,12 +14,10 @@ import urllib.request
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SEEDS
+from conftest import CHROMEDRIVER, CHROMIUM, FIXTURES, ROOT, SEEDS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
                                 reason="chromium and chromedriver are not installed (Debian: apt-get install "
                                        "chromium chromium-driver; make run does it as root)")
 
@@ -81,22 +79,6 @@ def desk(audited):
     yield src, out, url
     server.terminate()
     server.wait(timeout=10)
-
-
-@pytest.fixture
-def browser(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
 
 
 def _item(driver, code, file):

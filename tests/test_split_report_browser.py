@@ -2,16 +2,12 @@
 nothing is downloaded): the index's search and filters find forms that live on other pages,
 and their links open the form on its page, with its picture linked from OUT/evidence.
 Skipped, saying why, where the browser or its driver is absent."""
-import shutil
-
 import pytest
 
-from conftest import FIXTURES
+from conftest import CHROMEDRIVER, CHROMIUM, FIXTURES
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
                                 reason="chromium and chromedriver are not installed (Debian: apt-get install "
                                        "chromium chromium-driver; make run does it as root)")
 
@@ -32,22 +28,6 @@ def split(tmp_path_factory):
     write_html(results, out / "report.html", assemble(results, out, spec), "en",
                settings=HtmlSettings(split_at=5, page_forms=12))
     return out, results
-
-
-@pytest.fixture
-def browser(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    opts = Options()
-    opts.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):
-        opts.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
 
 
 def _rows(driver):
