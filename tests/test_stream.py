@@ -529,3 +529,26 @@ def test_a_text_starting_at_its_table_reads_the_points_its_label_prints(tmp_path
     dm = (FIXTURES / "grid" / "text" / "county_dm" / "rows_flat_00.txt").read_text(encoding="utf-8")
     g = run(_write(tmp_path, "from_criteria.txt", dm[dm.index("组织机构"):]))["forms"][0]
     assert [i["name"] for i in g["indicators"][:3]] == ["组织机构", "运行监管", "目标申报"]
+
+
+RUN_TOGETHER_HEAD = ("项目支出绩效自评表\n（2022年度）\n项目名称{name}\n主管部门区教育委员会实施单位区图书馆\n"
+                     "项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+                     "年度资金总额169.06173.99160.231092.09%9.21\n其中：当年财政拨款169.06173.99160.23———\n"
+                     "年度总体目标预期目标实际完成情况\n{goal}\n")
+
+
+def test_a_goal_label_run_into_its_text_keeps_the_text(tmp_path):
+    text = ("孝昌县财政预算支出项目绩效目标自评表\n项目名称社区卫生服务中心设备购置\n"
+            "项目年度目标1.社区卫生服务中心设备购置按计划完成，保障相关工作有序开展。\n")
+    goal = run(_write(tmp_path, "label.txt", text))["forms"][0]["goal"]
+    assert goal["target"] == "1.社区卫生服务中心设备购置按计划完成，保障相关工作有序开展。"
+
+
+def test_what_a_bracket_holds_is_one_cell_of_a_run_together_line(tmp_path):
+    """The tail of one form printed run together, then the next form: its project name with
+    the year in brackets is one cell, the year's digits not figures the rows' grammar cuts."""
+    text = ("数量指标处理案件数量≥11410件12413件99\n组织培训人次≥1782人次1883人次99\n采购设备数量≥12台12台99\n"
+            "总分10098.71\n2023年度项目支出绩效自评表\n项目名称大气环境监测能力建设（2023年）\n"
+            "主管部门北京市丰台区城市管理委员会实施单位区社会管理网格化服务中心\n")
+    forms = run(_write(tmp_path, "tail.txt", text))["forms"]
+    assert forms[-1]["project_name"] == "大气环境监测能力建设（2023年）"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex as re
 
 from ..schema import Form
-from ..text import first_match, matches, vocabulary
+from ..text import first_match, matches, pattern, vocabulary
 from ..values import is_blank, parse_number
 from .tokens import Tok, _sub
 from .regions import Mapping, _block_weight, _region_of
@@ -31,6 +31,8 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     _block_weight(toks, "goal", f)
     scored = any(t.key in ("得分", "自评分") for t in toks)
     body = toks[1:] if toks and _region_of(toks[0].key) == "goal" else toks
+    if len(body) < len(toks):
+        body = _label_text_after(toks[0]) + body
     if scored:
         body = [p for t in body for p in _goal_score_apart(t, f.section_weights.get("goal"))]
     for t in body:
@@ -87,6 +89,14 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
     if actual:
         g.actual = "".join("".join(t.text.split()) for t in actual)
         g.texts["actual"], g.cells["actual"] = g.actual, actual[0].cell
+
+
+def _label_text_after(t: Tok) -> list[Tok]:
+    """The text a goal's label runs on into ('项目年度目标1.社区卫生…开展。'), as a token of its
+    own; nothing where the label stands alone or a short label word follows it."""
+    m = pattern(vocabulary()["regions"]["goal"]).search(t.key)
+    rest = t.key[m.end():] if m else ""
+    return [_sub(t, m.end(), len(t.key))] if len(rest) > 12 and re.search(r"[。；;]$", rest) else []
 
 
 WRAP_WIDTH = 8          # a wrapped line of the goal's column is this many characters at least
