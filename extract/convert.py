@@ -76,15 +76,15 @@ def convert_many(files: dict[str, str], fmt: str, outdir: str | Path, jobs: int 
         while queue or procs:
             while queue and slots:
                 slot = slots.pop(0)
-                proc, size = run(queue.pop(0), slot)
+                proc, count = run(queue.pop(0), slot)
                 if proc is None:
                     slots.append(slot)
                     continue
-                procs.append((proc, size, slot, time.monotonic()))
+                procs.append((proc, count, slot, time.monotonic()))
             time.sleep(0.1)
             for item in list(procs):
-                p, size, slot, started = item
-                if p.poll() is None and time.monotonic() - started < 60 + 20 * size:
+                p, count, slot, started = item
+                if p.poll() is None and time.monotonic() - started < 60 + 20 * count:
                     continue
                 if p.poll() is None:        # past its time: what it made stays, the rest is not rendered
                     p.kill()

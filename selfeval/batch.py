@@ -122,12 +122,12 @@ def _rulesets(rule_dirs: tuple):
 def _work(args) -> dict:
     """One file read and checked; with a picture spec, its findings' pictures drawn here too,
     while its pages are at hand (a Word file's wait for the renderings made after the batch)."""
-    path, rule_dirs, password, threads, region, *pictures = args
+    path, rule_dirs, password, threads, region, pictures = args
     ocr.use_threads(threads)
     r = process_file(path, _rulesets(tuple(rule_dirs)), password, region=region).to_dict()
-    if pictures and pictures[0] is not None:
+    if pictures is not None:
         from .pictures import draw_file
-        draw_file(r, pictures[0], word_later=True)
+        draw_file(r, pictures, word_later=True)
     return r
 
 

@@ -98,13 +98,10 @@ def write_html(results: list[dict], out: Path, pictures: dict | None = None, lan
                settings=None) -> None:
     """report.html: one page, or past ``settings.split_at`` forms an index with pages beside it
     (``selfeval.html_split``)."""
-    from .html_split import HtmlSettings, write_split
+    from .html_split import HtmlSettings, clear_pages, pages_folder, write_split
     settings = settings or HtmlSettings()
-    folder = out.with_suffix("")
     if sum(len(r["forms"]) for r in results) > settings.split_at:
         write_split(results, out, pictures or {}, lang, review, settings)
         return
-    if folder.is_dir():                     # a split report of an earlier, larger run: gone with it
-        for old in folder.glob("page-*.html"):
-            old.unlink()
+    clear_pages(pages_folder(out))          # a split report of an earlier, larger run: gone with it
     write_text(out, render_report(results, out, pictures, lang, printed=False, review=review))

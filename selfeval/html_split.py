@@ -27,6 +27,18 @@ class HtmlSettings:
     pdf_forms: int = 300        # forms whose sections report.pdf lays out past split_at (~1,000 pages)
 
 
+def pages_folder(out: Path) -> Path:
+    """Where a split report.html keeps its pages: report/ beside it."""
+    return out.with_suffix("")
+
+
+def clear_pages(folder: Path) -> None:
+    """An earlier run's pages gone (a larger stack's, or one split otherwise)."""
+    if folder.is_dir():
+        for old in folder.glob("page-*.html"):
+            old.unlink()
+
+
 def _page_results(results: list[dict], keep: set, pictures: dict) -> tuple[list[dict], dict]:
     """The files' results with only the forms in ``keep`` ((sha256, form_index)) and their
     findings, and the pictures under the findings' new places."""
@@ -48,17 +60,13 @@ def _page_results(results: list[dict], keep: set, pictures: dict) -> tuple[list[
     return out, pics
 
 
-def _pages(forms: list, settings: HtmlSettings) -> list[list]:
-    """The forms (report_model._forms' order) packed into pages: a unit's forms together,
-    units in the roll-up's order, a page closed before a unit that would overflow it."""
-    from .report_model import unit_names
-    names = unit_names(forms)
+def _pages(forms: list, names: dict, settings: HtmlSettings) -> list[list]:
+    """The forms (report_model._forms' order) packed into pages: a unit's forms together
+    (``names``: report_model.unit_names), a page closed before a unit that would overflow it."""
+    from .report_model import unit_key
     units: dict = {}
     for x in forms:
-        f = x[1]
-        key = (names.get(f.get("department"), f.get("department")) or "—",
-               names.get(f.get("implementing_unit"), f.get("implementing_unit")) or "—")
-        units.setdefault(key, []).append(x)
+        units.setdefault(unit_key(x[1], names), []).append(x)
     pages: list[list] = [[]]
     for key, members in units.items():
         for k in range(0, len(members), settings.page_forms):
@@ -73,22 +81,25 @@ def write_split(results: list[dict], out: Path, pictures: dict, lang: str, revie
                 settings: HtmlSettings = HtmlSettings()) -> None:
     """report.html as an index, the forms on pages under report/ beside it."""
     from .html import CSS, PRINT_CSS, SCRIPT, template
-    from .report_model import _counts, _forms, context, rollup, score_text, unit_names
+    from .report_model import _counts, _forms, context, rollup, score_text, unit_key, unit_names
     from .reports import SEVERITY_ORDER, summary
     from .risk import rank_results, rows_for
     from score.codes import registry
-    folder = out.with_suffix("")            # report/ beside report.html
+    folder = pages_folder(out)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("page-*.html"):
-        old.unlink()
+    clear_pages(folder)
     forms = _forms(results)
     where: dict = {}                        # (sha256, form_index) → (href, number)
-    pages = _pages(forms, settings)
+    names = unit_names(forms)
+    pages = _pages(forms, names, settings)
+    unit_pages: dict = {}                   # unit_key → its pages
     number = 0
     page_tpl = template(False, lang)
     for p, members in enumerate(pages, 1):
         name = f"page-{p:03d}.html"
         keep = {(f["source"]["sha256"], f["source"]["form_index"]) for _, f, _ in members}
+        for _, f, _ in members:
+            unit_pages.setdefault(unit_key(f, names), set()).add(f"{folder.name}/{name}")
         sub, pics = _page_results(results, keep, pictures)
         ctx = context(sub, folder / name, pics, lang, review, embed=False)
         for x in ctx["forms"]:
@@ -97,7 +108,6 @@ def write_split(results: list[dict], out: Path, pictures: dict, lang: str, revie
         ctx.update(risk=[], years=[], waived=[], stale=[], conflicts=[], bad=[], index_link=f"../{out.name}")
         write_text(folder / name, page_tpl.render(**ctx, printed=False, css=CSS + PRINT_CSS, script=SCRIPT))
     reg = registry()
-    names = unit_names(forms)
     rows = []
     for r, f, fds in forms:
         href, n = where.get((f["source"]["sha256"], f["source"]["form_index"]), (None, 0))
@@ -114,10 +124,7 @@ def write_split(results: list[dict], out: Path, pictures: dict, lang: str, revie
     rows.sort(key=lambda x: x["number"])
     units = rollup(forms)
     for u in units:
-        u["pages"] = sorted({where[(f["source"]["sha256"], f["source"]["form_index"])][0].split("#")[0]
-                             for _, f, _ in forms
-                             if (names.get(f.get("department"), f.get("department")) or "—") == u["department"]
-                             and (names.get(f.get("implementing_unit"), f.get("implementing_unit")) or "—") == u["unit"]})
+        u["pages"] = sorted(unit_pages.get((u["department"], u["unit"]), ()))
     risk = [x for x in rows_for(rank_results(results), lang)[:20] if x["score"] > 0]
     for x in risk:
         x["href"] = where.get((x.get("sha256"), (x.get("form_index") or 1) - 1), (None,))[0]

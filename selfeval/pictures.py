@@ -47,8 +47,13 @@ def finding_digest(fd: dict) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 
+def _pictured(fd: dict, spec: PictureSpec) -> bool:
+    """A finding the run pictures: of the spec's severities, and about a form (not a file unread)."""
+    return fd["severity"] in spec.severities and fd["code"] != "UNREADABLE"
+
+
 def _wanted(r: dict, spec: PictureSpec) -> list[dict]:
-    return [fd for fd in r.get("findings") or () if fd["severity"] in spec.severities and fd["code"] != "UNREADABLE"]
+    return [fd for fd in r.get("findings") or () if _pictured(fd, spec)]
 
 
 def _index(spec: PictureSpec, sha: str) -> Path:
@@ -159,7 +164,7 @@ def assemble(results: list[dict], out: Path, spec: PictureSpec) -> dict:
     for r in results:
         have = stored(spec, r.get("sha256"))
         for n, fd in enumerate(r.get("findings") or ()):
-            if fd["severity"] not in spec.severities or fd["code"] == "UNREADABLE":
+            if not _pictured(fd, spec):
                 continue
             sha, _ = key = finding_key(r, fd, n)
             got = have.get(finding_digest(fd))

@@ -103,6 +103,12 @@ def unit_names(forms: list) -> dict[str, str]:
     return out
 
 
+def unit_key(f: dict, names: dict[str, str]) -> tuple[str, str]:
+    """The (主管部门, 实施单位) a form is rolled up under, its names as ``unit_names`` groups them."""
+    dept, unit = f.get("department"), f.get("implementing_unit")
+    return names.get(dept, dept) or "—", names.get(unit, unit) or "—"
+
+
 def rollup(forms: list) -> list[dict]:
     """Per unit (主管部门, then 实施单位 under it): forms, declared and recomputed totals,
     findings by severity, points over-claimed (declared above the total by the rules), and
@@ -112,7 +118,7 @@ def rollup(forms: list) -> list[dict]:
     names = unit_names(forms)
     for r, f, fds in forms:
         dept, unit = f.get("department"), f.get("implementing_unit")
-        g = groups[(names.get(dept, dept) or "—", names.get(unit, unit) or "—")]
+        g = groups[unit_key(f, names)]
         g["also"].update(n for n in (dept, unit) if n in names)
         g["forms"] += 1
         for k, v in _counts(fds).items():

@@ -12,7 +12,7 @@ from ..text import PINYIN, key, key_map, matches, pattern, unit_run, vocabulary
 from ..values import is_blank, parse_number
 from .tok import Tok
 from .runrows import cut_run_rows
-from .wraps import brackets_whole, wrapped_cells, wrapped_figures
+from .wraps import brackets_closed, brackets_whole, wrapped_cells, wrapped_figures
 
 
 MONEY_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(万元|元|千元|亿元)$")
@@ -358,42 +358,7 @@ def tokens_of(doc: Document) -> list[Tok]:
                 p.whole = line - 1 in cut
                 p.cut = cut.get(line - 1, {}).get(n)
             toks.extend(pieces)
-    return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(_brackets_closed(toks))))))
-
-
-BLANK_DASHES = ("—", "-", "－", "/")
-BRACKET_REACH = 8      # characters a bracket opened in one piece closes within ('（2022年）')
-
-
-def _brackets_closed(pieces: list[Tok]) -> list[Tok]:
-    """Pieces of a line cut apart (its cells run together) joined again where a bracket opened
-    in one closes a few characters on along the line, holding figures and a word or two at
-    most: what a bracket holds is one cell's ('背街小巷环境整治（2022年）', its year no figure of
-    its own); a bracket holding words ('（10分' … '意度指标）') may be two cells' pieces."""
-    out: list[Tok] = []
-    k = 0
-    while k < len(pieces):
-        t = pieces[k]
-        if t.key.count("(") > t.key.count(")"):
-            run, j = "", k + 1
-            while j < len(pieces) and pieces[j].line == t.line and len(run) <= BRACKET_REACH \
-                    and ")" not in pieces[j].key and "(" not in pieces[j].key:
-                run += pieces[j].key
-                j += 1
-            inside = t.key.rsplit("(", 1)[1] + run + pieces[j].key.split(")")[0] if j < len(pieces) else ""
-            if j < len(pieces) and pieces[j].line == t.line and len(inside) <= BRACKET_REACH \
-                    and pieces[j].key.endswith(")") and "(" not in pieces[j].key \
-                    and re.search(r"\d", inside) and len(re.findall(r"\p{Han}", inside)) <= 2:
-                # (a lone dash is a blank cell the row's column grammar put in, not a dash the
-                # bracket printed, unless figures stand on both sides of it: '2023—2025年')
-                held = [x for i, x in enumerate(pieces[k:j + 1], k) if not (
-                    x.key in BLANK_DASHES and not (pieces[i - 1].key[-1:].isdigit() and pieces[i + 1].key[:1].isdigit()))]
-                out.append(Tok("".join(x.text for x in held), "".join(x.key for x in held), t.cell, t.line, t.glued))
-                k = j + 1
-                continue
-        out.append(t)
-        k += 1
-    return out
+    return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(brackets_closed(toks))))))
 
 
 FIGURE_ALONE = re.compile(r"[≥≤<>＞＜]?\d[\d,]*(?:\.\d+)?")

@@ -110,6 +110,41 @@ def brackets_whole(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+BLANK_DASHES = ("—", "-", "－", "/")
+BRACKET_REACH = 8      # characters a bracket opened in one piece closes within ('（2022年）')
+
+
+def brackets_closed(pieces: list[Tok]) -> list[Tok]:
+    """Pieces of a line cut apart (its cells run together) joined again where a bracket opened
+    in one closes a few characters on along the line, holding figures and a word or two at
+    most: what a bracket holds is one cell's ('背街小巷环境整治（2022年）', its year no figure of
+    its own); a bracket holding words ('（10分' … '意度指标）') may be two cells' pieces."""
+    out: list[Tok] = []
+    k = 0
+    while k < len(pieces):
+        t = pieces[k]
+        if t.key.count("(") > t.key.count(")"):
+            run, j = "", k + 1
+            while j < len(pieces) and pieces[j].line == t.line and len(run) <= BRACKET_REACH \
+                    and ")" not in pieces[j].key and "(" not in pieces[j].key:
+                run += pieces[j].key
+                j += 1
+            inside = t.key.rsplit("(", 1)[1] + run + pieces[j].key.split(")")[0] if j < len(pieces) else ""
+            if j < len(pieces) and pieces[j].line == t.line and len(inside) <= BRACKET_REACH \
+                    and pieces[j].key.endswith(")") and "(" not in pieces[j].key \
+                    and re.search(r"\d", inside) and len(re.findall(r"\p{Han}", inside)) <= 2:
+                # (a lone dash is a blank cell the row's column grammar put in, not a dash the
+                # bracket printed, unless figures stand on both sides of it: '2023—2025年')
+                held = [x for i, x in enumerate(pieces[k:j + 1], k) if not (
+                    x.key in BLANK_DASHES and not (pieces[i - 1].key[-1:].isdigit() and pieces[i + 1].key[:1].isdigit()))]
+                out.append(Tok("".join(x.text for x in held), "".join(x.key for x in held), t.cell, t.line, t.glued))
+                k = j + 1
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
 CUT_FIGURE = re.compile(r"[≥≤<>]?\d[\d,]*\.\d?")     # a figure cut at or after its decimal point
 CUT_WHOLE = re.compile(r"[≥≤<>]?\d{3,}")                # a whole number, its last digits wrapped
 CUT_TARGET = re.compile(r"[≥≤<>]\d{1,4}")               # a target's sign and first digits
