@@ -25,7 +25,10 @@ INKED_UNREAD = "inked but unread"            # ink in the cell, no reading: not 
 READINGS_DISAGREE = "readings disagree"      # read again (larger, binarised, by its strokes): no two agree
 UNDER_SEAL = "under a seal"                  # a seal as dark as the print reaches it: a digit or point may be hidden
 INK_BESIDE = "ink beside it unread"          # a glyph-tall mark in its cell no line was read from
-DOUBTS = (INKED_UNREAD, READINGS_DISAGREE, UNDER_SEAL, INK_BESIDE)
+# text that drops blank cells prints a row with fewer figures than its table has columns:
+# which column each figure stands in is then told by its place alone
+PLACED_BY_ORDER = "column told by its place alone"
+DOUBTS = (INKED_UNREAD, READINGS_DISAGREE, UNDER_SEAL, INK_BESIDE, PLACED_BY_ORDER)
 
 
 @dataclass

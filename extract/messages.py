@@ -56,7 +56,8 @@ def text_of(m) -> str:
 
 # the reasons a reading is in doubt, as cells carry them (extract.grid.DOUBTS), and the
 # reader's own reason for a figure cut from digits run together; marked for the catalogs
-DOUBT_TEXTS = (N_("inked but unread"), N_("readings disagree"), N_("under a seal"), N_("ink beside it unread"))
+DOUBT_TEXTS = (N_("inked but unread"), N_("readings disagree"), N_("under a seal"), N_("ink beside it unread"),
+               N_("column told by its place alone"))
 CUT_DOUBT = N_("cut from figures run together ('{run}') where the line's arithmetic does not confirm the cut")
 
 

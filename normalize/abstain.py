@@ -68,7 +68,7 @@ def not_an_indicator(name: str | None) -> str | None:
     if SIGN.fullmatch(k):
         return f"its name {name!r} is a sign, not a name"
     if FIGURE.fullmatch(k):
-        return f"its name {name!r} is a figure, not a name"
+        return f"its name {name!r}{FIGURE_NAMED}"
     if k in UNITS:
         return f"its name {name!r} is a unit, not a name"
     if k in TIER_WORDS:
@@ -167,7 +167,8 @@ def _a_name(text: str | None, row, names: list) -> str | None:
 
 # Signs that a table's text was not read in row order.  Measured with both: the pdftotext
 # grid's wrong-given-as-read 292 -> 122, the real forms' 12 -> 9; the text grid unchanged.
-OUT_OF_ORDER_ROWS = 3   # rows set aside, and more of them than rows kept
+OUT_OF_ORDER_ROWS = 3   # rows set aside, and more of them than rows kept (or named by a figure)
+FIGURE_NAMED = " is a figure, not a name"
 OUT_OF_ORDER = 2        # names found in the value columns
 
 
@@ -260,8 +261,11 @@ def set_aside(f: Form) -> None:
                           "figures": {r: ind.texts.get(r) for r in ("target", "actual", "weight", "score")
                                       if ind.texts.get(r)}})
     f.indicators = kept
-    # (more rows that are no indicators than rows kept: the table's rows did not hold together)
-    broken = len(aside) if len(aside) >= OUT_OF_ORDER_ROWS and len(aside) > len(kept) else 0
+    # (more rows that are no indicators than rows kept, or rows 'named' by a bare figure as
+    # many: the table's rows did not hold together, its figures printed apart from its names)
+    figured = sum(1 for a in aside if a["why"].endswith(FIGURE_NAMED))
+    broken = len(aside) if len(aside) >= OUT_OF_ORDER_ROWS and len(aside) > len(kept) or \
+        figured >= OUT_OF_ORDER_ROWS else 0
     aside += _figures_aside(f, broken)
     if aside:
         f.mapping.setdefault("set_aside", []).extend(aside)

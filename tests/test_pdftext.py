@@ -198,3 +198,57 @@ def test_rows_printed_column_by_column_are_put_back_in_rows():
     r = run(PDFTEXT / "form11_county2021.pdf_reading.txt")
     rows = [(i["name"], i["target"], i["actual"], i["score_declared"]) for i in r["forms"][0]["indicators"]]
     assert ("处理案件数量", "≥1687件", "1848件", 10) in rows and ("验收合格率", "≥90%", "90%", 10) in rows
+
+
+def _line(f: dict, kind: str) -> dict:
+    return next(b for b in f["budget"]["lines"] if b["kind"] == kind)
+
+
+def test_a_budget_figure_whose_column_is_told_by_place_alone_is_flagged_not_judged():
+    """Reading order prints the budget block's column labels apart: only '年初预算数' stands
+    before the lines, and '上年结转资金 | 0 | 0' prints more figures than that one column.
+    '年度资金总额 | 823.42' is then one figure of a block of three money columns; the form's
+    own full-year budget is 859.60 (the PDF's truth), so 823.42 read as it is a guess.  It
+    is kept with its doubt, flagged for a person (LOW_CONFIDENCE), and no check of the
+    execution rate rests on it."""
+    r = run(PDFTEXT / "form08_budgetsys.pdf_reading.txt")
+    f = r["forms"][0]
+    tot = _line(f, "total")
+    assert tot["adjusted"] == 8234200
+    assert tot["provenance"]["adjusted"]["doubt"] == "column told by its place alone"
+    flagged = [x for x in r["findings"] if x["code"] == "LOW_CONFIDENCE"
+               and x["evidence"][0]["row"] == tot["provenance"]["adjusted"]["row"]]
+    assert flagged and flagged[0]["severity"] == "warning"
+    assert not [x for x in r["findings"] if x["code"].startswith("BUDGET_")]
+
+
+def test_column_labels_read_after_the_lines_leave_every_line_in_doubt():
+    """'年初预算数 | 年度资金总额 | 389.04 | … | 全年 | 全年执行 | 预算数 | 数 | 431.5 |
+    407.17': the block's other money columns are labelled only after its lines, so the
+    one figure each line prints has no known column (the PDF's truth: 389.04 is the
+    initial budget, 431.56 the full-year one)."""
+    f = run(PDFTEXT / "form30_national2020.pdf_reading.txt")["forms"][0]
+    for kind in ("total", "fiscal"):
+        line = _line(f, kind)
+        assert line["provenance"]["adjusted"]["doubt"] == "column told by its place alone", kind
+
+
+def test_a_line_printing_every_column_is_read_without_doubt():
+    """The same form as -layout gives it: each line prints all its columns, so no figure's
+    column is a guess and none carries a doubt."""
+    f = run(PDFTEXT / "form30_national2020.pdf_layout.txt")["forms"][0]
+    for line in f["budget"]["lines"]:
+        assert not [p for p in (line.get("provenance") or {}).values() if p.get("doubt")], line["label"]
+
+
+def test_rows_named_by_bare_figures_tell_a_table_not_in_row_order():
+    """Reading order prints the indicator table's figures in blocks of their own: rows
+    'named' '96.98%', '6', '6' are figures, not names.  Three such rows tell that no row's
+    figures stand beside its name, so none is read as the row's (the names are kept) and
+    the table is said to be incomplete: no score is given that belongs to another row."""
+    r = run(PDFTEXT / "form00_national2020.pdf_reading.txt")
+    f = r["forms"][0]
+    assert f["indicators"], "the names are kept"
+    assert all(i["weight"] is None and i["score_declared"] is None for i in f["indicators"])
+    assert any("not in row order" in a["why"] for a in f["mapping"]["set_aside"])
+    assert any(x["code"] == "EXTRACTION_INCOMPLETE" for x in r["findings"])

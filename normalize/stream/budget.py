@@ -7,6 +7,8 @@ from itertools import combinations, product
 
 import regex as re
 
+from extract.grid import PLACED_BY_ORDER
+
 from ..schema import BudgetLine, Form
 from ..text import first_match, matches, vocabulary
 from ..values import is_blank, parse_number
@@ -152,6 +154,8 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     i = 0
     lines: list[tuple[str, Tok, list]] = []
     loose: list[tuple[int, Tok]] = []     # figures printed apart from any line's label
+    by_place: set[int] = set()             # figures a label names by their place alone
+    late: set[str] = set()                 # column labels read only after the lines began
     # a block with no line labels ('部门预算执行情况 | 年初预算数 … | 76% | 10 | 7.6'): its
     # figures are one line, the total, named by the block's own label
     unlabelled = toks and not any(first_match(kinds, t.key) for t in toks)
@@ -169,10 +173,14 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         if role and not kind and i + 1 < len(toks) and _figure(toks[i + 1])[0] and \
                 not first_match(v["budget"], toks[i + 1].key) and (not lines or not roles) and \
                 not (unlabelled and len(roles) >= 2) and not (i > 0 and first_match(v["budget"], toks[i - 1].key)):
-            # key/value budget ('预算数: 2.38  执行数: 2.38'): the figure belongs to the total line
+            # key/value budget ('预算数: 2.38  执行数: 2.38'): the figure belongs to the total line;
+            # a label followed by a run of figures is a column's label over figures of several
+            # columns (reading order), the first of them its own by place alone
             if not lines:
                 lines.append(("total", t, []))
             lines[0][2].append((toks[i + 1], _figure(toks[i + 1])[1], role))
+            if i + 2 < len(toks) and _figure(toks[i + 2])[0] and not is_blank(toks[i + 2].key):
+                by_place.add(id(toks[i + 1]))
             i += 2
             continue
         if role and not kind and not any(vals for _, _, vals in lines):
@@ -222,6 +230,8 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             lines.append((kind, t, vals))
             i = j
             continue
+        if role and role not in roles:
+            late.add(role)
         if _figure(t)[0] or _glued_run(t):
             loose.append((len(lines), t))
         elif not re.fullmatch(r"\(?(万元|元)\)?|其中:?", t.key):
@@ -236,9 +246,21 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
             prev[2].append(vals[0])       # the same line printed once per column (budget, then execution)
             continue
         merged.append((kind, label, list(vals)))
-    if not roles and any(len(x) == 3 for m in merged for x in m[2]):
+    # the money columns the block prints: those of its column labels and those its key/value
+    # labels name ('全年预算数 271.13' read where no column label stood before the lines)
+    named = [x[2] for m in merged for x in m[2] if len(x) == 3]
+    columns = roles + [r for r in dict.fromkeys(named) if r not in roles]
+    # no column label read: the lines' figures bound to columns guessed from the key/value labels
+    short = not roles and bool(named)
+    if short:
         roles = ["adjusted", "executed"]
     ref: dict = {}
+    # a line printing more figures than the columns read: the block's column labels were not
+    # read whole (reading order scatters them), so no line's figures have a known column
+    short = short or any(sum(1 for x in vals if len(x) == 2) > len(roles) for _, _, vals in merged) or \
+        bool(late & set(MONEY) - set(named))
+    if short:
+        rep.unplaced.append("budget block: a line prints more figures than the column labels read")
     for kind, label, vals in merged:
         keyed = {x[2]: x[0] for x in vals if len(x) == 3}
         plain = [(x[0], x[1]) for x in vals if len(x) == 2]
@@ -246,11 +268,13 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
         bound.update(_bind_line(plain, [r for r in roles if r not in keyed], rate_pct, kind == "total", ref, rep))
         if not set(bound) - {"row_number"} and kind != "total":
             continue            # (a line printing only its row number prints no figure)
+        placed = _placed_by_order(bound, set(keyed), columns, ref, short) | \
+            {r for r, t in keyed.items() if id(t) in by_place}
         if kind == "total" and not ref:
-            ref = {r: _figure(t)[1] for r, t in bound.items() if r in ("initial", "adjusted", "executed")}
+            ref = {r: _figure(t)[1] for r, t in bound.items() if r in MONEY}
             if "rate" in bound and "%" in bound["rate"].key:
                 ref["rate_sign"] = True
-        _budget_line(f, kind, label, bound)
+        _budget_line(f, kind, label, bound, placed)
 
 
 NOTE_PIECES = 4        # a label's note in brackets runs over this many pieces at most
@@ -328,12 +352,37 @@ def _line_figures(b: dict[str, tuple[Tok, float | None]]) -> tuple[float | None,
     return A, B, R
 
 
-def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
+MONEY = ("initial", "adjusted", "executed", "after_integration")
+
+
+def _placed_by_order(bound: dict[str, Tok], keyed: set[str], columns: list[str], ref: dict,
+                     short: bool = False) -> set[str]:
+    """The money roles of a line whose figures stand in their columns by order alone: text
+    that drops blank cells (reading order, rows flattened) prints a line with fewer money
+    figures than the block has money columns, so which columns it left out is a guess.  The
+    line's arithmetic (executed / budget ≈ its printed rate) or the total line's figures
+    repeated column by column confirm the guess; a figure its own label names is no guess.
+    ``short``: the block's column labels were not read whole, so every figure is placed so."""
+    money_roles = [r for r in columns if r in MONEY and r not in keyed]
+    placed = {r for r, t in bound.items() if r in money_roles and not is_blank(t.key)}
+    if not placed or (len(placed) >= len(money_roles) and not short):
+        return set()
+    A, B, R = _line_figures({r: (t, _figure(t)[1]) for r, t in bound.items()})
+    if A and B is not None and R is not None and abs(B / A - R) <= 0.011:
+        return set()
+    vals = {r: _figure(bound[r])[1] for r in placed}
+    if len(vals) >= 2 and all(ref.get(r) is not None and ref[r] == v for r, v in vals.items()):
+        return set()
+    return placed
+
+
+def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok], placed: set[str] = frozenset()) -> None:
     line = BudgetLine(kind=kind, label=label.key.rstrip(":"))
     if "after_integration" in cells:
         # the budget left after funds integrated elsewhere is the one the execution rate is of
         # (E/C): the line's budget (its 全年预算数 kept as printed)
         cells = {**cells, "adjusted": cells["after_integration"]}
+        placed = placed | {"adjusted"} if "after_integration" in placed else placed
     doubt = _unconfirmed_cut(cells)
     for role, t in cells.items():
         ok, val, unit = _figure(t)
@@ -342,6 +391,8 @@ def _budget_line(f: Form, kind: str, label: Tok, cells: dict[str, Tok]) -> None:
         cell = t.cell
         if doubt and _holds_run(cell):
             cell = replace(cell, text=t.key, doubt=doubt)
+        elif role in placed and cell is not None and cell.doubt is None:
+            cell = replace(cell, doubt=PLACED_BY_ORDER)
         line.set_figure(role, val, t.key, cell, "%" in t.key)
     if any(t.glued or t.cut for t in cells.values()):
         line.texts["run_together"] = "its figures parted from text whose cells ran together"
