@@ -44,6 +44,15 @@ def _alternatives(pat: str) -> list[str]:
 HEADER_END = re.compile("(?:" + "|".join(
     a for role in ("weight", "score", "target", "actual") for a in _alternatives(_V["indicators"][role])
     if role in ("weight", "score") and (len(a) >= 3 or a in ("权重", "分值")) or a.endswith("值")) + ")$")
+# a group's label with the points it carries ('时效指标6分', '产出指标（40分）'): the group
+# column's text read into a row, never an indicator's name
+GROUP_POINTS = re.compile(r"指标[(（]?\d+(?:\.\d+)?分")
+# the wording of a scoring rule ('15分÷三级指标个数', '扣0.5分', '没有不得分', '四舍五入'): the
+# criteria column's text (评价标准), which says how points are given, not what is measured
+CRITERIA = re.compile(r"\d分[÷/]|扣\d|扣完为止|不得分|四舍五入|分值按")
+# a figure column's label anywhere in a cell ('指标值实际' | '完成值分': a header broken over
+# lines, its pieces bound as a row's name and target)
+HEADER_WORD = re.compile(r"指标值|目标值|完成值|实际值|分值|得分|权重")
 RATE_CEILING = 10.0     # an execution rate is a fraction; ten times the budget is no rate but figures run together
 FULL_MARKS = 100.0      # no template of these forms prints a weight, score or total above it
 WEIGHT_DECIMALS = 2     # points are printed to two decimals at most; more is a rate or a ratio
@@ -62,6 +71,10 @@ def not_an_indicator(name: str | None) -> str | None:
         return f"its name {name!r} is a unit and a figure: the end of one cell and the next"
     if HEADER_END.search(k) and not HEADER_END.fullmatch(k):
         return f"its name {name!r} ends in a column's header ({HEADER_END.search(k).group(0)}): the header read into a row"
+    if GROUP_POINTS.search(k):
+        return f"its name {name!r} holds a group's label with its points: the group column read into a row"
+    if CRITERIA.search(k):
+        return f"its name {name!r} is a scoring rule's wording: the criteria column read into a row"
     labels = [w for w in LONG_LABELS if w in k]
     if len(labels) >= 2:
         return f"its name {name!r} holds column labels ({', '.join(labels[:3])}): labels read in a row"
@@ -83,6 +96,14 @@ def not_an_indicator(name: str | None) -> str | None:
         return f"its name {name!r} holds no word"
     if len(k) == 1:
         return f"its name {name!r} is one character: a piece of a cell, not a name"
+    return None
+
+
+def _header_pieces(ind) -> str | None:
+    """A row whose name and target both hold a figure column's label: the table's header,
+    broken over lines, read as a row."""
+    if HEADER_WORD.search(key(ind.name or "")) and HEADER_WORD.search(key(ind.target or "")):
+        return f"its name {ind.name!r} and target {ind.target!r} are pieces of the table's header"
     return None
 
 
@@ -253,7 +274,7 @@ def set_aside(f: Form) -> None:
     they were bound as, taken out and reported."""
     kept, aside = [], []
     for ind in f.indicators:
-        why = None if _named_as_a_group(ind) else not_an_indicator(ind.name) or _shifted(ind)
+        why = None if _named_as_a_group(ind) else not_an_indicator(ind.name) or _shifted(ind) or _header_pieces(ind)
         if why is None:
             kept.append(ind)
         else:

@@ -113,3 +113,18 @@ def test_a_budget_block_whose_rows_and_columns_are_numbered():
     f = run(next(REAL.glob("43_*.txt")))["forms"][0]
     lines = [(b["kind"], b["adjusted"], b["executed"], b["rate_declared"]) for b in f["budget"]["lines"]]
     assert lines == [("total", 528000, 308000, 0.5833), ("fiscal", 528000, 308000, 0.5833)]
+
+
+def test_a_rubric_read_in_reading_order_keeps_no_row_that_is_criteria_or_group_text():
+    """Real forms 14 and 15 (Guangshui county, PDF text in reading order): the criteria
+    column ('2、三级指标按三级指标个数平均确定(15分÷') and the group column ('时效指
+    标6分成本指') were read as indicators carrying weights (15, and a score of 85) no
+    indicator has.  They are set aside and named, and the sums are not judged."""
+    for case in ("14_", "15_"):
+        r = run(next(REAL.glob(f"{case}*.txt")))
+        f = r["forms"][0]
+        names = [i["name"] for i in f["indicators"]]
+        assert not [n for n in names if "分÷" in n or "指标6分" in n], names
+        why = " ".join(a["why"] for a in f["mapping"].get("set_aside", []))
+        assert "criteria column" in why or "group column" in why
+        assert not [x for x in r["findings"] if x["severity"] == "error"]

@@ -552,3 +552,21 @@ def test_what_a_bracket_holds_is_one_cell_of_a_run_together_line(tmp_path):
             "主管部门北京市丰台区城市管理委员会实施单位区社会管理网格化服务中心\n")
     forms = run(_write(tmp_path, "tail.txt", text))["forms"]
     assert forms[-1]["project_name"] == "大气环境监测能力建设（2023年）"
+
+
+@pytest.mark.parametrize("goal_line, target, actual", [
+    # the actual reports completion (基本完成, 已完成): it starts after the target's last sentence
+    ("按照年度计划完成项目建设和运行维护任务，服务对象满意度不低于85%。项目按计划实施，年度目标基本完成。",
+     "按照年度计划完成项目建设和运行维护任务，服务对象满意度不低于85%。", "项目按计划实施，年度目标基本完成。"),
+    ("更新剧团老化、损坏的音响、灯光等设备。已完成，情况良好。", "更新剧团老化、损坏的音响、灯光等设备。", "已完成，情况良好。"),
+    # a target of two sentences, neither reporting completion, stays whole (real form 40: its
+    # actual column printed blank)
+    ("按计划完成2021年度省道公路建设。建设普通省道二级公路32.1公里,保证道路安全畅通。",
+     "按计划完成2021年度省道公路建设。建设普通省道二级公路32.1公里,保证道路安全畅通。", None),
+])
+def test_a_goal_whose_actual_ran_on_after_its_target_is_cut_where_completion_is_reported(
+        tmp_path, goal_line, target, actual):
+    text = ("项目支出绩效自评表\n项目名称社区卫生服务中心设备购置\n主管部门区卫生健康委员会\n"
+            f"年度总体目标预期目标实际完成情况\n{goal_line}\n")
+    goal = run(_write(tmp_path, "goal.txt", text))["forms"][0]["goal"]
+    assert (goal["target"], goal["actual"]) == (target, actual)

@@ -10,7 +10,20 @@ from .tokens import Tok, _sub
 from .regions import Mapping, _block_weight, _region_of
 
 
-GOAL_DONE = re.compile(r"(.{8,}[。;；.])(已完成|已全部完成|全部完成|基本完成|未完成|部分完成|达成预期指标|部分达成预期指标)")
+GOAL_DONE = re.compile("|".join(map(re.escape, vocabulary()["values"]["completion"])))
+SENTENCE_END = re.compile(r"[。;；]|\.(?!\d)")
+
+
+def _done_apart(k: str) -> int:
+    """Where a goal's actual starts in its target's text run on into it ('…所必需的演出设
+    备。已完成', '…不低于85%。项目按计划实施，年度目标基本完成。'): after the first sentence
+    end (8 characters on at least) whose following text reports completion and whose text
+    before does not; 0 where no sentence does (a target of several sentences stays whole)."""
+    for m in SENTENCE_END.finditer(k):
+        cut = m.end()
+        if cut >= 8 and cut < len(k) and GOAL_DONE.search(k[cut:]) and not GOAL_DONE.search(k[:cut]):
+            return cut
+    return 0
 
 
 GOAL_SCORE_GLUED = re.compile(r"(.{4,}[。；;.!！])(\d{1,3}(?:\.\d{1,2})?)")
@@ -61,12 +74,15 @@ def read_goal(toks: list[Tok], f: Form, rep: Mapping) -> None:
             return
         texts = texts[1:]
         n = 2
-    done = GOAL_DONE.fullmatch(texts[0].key) if n == 1 and texts[0].glued else None
+    # one text where the block prints an actual column (or its cells ran together): the
+    # actual may run on after the target
+    prints_actual = any(len(t.key) <= 12 and matches(v["actual"], t.key) for t in body)
+    done = _done_apart(texts[0].key) if n == 1 and (texts[0].glued or prints_actual) else 0
     wrapped = _wrapped_sentence(texts)
     if wrapped:                 # the target's lines wrapped at its column's width, then the actual
         target, actual = texts[:wrapped], texts[wrapped:]
-    elif done:        # '…所必需的演出设备。已完成': the target, then the actual run on after it
-        target, actual = [_sub(texts[0], 0, done.end(1))], [_sub(texts[0], done.end(1), len(texts[0].key))]
+    elif done:        # the target, then the actual run on after it
+        target, actual = [_sub(texts[0], 0, done)], [_sub(texts[0], done, len(texts[0].key))]
     elif n == 1:
         target, actual = texts, []
     elif n == 2:
