@@ -12,9 +12,9 @@ from extract.grid import PLACED_BY_ORDER
 from ..schema import BudgetLine, Form
 from ..text import first_match, matches, vocabulary
 from ..values import is_blank, parse_number
-from .tokens import Tok, _figure, _splits
 from .regions import Mapping, _block_weight
 from .sources import read_by_source
+from .tokens import Tok, _figure, _splits
 
 
 def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
