@@ -570,3 +570,14 @@ def test_a_goal_whose_actual_ran_on_after_its_target_is_cut_where_completion_is_
             f"年度总体目标预期目标实际完成情况\n{goal_line}\n")
     goal = run(_write(tmp_path, "goal.txt", text))["forms"][0]["goal"]
     assert (goal["target"], goal["actual"]) == (target, actual)
+
+
+def test_the_nature_word_run_into_a_name_is_a_cell_of_its_own():
+    """A 指标性质 column's word between a name and a worded target, the row's cells run
+    together with no header to cut them by: the name ends before it (no indicator is named
+    '…定性'); a name that merely holds the word as a noun keeps it."""
+    from normalize.stream import _cut_values
+    cut = lambda text: [p.key for p in _cut_values(_glued(text))]
+    assert cut("城市运行保障能力定性有效提升")[:3] == ["城市运行保障能力", "定性", "有效提升"]
+    assert cut("群众办事便利程度定性") == ["群众办事便利程度", "定性"]
+    assert cut("开展定性分析次数") == ["开展定性分析次数"]

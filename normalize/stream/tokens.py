@@ -11,6 +11,7 @@ from extract.grid import Cell, Document
 from ..text import PINYIN, key, key_map, matches, pattern, unit_run, vocabulary
 from ..values import is_blank, parse_number
 from .tok import Tok
+from .rungrammar import NATURE
 from .runrows import cut_run_rows
 from .wraps import brackets_closed, brackets_whole, wrapped_cells, wrapped_figures
 
@@ -240,6 +241,12 @@ def _cut_values(t: Tok) -> list[Tok]:
         return [x for a, b in zip(bounds, bounds[1:])
                 for x in ([_sub(t, a, b)] if ROW_DIGITS.fullmatch(k[a:b]) else _cut_values(_sub(t, a, b)))]
     atom, _ = _value_res()
+    nature = NATURE.search(k)
+    if nature:
+        # '城市运行保障能力定性有效提升': the 指标性质 column's word is a cell of its own between
+        # a name and what follows it, wherever the row's cells ran together
+        return [x for a, b in ((0, nature.start(1)), (nature.start(1), nature.end(1)), (nature.end(1), len(k)))
+                if b > a for x in ([_sub(t, a, b)] if a == nature.start(1) else _cut_values(_sub(t, a, b)))]
     phrases = [m for m in _phrase_re().finditer(k) if m.group() != k]
     if phrases:     # '…成本控制数63达成预期指标效益指标…': a tier phrase is a cell wherever it stands
         bounds = sorted({0, len(k)} | {x for m in phrases for x in (m.start(), m.end())})
