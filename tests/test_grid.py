@@ -297,3 +297,18 @@ def test_ocr_look_alikes_of_a_label_are_folded_in_its_key_not_in_its_text():
     assert [key(t) for t in ("项Fl资金(万兀)", "顼目名称", "主管部n重庆市", "全年(If整)预算数")] == \
         ["项目资金(万元)", "项目名称", "主管部门重庆市", "全年(调整)预算数"]
     assert [key(t) for t in ("iPhone采购", "PM2.5达标天数", "If you")] == ["iPhone采购", "PM2.5达标天数", "Ifyou"]
+
+
+def test_a_text_holding_a_whole_rubric_keeps_its_total_judged(tmp_path):
+    """A department rubric prints no points outside its indicator table: a text that starts
+    at the table's column header holds everything its 合计 row sums, so a total the rows do
+    not give (GRID_SEED=311: declared 98, the rows' scores 95) is a finding the truth lists,
+    and the reader finds it."""
+    from conftest import run
+
+    from fixtures.grid import generate
+    truth = generate(311, 1, tmp_path)
+    rel = "rubric/headless_rows_flat.txt"
+    assert truth[rel]["findings"] == [[0, "TOTAL_MISMATCH", "error", None]]
+    r = run(tmp_path / rel)
+    assert [f["code"] for f in r["findings"] if f["severity"] == "error"] == ["TOTAL_MISMATCH"]

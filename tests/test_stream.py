@@ -581,3 +581,17 @@ def test_the_nature_word_run_into_a_name_is_a_cell_of_its_own():
     assert cut("城市运行保障能力定性有效提升")[:3] == ["城市运行保障能力", "定性", "有效提升"]
     assert cut("群众办事便利程度定性") == ["群众办事便利程度", "定性"]
     assert cut("开展定性分析次数") == ["开展定性分析次数"]
+
+
+def test_a_rubric_read_from_mid_table_keeps_its_group_column_one_level(tmp_path):
+    """A department rubric's text starting at a row (its header and 一级 cells lost): the
+    group column prints '社会效益（4分）', which the vocabulary knows as a 二级 label, and
+    '可持续性（10分）', which it does not; one column holds one level, so both are 二级."""
+    text = ("13 社会效益（4分） 社会公众满意度 4 部门（单位）社会公众满意度情况。 社会公众满意度符合要求的得4分；"
+            "每发现一处问题扣1分，扣完为止。 4\n"
+            "14 可持续性（10分） 长效管理机制健全性 10 部门（单位）长效管理机制健全性情况。 "
+            "长效管理机制健全性符合要求的得10分；每发现一处问题扣1分，扣完为止。 10\n"
+            "合计 100 98.5\n")
+    inds = run(_write(tmp_path, "rubric.txt", text))["forms"][0]["indicators"]
+    assert [(i["level1"], i["level2"], i["name"], i["weight"]) for i in inds] == [
+        (None, "社会效益", "社会公众满意度", 4), (None, "可持续性", "长效管理机制健全性", 10)]

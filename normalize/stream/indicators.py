@@ -312,6 +312,11 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         # the table's first rows lost: whether its group labels come in pairs (一级 and 二级
         # both printing points) is told by the pairs further down, not learnt on the way
         pairs = any(POINTED.fullmatch(a.key) and POINTED.fullmatch(b.key) for a, b in zip(toks, toks[1:]))
+        # and a column of group labels printing points that the vocabulary knows only as 二级
+        # labels is the 二级 column: its labels the vocabulary does not know are 二级 too
+        pointed_known = [lv for t in toks if POINTED.fullmatch(t.key)
+                         for lv in ("level1", "level2") if matches(vocabulary()["levels"][lv], t.key)]
+        pairs = pairs or bool(pointed_known) and set(pointed_known) == {"level2"}
     starts: set = set()
     for n, t in enumerate(toks):
         k = t.key
