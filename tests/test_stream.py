@@ -595,3 +595,18 @@ def test_a_rubric_read_from_mid_table_keeps_its_group_column_one_level(tmp_path)
     inds = run(_write(tmp_path, "rubric.txt", text))["forms"][0]["indicators"]
     assert [(i["level1"], i["level2"], i["name"], i["weight"]) for i in inds] == [
         (None, "社会效益", "社会公众满意度", 4), (None, "可持续性", "长效管理机制健全性", 10)]
+
+
+def test_a_row_printing_one_figure_after_its_actual_prints_its_weight(tmp_path):
+    """Cells one a paragraph, blank cells gone, the text starting mid-table: '组织培训人次 | ≥ |
+    1345 | 人次 | 1452人次 | 14' and then the next row.  The template prints every weight and
+    a unit may leave its score blank, so the lone 14 is the weight, the score blank."""
+    cells = ["数量指标", "组织培训人次", "≥", "1345", "人次", "1452人次", "14",
+             "质量指标", "服务质量", "定性", "符合合同要求", "达成预期指标", "13", "12.35",
+             "效益指标", "可持续影响指标", "设施持续使用率", "≥", "100", "%", "100%", "13", "13",
+             "合计", "100", "98"]
+    text = "\n\n".join(f"    {c}" for c in cells) + "\n"
+    inds = run(_write(tmp_path, "paragraphs.txt", text))["forms"][0]["indicators"]
+    first = inds[0]
+    assert (first["name"], first["weight"], first["score_declared"]) == ("组织培训人次", 14, None)
+    assert [(i["weight"], i["score_declared"]) for i in inds[1:3]] == [(13, 12.35), (13, 13)]
