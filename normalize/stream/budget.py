@@ -16,6 +16,8 @@ from .regions import Mapping, _block_weight
 from .sources import read_by_source
 from .tokens import Tok, _figure, _splits
 
+MONEY = ("initial", "adjusted", "executed", "after_integration")     # a budget line's money columns
+
 
 def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
                  total_line: bool = True, ref: dict | None = None) -> tuple[dict[str, Tok], float, bool]:
@@ -260,7 +262,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     short = short or any(sum(1 for x in vals if len(x) == 2) > len(roles) for _, _, vals in merged) or \
         bool(late & set(MONEY) - set(named))
     if short:
-        rep.unplaced.append("budget block: a line prints more figures than the column labels read")
+        rep.unplaced.append("budget block: its column labels were not read whole, every line's figures placed by order")
     for kind, label, vals in merged:
         keyed = {x[2]: x[0] for x in vals if len(x) == 3}
         plain = [(x[0], x[1]) for x in vals if len(x) == 2]
@@ -350,9 +352,6 @@ def _line_figures(b: dict[str, tuple[Tok, float | None]]) -> tuple[float | None,
     if R is not None and R > 1.5 and "%" not in b["rate"][0].key:
         R = R / 100
     return A, B, R
-
-
-MONEY = ("initial", "adjusted", "executed", "after_integration")
 
 
 def _placed_by_order(bound: dict[str, Tok], keyed: set[str], columns: list[str], ref: dict,
