@@ -312,3 +312,18 @@ def test_a_text_holding_a_whole_rubric_keeps_its_total_judged(tmp_path):
     assert truth[rel]["findings"] == [[0, "TOTAL_MISMATCH", "error", None]]
     r = run(tmp_path / rel)
     assert [f["code"] for f in r["findings"] if f["severity"] == "error"] == ["TOTAL_MISMATCH"]
+
+
+def test_a_review_flag_on_a_text_cell_counts_by_its_row_and_column():
+    """Text has no boxes: a LOW_CONFIDENCE finding whose evidence is the field's own cell (its
+    page, row and column) flags the field, so a figure read in doubt is not counted as given
+    wrong as if read; a flag on another cell, or a cell shown only as context, does not."""
+    from fixtures.evaluate import flagged
+    form = {"budget": {"lines": [{"kind": "total", "provenance": {"adjusted": {"page": None, "row": 22, "col": 0}}}]}}
+    key = "budget.total.adjusted"
+    at = lambda row, **kw: [{"code": "LOW_CONFIDENCE", "form_index": 0,
+                             "evidence": [{"page": None, "row": row, "col": 0, **kw}]}]
+    assert flagged(form, key, 0, at(22))
+    assert not flagged(form, key, 0, at(23))
+    assert not flagged(form, key, 0, at(22, context=True))
+    assert not flagged(form, key, 1, at(22))
