@@ -104,14 +104,18 @@ def page_tables(page, height: float) -> list[tuple[tuple, list[tuple]]]:
 def ruling_edges(page, height: float) -> list[dict]:
     """Every horizontal or vertical straight segment of the page's path objects (lines, and
     the sides of rectangles), in page coordinates with the top-left origin."""
+    import ctypes
+
     from pypdfium2 import raw
     edges = []
+    fx, fy = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
         m = obj.get_matrix()
         points = []
         for k in range(raw.FPDFPath_CountSegments(obj.raw)):
             seg = raw.FPDFPath_GetPathSegment(obj.raw, k)
-            x, y = _point(seg)
+            raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy))
+            x, y = fx.value, fy.value
             kind = raw.FPDFPathSegment_GetType(seg)
             px, py = m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f
             if kind == raw.FPDF_SEGMENT_MOVETO or not points:
@@ -122,15 +126,6 @@ def ruling_edges(page, height: float) -> list[dict]:
             if raw.FPDFPathSegment_GetClose(seg) and len(points) > 2:
                 edges.extend(_edge(points[-1], points[0], height))
     return edges
-
-
-def _point(seg) -> tuple[float, float]:
-    import ctypes
-
-    from pypdfium2 import raw
-    x, y = ctypes.c_float(), ctypes.c_float()
-    raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-    return x.value, y.value
 
 
 def _edge(a: tuple[float, float], b: tuple[float, float], height: float) -> list[dict]:

@@ -136,7 +136,7 @@ def no_figure_of(role: str, text: str | None, value: float | None) -> str | None
 # the labels of columns and sections, not of groups (a level's word may name a target: '社会效益')
 COLUMN_LABELS = {w for w in LABELS if not any(re.fullmatch(p, w) for p in (_V["levels"]["level1"], _V["levels"]["level2"]))}
 CHECKBOX = re.compile(r"[□☐☑☒■√]")
-SIGN_WORDS = re.compile(r"^(定性|定量|正向|反向|定性指标|定量指标)$")
+SIGN_WORDS = re.compile("^(" + "|".join(map(re.escape, [*_V["values"]["natures"], "正向", "反向"])) + ")$")
 
 
 def no_value_of(text: str | None) -> str | None:

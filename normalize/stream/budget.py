@@ -50,12 +50,13 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
             elif role in ("weight", "score") and v is not None and v > 100:
                 s -= 3
         A, B, R = _line_figures(b)
-        if A and B is not None and R is not None:
-            ok = abs(B / A - R) <= 0.011 and (R > 0 or B == 0) and R <= 1.5
+        held = _rate_holds(A, B, R)
+        if held is not None:
+            ok = held
             s += 3 if ok else -1
         money = {r: v for r, (t, v) in b.items() if r in ("initial", "adjusted", "executed")}
-        if not ok and ref and len(money) >= 2 and all(ref.get(r) is not None and ref[r] == v for r, v in money.items()):
-            ok = True           # a sub-line repeating the total line's figures, column by column
+        if not ok and _repeats_total(money, ref):
+            ok = True
             s += 3
         W, S = (b.get("weight") or (None, None))[1], (b.get("score") or (None, None))[1]
         if W is not None and S is not None and S > W + 1e-9:
@@ -71,6 +72,20 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
         if s > best_score:
             best, best_score, best_ok = b, s, ok
     return {r: t for r, (t, v) in best.items()}, best_score, best_ok
+
+
+def _rate_holds(A: float | None, B: float | None, R: float | None) -> bool | None:
+    """Whether a line's executed figure over its budget gives its printed rate (within 1.1
+    points, a rate of 0 only for nothing executed, 150% at most), or None where the line
+    prints not all three."""
+    if not A or B is None or R is None:
+        return None
+    return abs(B / A - R) <= 0.011 and (R > 0 or B == 0) and R <= 1.5
+
+
+def _repeats_total(money: dict[str, float | None], ref: dict | None) -> bool:
+    """A sub-line repeating the total line's money figures (two at least), column by column."""
+    return bool(ref) and len(money) >= 2 and all(ref.get(r) is not None and ref[r] == v for r, v in money.items())
 
 
 def _glued_run(t: Tok) -> str | None:
@@ -253,13 +268,13 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     named = [x[2] for m in merged for x in m[2] if len(x) == 3]
     columns = roles + [r for r in dict.fromkeys(named) if r not in roles]
     # no column label read: the lines' figures bound to columns guessed from the key/value labels
-    short = not roles and bool(named)
-    if short:
+    guessed = not roles and bool(named)
+    if guessed:
         roles = ["adjusted", "executed"]
     ref: dict = {}
-    # a line printing more figures than the columns read: the block's column labels were not
-    # read whole (reading order scatters them), so no line's figures have a known column
-    short = short or any(sum(1 for x in vals if len(x) == 2) > len(roles) for _, _, vals in merged) or \
+    # that, or a line printing more figures than the columns read: the block's column labels
+    # were not read whole (reading order scatters them), so no line's figures have a known column
+    short = guessed or any(sum(1 for x in vals if len(x) == 2) > len(roles) for _, _, vals in merged) or \
         bool(late & set(MONEY) - set(named))
     if short:
         rep.unplaced.append("budget block: its column labels were not read whole, every line's figures placed by order")
@@ -366,11 +381,8 @@ def _placed_by_order(bound: dict[str, Tok], keyed: set[str], columns: list[str],
     placed = {r for r, t in bound.items() if r in money_roles and not is_blank(t.key)}
     if not placed or (len(placed) >= len(money_roles) and not short):
         return set()
-    A, B, R = _line_figures({r: (t, _figure(t)[1]) for r, t in bound.items()})
-    if A and B is not None and R is not None and abs(B / A - R) <= 0.011:
-        return set()
-    vals = {r: _figure(bound[r])[1] for r in placed}
-    if len(vals) >= 2 and all(ref.get(r) is not None and ref[r] == v for r, v in vals.items()):
+    if _rate_holds(*_line_figures({r: (t, _figure(t)[1]) for r, t in bound.items()})) or \
+            _repeats_total({r: _figure(bound[r])[1] for r in placed}, ref):
         return set()
     return placed
 

@@ -20,10 +20,6 @@ TEXT_ROLES = ("name", "note", "method", "explanation", "core")
 FIGURE_ROLES = ("weight", "score", "review")
 VALUE_ROLES = ("target", "adjusted_target", "actual")
 
-# the 指标性质 column's word after at least two characters of a name (never a name's own end:
-# no indicator is named '…定性')
-NATURE = re.compile(r"(?<=\p{Han}{2})(定性指标|定量指标|定性|定量)(?!指标|分析|评价|考核)")
-
 
 @lru_cache(maxsize=1)
 def _columns() -> dict[str, list[tuple[str, object]]]:

@@ -11,7 +11,6 @@ from extract.grid import Cell, Document
 from ..text import PINYIN, key, key_map, matches, pattern, unit_run, vocabulary
 from ..values import is_blank, parse_number
 from .tok import Tok
-from .rungrammar import NATURE
 from .runrows import cut_run_rows
 from .wraps import brackets_closed, brackets_whole, wrapped_cells, wrapped_figures
 
@@ -217,6 +216,14 @@ ROW_DIGITS = re.compile(r"(?<=[\p{Han}%])(?=(?:[.]?\d){5})[\d.]+(?=\p{Han})")
 PLACEHOLDER = re.compile(r"((?:指标\d+:)+)")     # an empty template row ('指标1:指标2:')
 
 
+@lru_cache(maxsize=1)
+def _nature_re():
+    """The 指标性质 column's word after at least two characters of a name (never a name's own
+    end: no indicator is named '…定性'; '开展定性分析' holds it as a noun)."""
+    words = "|".join(map(re.escape, sorted(vocabulary()["values"]["natures"], key=len, reverse=True)))
+    return re.compile(rf"(?<=\p{{Han}}{{2}})({words})(?!指标|分析|评价|考核)")
+
+
 def _cut_values(t: Tok) -> list[Tok]:
     """In text whose cells ran together, cut out the runs of values that end an indicator
     row ('…的音50件50件2020望新…' → '…的音' | 50件 | 50件 | 20 | 20 | '望新…'): two or more
@@ -241,7 +248,7 @@ def _cut_values(t: Tok) -> list[Tok]:
         return [x for a, b in zip(bounds, bounds[1:])
                 for x in ([_sub(t, a, b)] if ROW_DIGITS.fullmatch(k[a:b]) else _cut_values(_sub(t, a, b)))]
     atom, _ = _value_res()
-    nature = NATURE.search(k)
+    nature = _nature_re().search(k)
     if nature:
         # '城市运行保障能力定性有效提升': the 指标性质 column's word is a cell of its own between
         # a name and what follows it, wherever the row's cells ran together
