@@ -21,6 +21,11 @@ def text_grid():
 MEASURED_ONLY = {"run_together", "two_forms_run_together", "cut_run_together", "headless_run_together",
                  "tail_run_together", "ocr_run_together"}
 RUN_TOGETHER_FLOOR = 0.85
+# Names printed after the figures, wrapped in a narrow column (real form 45): a row is named
+# only where the names' lines and the group labels' places allow one cut; rows they do not
+# are set aside (issue 33: 35-97% of fields a cell, measured 2026-12-07 on the committed
+# grid).  Held to no wrong value given as read and no false accusation; read to the floor.
+PARTIAL = {"column_order": 0.30}
 
 
 def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
@@ -31,27 +36,27 @@ def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
     files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
     assert rep["false_accusations"] == [], rep["false_accusations"]      # in every shape
     low = {k: round(c["ok"] / c["n"], 3) for k, c in text_grid["cells"].items()
-           if k[1] not in MEASURED_ONLY and c["ok"] < 0.97 * c["n"]}
+           if k[1] not in MEASURED_ONLY and c["ok"] < PARTIAL.get(k[1], 0.97) * c["n"]}
     assert not low, low
     floor = {k: round(c["ok"] / c["n"], 3) for k, c in text_grid["cells"].items()
              if k[1] in MEASURED_ONLY and c["ok"] < RUN_TOGETHER_FLOOR * c["n"]}
     assert not floor, floor
     unflagged = [u for u in rep["unflagged"] if files[u[0]]["shape"] not in MEASURED_ONLY]
     assert unflagged == [], unflagged
-    missed = [m for m in rep["misses"] if files[m[0]]["shape"] not in MEASURED_ONLY]
+    missed = [m for m in rep["misses"] if files[m[0]]["shape"] not in MEASURED_ONLY | set(PARTIAL)]
     assert missed == [], missed
 
 
 def test_the_grid_covers_each_family_in_each_shape_named_for_a_real_form():
     from fixtures.forms import NO_TABLE, TEXT_LAYOUTS
-    from fixtures.grid import OCR_SHAPES, SHAPES
+    from fixtures.grid import OCR_SHAPES, SHAPES, SPEC_SHAPES
     files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
     tabled = [f for f in TEXT_LAYOUTS if f not in NO_TABLE]      # (accidents inside an indicator table)
     assert {(t["layout"], t["shape"]) for t in files.values()} == \
         {(f, s) for f in TEXT_LAYOUTS for s in SHAPES} | {(f, f"two_forms_{s}") for f in TEXT_LAYOUTS for s in SHAPES} \
         | {(f, f"{a}_{s}") for f in tabled for s in SHAPES for a in ("cut", "headless", "tail")} \
-        | {(f, s) for f in TEXT_LAYOUTS for s in OCR_SHAPES}
-    assert all(real.split() for real, _ in [*SHAPES.values(), *OCR_SHAPES.values()])   # every shape names its real forms
+        | {(f, s) for f in TEXT_LAYOUTS for s in OCR_SHAPES} | {(f, s) for f in tabled for s in SPEC_SHAPES}
+    assert all(real.split() for real, _ in [*SHAPES.values(), *OCR_SHAPES.values(), *SPEC_SHAPES.values()])   # every shape names its real forms
 
 
 def test_a_generated_grid_is_its_seeds_alone(tmp_path):

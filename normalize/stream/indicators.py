@@ -10,10 +10,28 @@ from ..labels import LEVEL1_HOLDS, LEVEL1_OF_LEVEL2
 from ..schema import Form, Indicator
 from ..text import first_match, key, matches, pattern, vocabulary
 from ..values import is_blank, parse_number, parse_weight, with_operator
-from .tokens import PLACEHOLDER, Tok, _is_word, _printed, _sign_only, _splits, _sub, _value_res, split_words
+from .align import (
+    FIXED,
+    _rows,
+    _same_columns,
+    _scrambled,
+    _unit_apart,
+    _unit_re,
+    grammar_of,
+)
+from .colorder import _has_figures, column_order, names_after_figures
 from .regions import Mapping, _block_weight, _group_label, _region_of
-from .align import FIXED, _rows, _same_columns, _scrambled, _unit_apart, _unit_re, grammar_of
-
+from .tokens import (
+    PLACEHOLDER,
+    Tok,
+    _is_word,
+    _printed,
+    _sign_only,
+    _splits,
+    _sub,
+    _value_res,
+    split_words,
+)
 
 ROW_FIGURES = ("target", "adjusted_target", "actual", "rate", "weight", "score")
 
@@ -72,69 +90,6 @@ def _cut_row_run(t: Tok, roles: tuple[str, ...]) -> list[Tok]:
     op, sp = best
     return ([Tok(op, op, t.cell, t.line, True, t.key)] if op else []) + \
         [Tok(p, p, t.cell, t.line, True, t.key) for p in sp]
-
-
-FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
-
-
-def _has_figures(b: dict) -> bool:
-    return any(parse_number(t.key) is not None or _value_res()[0].fullmatch(t.key)
-               for r in FIGURE_ROLES for t in b.get(r, ()))
-
-
-def _column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
-    """Text read in column order prints rows' figures apart from their names: a run of rows
-    with figures and no name, and a run of names with no figures.  When the two counts agree
-    they are paired in order (a row of two figures, full marks then a score, after the last
-    is the total row printed before its 总分 label); a text row right after a row of figures
-    is that row's note when that makes the counts agree.  Every paired row must keep score ≤
-    weight; otherwise nothing is paired."""
-    orphan = [i for i, b in enumerate(bindings) if not b.get("name") and _has_figures(b)]
-    if len(orphan) < 2:
-        return bindings
-    # a short word before a row's figures is its target ('提高 | 达成预期指标 | 30 | 28'), not a name
-    worded = {i: {"target": b["name"], **{r: ts for r, ts in b.items() if r != "name"}}
-              for i, b in enumerate(bindings) if b.get("name") and len(b["name"]) == 1 and not b.get("target")
-              and len(key(b["name"][0].key)) <= 4 and _has_figures(b) and i - 1 in orphan}
-    original = bindings
-    if worded:
-        bindings = [worded.get(i, b) for i, b in enumerate(bindings)]
-        orphan = sorted(set(orphan) | set(worded))
-    bare = [i for i, b in enumerate(bindings) if b.get("name") and not _has_figures(b)]
-    total = None
-    last = bindings[orphan[-1]]
-    if not last.get("target") and not last.get("actual") and last.get("weight") and last.get("score") and \
-            parse_number(last["weight"][0].key) == 100:
-        total, orphan = orphan[-1], orphan[:-1]
-    notes: list[int] = []
-    if len(orphan) != len(bare):
-        notes = [i for i in bare if i - 1 in orphan and not bindings[i - 1].get("note")
-                 and all(not _has_figures({"t": ts}) for ts in bindings[i].values())]
-        if len(orphan) != len(bare) - len(notes):
-            return original
-        bare = [i for i in bare if i not in notes]
-    if not orphan or len(orphan) != len(bare):
-        return original
-    paired = {}
-    for o, n in zip(orphan, bare):
-        figs = {r: ts for r, ts in bindings[o].items() if r != "note"}
-        name = [t for ts in bindings[n].values() for t in ts]
-        note = bindings[o].get("note") or ([t for ts in bindings[o + 1].values() for t in ts]
-                                           if o + 1 in notes else None)
-        w, sc = (parse_number(figs[r][0].key) if figs.get(r) else None for r in ("weight", "score"))
-        if w is not None and sc is not None and sc > w + 1e-9:
-            return original
-        paired[n] = {"name": name, **figs, **({"note": note} if note else {})}
-    if total is not None:
-        t = bindings[total]
-        f.declared_total = parse_number(t["score"][0].key)
-        f.texts["declared_total"] = t["score"][0].key
-        f.texts["full_marks"] = t["weight"][0].key
-        f.cells["declared_total"] = t["score"][0].cell
-        f.texts["total_row"] = "(a total row printed before its label)"
-    rep.unplaced.append(f"column order: {len(paired)} rows' figures printed apart from their names, paired in order")
-    gone = set(orphan) | set(notes) | ({total} if total is not None else set())
-    return [paired.get(i, b) for i, b in enumerate(bindings) if i not in gone]
 
 
 BROKEN_REACH = 12      # the end of a broken label stands at most this many tokens on (a row's width)
@@ -318,6 +273,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                          for lv in ("level1", "level2") if matches(vocabulary()["levels"][lv], t.key)]
         pairs = pairs or bool(pointed_known) and set(pointed_known) == {"level2"}
     starts: set = set()
+    pending: list[tuple] = []                   # group labels read since the last cell (level, text, token)
+    label_ids: dict[int, tuple] = {}            # a cell's token → (it, the group labels read before it)
     for n, t in enumerate(toks):
         k = t.key
         prev_level1, last_level1 = last_level1, False
@@ -337,6 +294,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 w = parse_weight(k)
                 if w is not None:
                     f.subgroup_weights[level2] = w
+            pending.append((pointed, text, t))
             started = True
             seq_before = "seq" in roles and data and re.fullmatch(r"\d{1,3}", data[-1][0].key)
             if seq_before:          # the row's number printed before its group labels: its row
@@ -352,6 +310,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if w is not None:
                 f.group_weights[level1] = w
             level2 = None
+            pending.append(("level1", level1, t))
             started = True
             starts.add(len(data))
             continue
@@ -369,6 +328,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if level1 is not None and family is not None and family != key(level1) and \
                     family not in LEVEL1_HOLDS.get(key(level1), ()):
                 level1 = None       # a 二级指标 of another group: its own 一级 label was not printed
+            pending.append(("level2", level2, t))
             started = True
             starts.add(len(data))
             continue
@@ -410,6 +370,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             continue        # an empty template row; the block's label repeated on a new page
         started = True
         for piece in (_unit_apart(t) if "target_unit" in roles else [t]):
+            if pending:
+                label_ids[id(piece)], pending = (piece, pending), []
             data.append((piece, level1, level2))
     if "target" in roles and "actual" in roles and roles.index("actual") < roles.index("target"):
         # a two-line header read up then down ('实际 | 指标值 | 完成值'): a target is always
@@ -437,6 +399,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             if not run:     # read no figure from digits no cut explains: a blank, not a guess
                 rep.unplaced.append(f"{q.text} (figures run together; no cut fits the row's arithmetic)")
             pieces.extend(run)
+        if pieces and id(t) in label_ids:
+            label_ids[id(pieces[0])] = (pieces[0], label_ids[id(t)][1])
         if pieces and (id(t) in opening or re.match(r"指标\d{1,2}[:：、.]?\p{Han}", pieces[0].key)):
             starts.add(len(cut))        # a level label stood before it; or a numbered name ('指标2…')
         cut.extend((p, l1, l2) for p in pieces)
@@ -445,11 +409,19 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     levels = {id(d[0]): (d[1], d[2]) for d in data}
     multi = [ln for ln in {t.line for t in items} if sum(1 for t in items if t.line == ln) >= 3]
     by_lines = len(multi) >= 2
-    bindings = _column_order(_same_columns(_rows(items, row_roles, by_lines, starts)), f, rep)
+    placed = {n: label_ids[id(d[0])][1] for n, d in enumerate(data)
+              if id(d[0]) in label_ids and label_ids[id(d[0])][0] is d[0]}
+    if pending:
+        placed[len(data)] = pending
+    by_names = names_after_figures(data, placed, row_roles, rep)
+    if by_names is not None:
+        bindings, levels = by_names
+    else:
+        bindings = column_order(_same_columns(_rows(items, row_roles, by_lines, starts)), f, rep)
     for binding in bindings:
         first = binding["name"][0] if binding.get("name") else \
             min((t for ts in binding.values() for t in ts), key=lambda t: items.index(t))
-        l1, l2 = levels[id(first)]
+        l1, l2 = levels.get(id(first), (None, None))
         ind = Indicator(level1=l1, level2=l2)
         for role, ts in binding.items():
             if any(t.cut for t in ts):
@@ -471,6 +443,12 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # no name; a last row cut off after its name (the excerpt or page ends there); or
             # debris of text read in reading order ('分', '1、提供'), no figure beside it
             rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
+            if ind.name is None and (ind.weight is not None or ind.score_declared is not None):
+                # a row of points whose name was not read: a row of the table all the same,
+                # so no sum over the table stands without it
+                held = {r: ind.texts[r] for r in ("target", "actual", "weight", "score") if ind.texts.get(r)}
+                rep.set_aside.append(
+                    {"name": " | ".join(held.values()), "why": "its name was not read", "figures": held})
             continue
         f.indicators.append(ind)
     groups = {i.level1 for i in f.indicators}

@@ -97,9 +97,11 @@ class Mapping:
     missing and the confidence are derived from the finished form, normalize/binding.py)."""
     reader: str
     unplaced: list = field(default_factory=list)
+    set_aside: list = field(default_factory=list)     # rows of the table not kept as indicators
 
     def to_dict(self) -> dict:
-        return {"reader": self.reader, "unplaced": self.unplaced[:40]}
+        return {"reader": self.reader, "unplaced": self.unplaced[:40],
+                **({"set_aside": list(self.set_aside)} if self.set_aside else {})}
 
 
 def _block_weight(toks: list[Tok], block: str, f: Form) -> None:

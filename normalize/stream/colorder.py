@@ -1,0 +1,317 @@
+"""Indicator tables whose text came in column order: the rows' figures printed apart from
+their names.
+
+A PDF's text taken block by block prints a table's figure columns row by row, and its
+label columns (group labels, names) as a block of their own, before or after.  Two kinds:
+
+* names printed whole, one a row (``column_order``): the rows cut from the figures and the
+  names counted alike are paired in order;
+* names wrapped in a narrow column (``names_after_figures``): the label block is the
+  column's lines read down the page, each group label where the middle of its merged cell
+  stands among the names' lines.  A line as wide as the column ran on; a narrower one ends
+  its name.  The figures are cut into rows with no name column; the rows and the names,
+  counted alike, are paired in order, and each group label's rows are those its place at
+  their middle allows.  Where the counts do not agree, or the labels' places allow no
+  grouping or several, nothing is paired (or no group is given): a row is not named by a
+  guess.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+import regex as re
+
+from ..schema import Form
+from ..text import key, matches, vocabulary
+from ..values import parse_number
+from .align import rows_scored
+from .regions import Mapping
+from .tokens import Tok, _value_res
+
+FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
+LINE_SLACK = 1      # display columns a full line may fall short of the column's width (a
+                    # half-width character that did not fit)
+
+
+def _has_figures(b: dict) -> bool:
+    return any(parse_number(t.key) is not None or _value_res()[0].fullmatch(t.key)
+               for r in FIGURE_ROLES for t in b.get(r, ()))
+
+
+def _is_figure(t: Tok) -> bool:
+    return parse_number(t.key) is not None or bool(_value_res()[0].fullmatch(t.key)) and \
+        bool(re.search(r"\d", t.key))
+
+
+def display_width(text: str) -> int:
+    """Columns a line of text takes: a full-width character two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A group label read in the label block: its level, its text, and how many of the
+    block's name lines stand before it."""
+    level: str
+    text: str
+    lines_before: int
+
+
+def name_block_start(toks: list[Tok]) -> int | None:
+    """Where the trailing block of names begins: the longest tail of the region that holds
+    no figure, but for the rows' numbers counting down from its end to 1 (a sequence column
+    printed with the names).  None where the tail holds fewer than two tokens."""
+    n = len(toks)
+    start, expect = n, None
+    for i in range(n - 1, -1, -1):
+        t = toks[i]
+        if SEQ.fullmatch(t.key) and (expect is None or int(t.key) == expect):
+            if expect is None:
+                expect = int(t.key)
+            if expect == 0:
+                break
+            expect -= 1
+            start = i
+            continue
+        if _is_figure(t):
+            break
+        start = i
+    if expect not in (None, 0):
+        # numbers that do not count down to 1 are figures: the block starts after the last
+        start = next((i + 1 for i in range(n - 1, -1, -1) if _is_figure(toks[i])), 0)
+    return start if n - start >= 2 else None
+
+
+LEVELS = ("level1", "level2")
+SEQ = re.compile(r"\d{1,3}")
+POINTS = re.compile(r"[(（]\d+(?:\.\d+)?分?\s*[)）]$")
+
+
+def strict_label(k: str) -> bool:
+    """A group label as a label block prints it whole: its level's word ('…指标', '…目标'),
+    or any label with its points ('规划(35分)').  (A name's line may read '满意度'.)"""
+    return bool(POINTS.search(k)) or k.endswith(("指标", "目标"))
+
+
+def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[int] | None = None
+               ) -> tuple[list[tuple[int, int] | None], list[tuple[str | None, str | None]]] | None:
+    """The name lines cut into ``rows`` names (each name's first and end line, None where
+    the cuts that fit disagree on it), and each row's (一级, 二级) labels; None where no cut
+    fits.  A line narrower than the column (the width most lines have) ends its name; one
+    as wide may: the labels' places tell some such ends (a label stands at the middle of
+    its merged cell, whose ends are ends of names), and the count of rows how many more
+    there are, not where.  A block of as many lines as rows is a name a line; ``certain``
+    gives the names' ends where something else told them (the rows' numbers)."""
+    m = len(widths)
+    free: set[int] = set()
+    if certain is None:
+        col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
+        if m == rows:
+            certain = {k + 1 for k in range(m)}
+        else:
+            certain = {m} | {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
+            free = {k + 1 for k in range(m - 1)} - certain
+    ones = [p for p in placed if p.level == "level1"]
+    twos = [p for p in placed if p.level == "level2"]
+    found: list[tuple[dict, list]] = []
+    whole: list[tuple[dict, list]] = []      # the cuts where every 二级 label found its span
+    for spans1 in (_groups(ones, 0, m) if ones else [[]]):
+        options, complete = [], True
+        for sp in (spans1 or [(0, m)]):
+            inside = [p for p in twos if sp[0] <= p.lines_before < sp[1]]
+            grouped = [list(zip(inside, g)) for g in _groups(inside, sp[0], sp[1])]
+            complete = complete and (bool(grouped) or not inside)
+            options.append(grouped or [[]])
+        for combo in _product(options):
+            placed2 = [pair for part in combo for pair in part]
+            ends = set(certain) | {e for _, e in spans1} | {sp[1] for _, sp in placed2}
+            more = rows - len(ends)
+            open_ = sorted(free - ends)
+            if more < 0 or more > len(open_):
+                continue
+            bounds = (0, *sorted(ends))
+            cut: dict[int, tuple] = {}
+            for j, (top, end) in enumerate(pairwise(bounds)):
+                # a name before every end the count leaves open keeps its place; one after
+                # them all is as many places on as there are such ends
+                if not more or end <= open_[0]:
+                    cut[j] = (top, end)
+                elif top >= open_[-1]:
+                    cut[j + more] = (top, end)
+            lv = [(next((p.text for p, sp in zip(ones, spans1) if sp[0] <= top < sp[1]), None),
+                   next((p.text for p, sp in placed2 if sp[0] <= top < sp[1]), None)) for top, _ in cut.values()]
+            found.append((cut, dict(zip(cut, lv))))
+            if complete:
+                whole.append(found[-1])
+    results = whole or found
+    if not results:
+        return None
+    # where several cuts fit, a row is told only where they all agree: its lines, its labels
+    spans = [{c.get(r) for c, _ in results} for r in range(rows)]
+    labels = [{lv.get(r) for _, lv in results} for r in range(rows)]
+    return ([next(iter(sp)) if len(sp) == 1 else None for sp in spans],
+            [next(iter(lv)) if len(lv) == 1 and None not in lv else (None, None) for lv in labels])
+
+
+def _product(options: list[list]) -> list[tuple]:
+    out: list[tuple] = [()]
+    for opts in options:
+        out = [o + (x,) for o in out for x in opts][:64]
+    return out
+
+
+def _groups(labels: list[Label], top: int, end: int) -> list[list[tuple[int, int]]]:
+    """Each label's span of lines (its merged cell), back to back from ``top`` to ``end``,
+    each label standing at its span's middle (read down the page, a label comes before a
+    name line of the same height: its middle m lies in (k − ½, k + ½] for k lines before
+    it).  Every such grouping (a few at most)."""
+    found: list[list[tuple[int, int]]] = []
+
+    def place(i: int, t: int, acc: list) -> None:
+        if len(found) > 8:
+            return
+        if i == len(labels):
+            if t == end:
+                found.append(acc)
+            return
+        k = labels[i].lines_before
+        for span in (2 * (k - t), 2 * (k - t) + 1):
+            if span >= 1 and t + span <= end:
+                place(i + 1, t + span, acc + [(t, t + span)])
+
+    place(0, top, [])
+    return found
+
+
+def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
+                        roles: tuple[str, ...], rep: Mapping) -> tuple[list[dict], dict] | None:
+    """The region's rows where its names were printed after all its figures: (bindings,
+    each name's first token → its (一级, 二级) labels), or None where the region is not so
+    printed.  ``labels`` holds the group labels (level, text, token) read before each
+    position of ``data``.  Rows whose names cannot be told for certain keep their figures
+    and no name."""
+    start = name_block_start([d[0] for d in data])
+    if start is None or start == 0:
+        return None
+    figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
+    if not figure_roles or any(matches(lv, text) for i in range(start) for _, text, _ in labels.get(i, ())
+                               for lv in vocabulary()["levels"].values()):
+        return None             # a group label before the figures: the table is in row order
+    items = [d[0] for d in data[:start]]
+    _, rows = rows_scored(items, figure_roles, False)
+    if len(rows) < 2 or not all(_has_figures(b) for b in rows):
+        return None
+    # the block read down the page: the names' lines, and the group labels among them; a
+    # level's word printed bare ('满意度') is a name's line there (a label prints whole)
+    block: list[Tok] = []
+    placed_at: list[tuple[str, str, int]] = []
+    for i in range(start, len(data) + 1):
+        for level, text, tok in labels.get(i, ()):
+            head = tok.cell.text.strip()
+            rest = key(tok.text[len(head):]) if tok.text.startswith(head) and len(head) < len(tok.text) else ""
+            if rest and strict_label(rest) and any(matches(vocabulary()["levels"][lv], rest) for lv in LEVELS):
+                # a name's line joined to the label after it as one broken label ('服务对象' +
+                # '满意度指标'): the line is the name's, the label the rest
+                block.append(Tok(head, key(head), tok.cell, tok.line, tok.glued))
+                level = next(lv for lv in LEVELS if matches(vocabulary()["levels"][lv], rest))
+                placed_at.append((level, tok.text[len(head):], len(block)))
+            elif strict_label(tok.key):
+                placed_at.append((level, text, len(block)))
+            else:
+                block.append(tok)
+        if i < len(data):
+            block.append(data[i][0])
+    numbered = bool(block) and SEQ.fullmatch(block[0].key) is not None
+    lines = [t for t in block if not (numbered and SEQ.fullmatch(t.key))]
+    placed = [Label(level, text, sum(1 for t in block[:at] if not (numbered and SEQ.fullmatch(t.key))))
+              for level, text, at in placed_at]
+    if numbered:
+        # the rows' numbers cut the names; the labels only group them
+        heights: list[int] = []
+        for t in block:
+            if SEQ.fullmatch(t.key):
+                heights.append(0)
+            else:
+                heights[-1] += 1
+        if len(heights) != len(rows) or not all(heights):
+            return None
+        ends = [sum(heights[:k + 1]) for k in range(len(heights))]
+        seg = _segmented([1] * len(lines), placed, len(rows), set(ends))
+        cuts = list(zip([0] + ends, ends))
+        levels = seg[1] if seg is not None else [(None, None)] * len(rows)
+    else:
+        if len(lines) < len(rows):
+            return None
+        seg = _segmented([display_width("".join(t.text.split())) for t in lines], placed, len(rows))
+        # (no cut fits: the rows' figures stand, none named, rather than a name given by a guess)
+        cuts, levels = seg or ([None] * len(rows), [(None, None)] * len(rows))
+    out, named = [], {}
+    for cut, b, lv in zip(cuts, rows, levels):
+        if cut is None:             # lines the cuts that fit share out differently: no name
+            rep.unplaced.append("a row whose name's lines in a block of names are not told apart")
+            out.append(dict(b))
+            continue
+        name = lines[cut[0]:cut[1]]
+        named[id(name[0])] = lv
+        out.append({"name": name, **b})
+    rep.unplaced.append(f"column order: {len(named)} rows' figures printed before their names "
+                        f"(a narrow column's lines), paired in order")
+    return out, named
+
+
+def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
+    """Text read in column order prints rows' figures apart from their names: a run of rows
+    with figures and no name, and a run of names with no figures.  When the two counts agree
+    they are paired in order (a row of two figures, full marks then a score, after the last
+    is the total row printed before its 总分 label); a text row right after a row of figures
+    is that row's note when that makes the counts agree.  Every paired row must keep score ≤
+    weight; otherwise nothing is paired."""
+    orphan = [i for i, b in enumerate(bindings) if not b.get("name") and _has_figures(b)]
+    if len(orphan) < 2:
+        return bindings
+    # a short word before a row's figures is its target ('提高 | 达成预期指标 | 30 | 28'), not a name
+    worded = {i: {"target": b["name"], **{r: ts for r, ts in b.items() if r != "name"}}
+              for i, b in enumerate(bindings) if b.get("name") and len(b["name"]) == 1 and not b.get("target")
+              and len(key(b["name"][0].key)) <= 4 and _has_figures(b) and i - 1 in orphan}
+    original = bindings
+    if worded:
+        bindings = [worded.get(i, b) for i, b in enumerate(bindings)]
+        orphan = sorted(set(orphan) | set(worded))
+    bare = [i for i, b in enumerate(bindings) if b.get("name") and not _has_figures(b)]
+    total = None
+    last = bindings[orphan[-1]]
+    if not last.get("target") and not last.get("actual") and last.get("weight") and last.get("score") and \
+            parse_number(last["weight"][0].key) == 100:
+        total, orphan = orphan[-1], orphan[:-1]
+    notes: list[int] = []
+    if len(orphan) != len(bare):
+        notes = [i for i in bare if i - 1 in orphan and not bindings[i - 1].get("note")
+                 and all(not _has_figures({"t": ts}) for ts in bindings[i].values())]
+        if len(orphan) != len(bare) - len(notes):
+            return original
+        bare = [i for i in bare if i not in notes]
+    if not orphan or len(orphan) != len(bare):
+        return original
+    paired = {}
+    for o, n in zip(orphan, bare):
+        figs = {r: ts for r, ts in bindings[o].items() if r != "note"}
+        name = [t for ts in bindings[n].values() for t in ts]
+        note = bindings[o].get("note") or ([t for ts in bindings[o + 1].values() for t in ts]
+                                           if o + 1 in notes else None)
+        w, sc = (parse_number(figs[r][0].key) if figs.get(r) else None for r in ("weight", "score"))
+        if w is not None and sc is not None and sc > w + 1e-9:
+            return original
+        paired[n] = {"name": name, **figs, **({"note": note} if note else {})}
+    if total is not None:
+        t = bindings[total]
+        f.declared_total = parse_number(t["score"][0].key)
+        f.texts["declared_total"] = t["score"][0].key
+        f.texts["full_marks"] = t["weight"][0].key
+        f.cells["declared_total"] = t["score"][0].cell
+        f.texts["total_row"] = "(a total row printed before its label)"
+    rep.unplaced.append(f"column order: {len(paired)} rows' figures printed apart from their names, paired in order")
+    gone = set(orphan) | set(notes) | ({total} if total is not None else set())
+    return [paired.get(i, b) for i, b in enumerate(bindings) if i not in gone]
