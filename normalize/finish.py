@@ -69,8 +69,8 @@ def infer_weights(f: Form) -> None:
     total = f.section_weights.get("indicators")
     if total is None:
         return
-    if not _read_to_end(f):
-        return          # a table not read to its end: the groups it shares the points among are not all known
+    if not _read_to_end(f) or f.texts.get("rows_unnamed"):
+        return          # a table not read to its end, or rows of it not read: the groups it shares the points among are not all known
     groups: dict = {}
     for i in inds:
         groups.setdefault((i.level1, i.level2 or i.name), []).append(i)
@@ -103,8 +103,8 @@ def weights_from_group_points(f: Form) -> None:
     """Where the indicator table prints no weight column but its 二级 labels print their
     points ('数量指标（15分）'): each row's weight is its group's points shared equally among
     the group's rows, as such templates say they are (worked out, not printed)."""
-    if "weight" in f.columns or not f.subgroup_weights:
-        return
+    if "weight" in f.columns or not f.subgroup_weights or f.texts.get("rows_unnamed"):
+        return          # (rows of the table not read: a group's rows are not all known)
     groups: dict = {}
     for i in f.indicators:
         if i.weight is None and i.level2 in f.subgroup_weights:

@@ -26,7 +26,7 @@ import regex as re
 
 from ..schema import Form
 from ..text import key, matches, vocabulary
-from ..values import parse_number
+from ..values import parse_number, parse_weight
 from .align import rows_scored
 from .regions import Mapping
 from .tokens import Tok, _value_res
@@ -96,7 +96,8 @@ def strict_label(k: str) -> bool:
     return bool(POINTS.search(k)) or k.endswith(("指标", "目标"))
 
 
-def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[int] | None = None
+def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[int] | None = None,
+               texts: list[str] | None = None
                ) -> tuple[list[tuple[int, int] | None], list[tuple[str | None, str | None]]] | None:
     """The name lines cut into ``rows`` names (each name's first and end line, None where
     the cuts that fit disagree on it), and each row's (一级, 二级) labels; None where no cut
@@ -104,7 +105,9 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
     as wide may: the labels' places tell some such ends (a label stands at the middle of
     its merged cell, whose ends are ends of names), and the count of rows how many more
     there are, not where.  A block of as many lines as rows is a name a line; ``certain``
-    gives the names' ends where something else told them (the rows' numbers)."""
+    gives the names' ends where something else told them (the rows' numbers).  Where the
+    lines' ``texts`` are given, a full line ends a name only where both names it leaves hold
+    ``MIN_NAME`` characters and the first closes its brackets."""
     m = len(widths)
     free: set[int] = set()
     if certain is None:
@@ -128,8 +131,10 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
         for combo in _product(options):
             placed2 = [pair for part in combo for pair in part]
             ends = set(certain) | {e for _, e in spans1} | {sp[1] for _, sp in placed2}
+            if any(not _may_end(e, ends - {e}, texts) for e in ends - certain):
+                continue            # a label's span would leave a name too short, or one unclosed
             more = rows - len(ends)
-            open_ = sorted(free - ends)
+            open_ = sorted(p for p in free - ends if _may_end(p, ends, texts))
             if more < 0 or more > len(open_):
                 continue
             bounds = (0, *sorted(ends))
@@ -154,6 +159,21 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
     labels = [{lv.get(r) for _, lv in results} for r in range(rows)]
     return ([next(iter(sp)) if len(sp) == 1 else None for sp in spans],
             [next(iter(lv)) if len(lv) == 1 and None not in lv else (None, None) for lv in labels])
+
+
+MIN_NAME = 4        # characters a name holds at least (the 29 real cases: none shorter, but one
+                    # name cut by its page, '育补助')
+
+
+def _may_end(p: int, ends: set[int], texts: list[str] | None) -> bool:
+    """Whether a name may end after line ``p`` (a full line) between the ends told."""
+    if texts is None:
+        return True
+    prev = max((e for e in ends if e < p), default=0)
+    nxt = min(e for e in ends if e > p)
+    head, tail = "".join(texts[prev:p]), "".join(texts[p:nxt])
+    opened = len(re.findall(r"[(（]", head)) - len(re.findall(r"[)）]", head))
+    return len(head) >= MIN_NAME and len(tail) >= MIN_NAME and opened <= 0
 
 
 def _product(options: list[list]) -> list[tuple]:
@@ -207,7 +227,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     # the block read down the page: the names' lines, and the group labels among them; a
     # level's word printed bare ('满意度') is a name's line there (a label prints whole)
     block: list[Tok] = []
-    placed_at: list[tuple[str, str, int]] = []
+    placed_at: list[tuple[str, str, int, str]] = []
     for i in range(start, len(data) + 1):
         for level, text, tok in labels.get(i, ()):
             head = tok.cell.text.strip()
@@ -217,9 +237,9 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                 # '满意度指标'): the line is the name's, the label the rest
                 block.append(Tok(head, key(head), tok.cell, tok.line, tok.glued))
                 level = next(lv for lv in LEVELS if matches(vocabulary()["levels"][lv], rest))
-                placed_at.append((level, tok.text[len(head):], len(block)))
+                placed_at.append((level, tok.text[len(head):], len(block), rest))
             elif strict_label(tok.key):
-                placed_at.append((level, text, len(block)))
+                placed_at.append((level, text, len(block), tok.key))
             else:
                 block.append(tok)
         if i < len(data):
@@ -227,7 +247,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     numbered = bool(block) and SEQ.fullmatch(block[0].key) is not None
     lines = [t for t in block if not (numbered and SEQ.fullmatch(t.key))]
     placed = [Label(level, text, sum(1 for t in block[:at] if not (numbered and SEQ.fullmatch(t.key))))
-              for level, text, at in placed_at]
+              for level, text, at, _ in placed_at]
     if numbered:
         # the rows' numbers cut the names; the labels only group them
         heights: list[int] = []
@@ -245,9 +265,12 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     else:
         if len(lines) < len(rows):
             return None
-        seg = _segmented([display_width("".join(t.text.split())) for t in lines], placed, len(rows))
+        texts = ["".join(t.text.split()) for t in lines]
+        seg = _segmented([display_width(x) for x in texts], placed, len(rows), texts=texts)
         # (no cut fits: the rows' figures stand, none named, rather than a name given by a guess)
         cuts, levels = seg or ([None] * len(rows), [(None, None)] * len(rows))
+    if placed_at and None not in cuts:
+        levels = _levels_by_points(placed, [parse_weight(k) for *_, k in placed_at], cuts, rows) or levels
     out, named = [], {}
     for cut, b, lv in zip(cuts, rows, levels):
         if cut is None:             # lines the cuts that fit share out differently: no name
@@ -260,6 +283,34 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     rep.unplaced.append(f"column order: {len(named)} rows' figures printed before their names "
                         f"(a narrow column's lines), paired in order")
     return out, named
+
+
+def _levels_by_points(placed: list[Label], points: list[float | None], cuts: list[tuple[int, int]],
+                      rows: list[dict]) -> list[tuple[str | None, str | None]] | None:
+    """Each row's (一级, 二级) labels where every label prints its points and every row its
+    weight: a label's rows are the one run of rows whose middle is its place and whose
+    weights sum to its points; a label whose rows lie inside another's is 二级 (of two over
+    the same rows, the one read second).  None where a label has no such run, or several."""
+    weights = [parse_number(b["weight"][0].key) if b.get("weight") else None for b in rows]
+    if None in points or None in weights:
+        return None
+    bounds = [c[0] for c in cuts] + [cuts[-1][1]]
+    spans = []
+    for lab, pts in zip(placed, points):
+        runs = [(a, b) for a in range(len(cuts)) for b in range(a + 1, len(cuts) + 1)
+                if lab.lines_before - 0.5 < (bounds[a] + bounds[b]) / 2 <= lab.lines_before + 0.5
+                and abs(sum(weights[a:b]) - pts) < 1e-6]
+        if len(runs) != 1:
+            return None
+        spans.append(runs[0])
+    inner = {i for i, (a, b) in enumerate(spans) for j, (c, d) in enumerate(spans)
+             if i != j and c <= a and b <= d and ((c, d) != (a, b) or j < i)}
+    out = []
+    for r in range(len(cuts)):
+        l1 = next((placed[i].text for i, (a, b) in enumerate(spans) if i not in inner and a <= r < b), None)
+        l2 = next((placed[i].text for i, (a, b) in enumerate(spans) if i in inner and a <= r < b), None)
+        out.append((l1, l2))
+    return out
 
 
 def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:

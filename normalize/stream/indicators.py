@@ -447,6 +447,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 # a row of points whose name was not read: a row of the table all the same,
                 # so no sum over the table stands without it
                 held = {r: ind.texts[r] for r in ("target", "actual", "weight", "score") if ind.texts.get(r)}
+                f.texts["rows_unnamed"] = str(int(f.texts.get("rows_unnamed", "0")) + 1)
                 rep.set_aside.append(
                     {"name": " | ".join(held.values()), "why": "its name was not read", "figures": held})
             continue
