@@ -53,6 +53,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
         # no title, header label, budget or goal before the indicator table: the text starts
         # at the table (what the form printed before it was lost with its page)
         f.texts["form_start"] = "the text starts at the form's indicator table"
+    rep.table_ends_text = bool(regs.get("indicators")) and regs["indicators"][-1] is toks[-1]
     for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)

@@ -32,6 +32,9 @@ from .regions import Mapping
 from .tokens import Tok, _value_res
 
 FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
+FIT_SLACK = 1.0     # how much worse rows cut with no name column may fit the figures than rows
+                    # with one (measured: column order's figures fit 0.4 worse at most, 2
+                    # row-order tables of real forms 12 and 20 worse)
 LINE_SLACK = 1      # display columns a full line may fall short of the column's width (a
                     # half-width character that did not fit)
 
@@ -63,7 +66,7 @@ class Label:
 def name_block_start(toks: list[Tok]) -> int | None:
     """Where the trailing block of names begins: the longest tail of the region that holds
     no figure, but for the rows' numbers counting down from its end to 1 (a sequence column
-    printed with the names).  None where the tail holds fewer than two tokens."""
+    printed with the names).  None where the tail is empty."""
     n = len(toks)
     start, expect = n, None
     for i in range(n - 1, -1, -1):
@@ -82,7 +85,7 @@ def name_block_start(toks: list[Tok]) -> int | None:
     if expect not in (None, 0):
         # numbers that do not count down to 1 are figures: the block starts after the last
         start = next((i + 1 for i in range(n - 1, -1, -1) if _is_figure(toks[i])), 0)
-    return start if n - start >= 2 else None
+    return start if n - start >= 1 else None
 
 
 LEVELS = ("level1", "level2")
@@ -165,6 +168,28 @@ MIN_NAME = 4        # characters a name holds at least (the 29 real cases: none 
                     # name cut by its page, '育补助')
 
 
+def _named_from_start(texts: list[str], rows: int) -> list[tuple[int, int] | None]:
+    """The names a block of lines tells from its start alone, without knowing how many it
+    holds: each ends at a line narrower than the column, up to the first full line a name
+    may also end at (``_may_end``); the block's last name is left out (the text may end
+    inside it)."""
+    widths = [display_width(x) for x in texts]
+    if not widths:
+        return [None] * rows
+    col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
+    ends = {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
+    out: list[tuple[int, int] | None] = []
+    top = 0
+    for k in range(1, len(texts)):
+        if k in ends:
+            out.append((top, k))
+            top = k
+        elif _may_end(k, ends | {len(texts)}, texts):
+            break
+    out = out[:rows]
+    return out + [None] * (rows - len(out))
+
+
 def _may_end(p: int, ends: set[int], texts: list[str] | None) -> bool:
     """Whether a name may end after line ``p`` (a full line) between the ends told."""
     if texts is None:
@@ -221,9 +246,11 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                                for lv in vocabulary()["levels"].values()):
         return None             # a group label before the figures: the table is in row order
     items = [d[0] for d in data[:start]]
-    _, rows = rows_scored(items, figure_roles, False)
+    fit, rows = rows_scored(items, figure_roles, False)
     if len(rows) < 2 or not all(_has_figures(b) for b in rows):
         return None
+    if fit < rows_scored(items, roles, False)[0] - FIT_SLACK:
+        return None             # rows with a name fit the figures better: names stand among them
     # the block read down the page: the names' lines, and the group labels among them; a
     # level's word printed bare ('满意度') is a name's line there (a label prints whole)
     block: list[Tok] = []
@@ -256,19 +283,32 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                 heights.append(0)
             else:
                 heights[-1] += 1
-        if len(heights) != len(rows) or not all(heights):
+        cut_after = bool(heights) and heights[-1] == 0     # the text ends at a row's number
+        if cut_after:
+            heights.pop()
+        if len(heights) > len(rows) or not all(heights):
             return None
         ends = [sum(heights[:k + 1]) for k in range(len(heights))]
-        seg = _segmented([1] * len(lines), placed, len(rows), set(ends))
         cuts = list(zip([0] + ends, ends))
-        levels = seg[1] if seg is not None else [(None, None)] * len(rows)
+        if cut_after and len(heights) < len(rows):
+            cuts += [None] * (len(rows) - len(heights))
+            levels = [(None, None)] * len(rows)
+        elif len(heights) < len(rows):
+            # the text ends inside the block: the last number's name may be cut, and the
+            # rows after it print no name
+            cuts = cuts[:-1] + [None] * (len(rows) - len(heights) + 1)
+            levels = [(None, None)] * len(rows)
+        else:
+            seg = _segmented([1] * len(lines), placed, len(rows), set(ends))
+            levels = seg[1] if seg is not None else [(None, None)] * len(rows)
     else:
-        if len(lines) < len(rows):
-            return None
         texts = ["".join(t.text.split()) for t in lines]
-        seg = _segmented([display_width(x) for x in texts], placed, len(rows), texts=texts)
-        # (no cut fits: the rows' figures stand, none named, rather than a name given by a guess)
-        cuts, levels = seg or ([None] * len(rows), [(None, None)] * len(rows))
+        seg = _segmented([display_width(x) for x in texts], placed, len(rows), texts=texts) \
+            if len(lines) >= len(rows) and not rep.table_ends_text else None
+        # (no cut of the lines into as many names as rows fits, or fewer lines than rows, or the
+        # text ends with the block, which may have lost its last names (the count of rows is
+        # then no count of names): the names told from its start stand)
+        cuts, levels = seg or (_named_from_start(texts, len(rows)), [(None, None)] * len(rows))
     if placed_at and None not in cuts:
         levels = _levels_by_points(placed, [parse_weight(k) for *_, k in placed_at], cuts, rows) or levels
     out, named = [], {}

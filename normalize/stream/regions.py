@@ -98,6 +98,8 @@ class Mapping:
     reader: str
     unplaced: list = field(default_factory=list)
     set_aside: list = field(default_factory=list)     # rows of the table not kept as indicators
+    table_ends_text: bool = False       # the indicator table's tokens end the form's text: nothing
+                                        # printed after it tells that the table was printed whole
 
     def to_dict(self) -> dict:
         return {"reader": self.reader, "unplaced": self.unplaced[:40],
