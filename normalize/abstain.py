@@ -90,6 +90,8 @@ def not_an_indicator(name: str | None) -> str | None:
         return f"its name {name!r} is a verdict a row prints as its value, not a name"
     if CLOSING.fullmatch(k):
         return f"its name {name!r} is a closing row's label"
+    if k.startswith("其中"):
+        return f"its name {name!r} opens a budget line's part ('其中:…'): a budget row read into the table"
     if k in LABELS:
         return f"its name {name!r} is a column or section label"
     if not re.search(r"\p{Han}|[A-Za-z]{2}", k):
@@ -158,6 +160,8 @@ def no_value_of(text: str | None) -> str | None:
         return f"{text!r} is a unit alone: the end of another cell, not a value"
     if SIGN.fullmatch(k):
         return f"{text!r} is a sign alone: its figure was printed apart"
+    if re.search(r"\d\.$", k):
+        return f"{text!r} ends at a decimal point: its figure's digits were printed on another line"
     whole = next((u for u in UNITS if len(u) > 1 and k in u and k != u), None)
     if whole is not None:
         return f"{text!r} is a piece of a unit ({whole}): a cell broken over lines"

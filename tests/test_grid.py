@@ -73,7 +73,8 @@ def test_a_generated_grid_is_its_seeds_alone(tmp_path):
                                        ("校园安全设施改造北京市丰台区年初预算数实施单位", "labels"),
                                        ("分时效指标6分成本指", "group's label with its points"),
                                        ("2、三级指标按三级指标个数平均确定(15分÷", "scoring rule"),
-                                       ("1、单位财务管理制度1分;没有不得分", "scoring rule")])
+                                       ("1、单位财务管理制度1分;没有不得分", "scoring rule"),
+                                       ("其中:当年财政", "budget line's part")])
 def test_a_row_named_by_a_figure_a_sign_or_a_label_is_no_indicator(name, why):
     from normalize.abstain import not_an_indicator
     assert why in (not_an_indicator(name) or "") or why in ("figure", "tier", "closing") and not_an_indicator(name)
@@ -236,14 +237,15 @@ def test_a_rubric_stands_on_its_points_alone():
 
 @pytest.mark.parametrize("value, why", [("得分", "label"), ("定性", "指标性质"), ("成。", "broken end"),
                                         ("实际完成值", "label"), ("分", "unit alone"), ("台", "unit alone"), ("3、一次性□", "box"),
-                                        ("单位领导审签:", "awaiting")])
+                                        ("单位领导审签:", "awaiting"), ("≤668.", "decimal point")])
 def test_a_target_or_actual_that_is_another_cells_text_is_no_value(value, why):
     from normalize.abstain import no_value_of
     assert why in no_value_of(value)
 
 
 @pytest.mark.parametrize("value", ["达成预期指标", "部分达成预期指标并具有一定效果", "社会效益", "≥90%", "符合合同要求",
-                                   "按计划完成", "已完成。", "无", "是", "全", "目标1：资金按规定用于职业培训补贴"])
+                                   "按计划完成", "已完成。", "无", "是", "全", "目标1：资金按规定用于职业培训补贴",
+                                   "≤668.23万元"])
 def test_a_target_or_actual_as_forms_print_them_is_kept(value):
     from normalize.abstain import no_value_of
     assert no_value_of(value) is None

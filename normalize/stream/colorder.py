@@ -249,6 +249,8 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     fit, rows = rows_scored(items, figure_roles, False)
     if len(rows) < 2 or not all(_has_figures(b) for b in rows):
         return None
+    if {"weight", "score"} & set(figure_roles) and not all(b.get("weight") or b.get("score") for b in rows):
+        return None             # a row of a scored table with no points: no row of figures
     if fit < rows_scored(items, roles, False)[0] - FIT_SLACK:
         return None             # rows with a name fit the figures better: names stand among them
     # the block read down the page: the names' lines, and the group labels among them; a
@@ -275,6 +277,8 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     lines = [t for t in block if not (numbered and SEQ.fullmatch(t.key))]
     placed = [Label(level, text, sum(1 for t in block[:at] if not (numbered and SEQ.fullmatch(t.key))))
               for level, text, at, _ in placed_at]
+    if len(placed) >= 2 and all(p.lines_before >= len(lines) for p in placed):
+        return None             # labels all after the lines, none at its cell's middle: no label column
     if numbered:
         # the rows' numbers cut the names; the labels only group them
         heights: list[int] = []
