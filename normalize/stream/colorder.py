@@ -32,9 +32,10 @@ from .regions import Mapping
 from .tokens import Tok, _value_res
 
 FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
-FIT_SLACK = 1.0     # how much worse rows cut with no name column may fit the figures than rows
-                    # with one (measured: column order's figures fit 0.4 worse at most, 2
-                    # row-order tables of real forms 12 and 20 worse)
+FIT_SLACK = 0.3     # how much worse a row, cut with no name column, may fit the figures than
+                    # rows with one (measured: column order's figures fit up to 0.18 a row worse,
+                    # a worded target taken for a name; row-order tables of real forms 34 and 44
+                    # fit 0.7 and 1.7 a row worse)
 LINE_SLACK = 1      # display columns a full line may fall short of the column's width (a
                     # half-width character that did not fit)
 
@@ -239,6 +240,8 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     position of ``data``.  Rows whose names cannot be told for certain keep their figures
     and no name."""
     start = name_block_start([d[0] for d in data])
+    if start is None and any(strict_label(tok.key) for *_, tok in labels.get(len(data), ())):
+        start = len(data)       # group labels after the last figure and no name: a block cut at its start
     if start is None or start == 0:
         return None
     figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
@@ -251,7 +254,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
         return None
     if {"weight", "score"} & set(figure_roles) and not all(b.get("weight") or b.get("score") for b in rows):
         return None             # a row of a scored table with no points: no row of figures
-    if fit < rows_scored(items, roles, False)[0] - FIT_SLACK:
+    if fit < rows_scored(items, roles, False)[0] - FIT_SLACK * len(rows):
         return None             # rows with a name fit the figures better: names stand among them
     # the block read down the page: the names' lines, and the group labels among them; a
     # level's word printed bare ('满意度') is a name's line there (a label prints whole)
@@ -363,7 +366,8 @@ def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
     they are paired in order (a row of two figures, full marks then a score, after the last
     is the total row printed before its 总分 label); a text row right after a row of figures
     is that row's note when that makes the counts agree.  Every paired row must keep score ≤
-    weight; otherwise nothing is paired."""
+    weight; otherwise nothing is paired, and a short word before a row's figures stays no
+    name (the target of a row whose name is printed elsewhere)."""
     orphan = [i for i, b in enumerate(bindings) if not b.get("name") and _has_figures(b)]
     if len(orphan) < 2:
         return bindings
@@ -371,7 +375,6 @@ def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
     worded = {i: {"target": b["name"], **{r: ts for r, ts in b.items() if r != "name"}}
               for i, b in enumerate(bindings) if b.get("name") and len(b["name"]) == 1 and not b.get("target")
               and len(key(b["name"][0].key)) <= 4 and _has_figures(b) and i - 1 in orphan}
-    original = bindings
     if worded:
         bindings = [worded.get(i, b) for i, b in enumerate(bindings)]
         orphan = sorted(set(orphan) | set(worded))
@@ -386,10 +389,10 @@ def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
         notes = [i for i in bare if i - 1 in orphan and not bindings[i - 1].get("note")
                  and all(not _has_figures({"t": ts}) for ts in bindings[i].values())]
         if len(orphan) != len(bare) - len(notes):
-            return original
+            return bindings
         bare = [i for i in bare if i not in notes]
     if not orphan or len(orphan) != len(bare):
-        return original
+        return bindings
     paired = {}
     for o, n in zip(orphan, bare):
         figs = {r: ts for r, ts in bindings[o].items() if r != "note"}
@@ -398,7 +401,7 @@ def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
                                            if o + 1 in notes else None)
         w, sc = (parse_number(figs[r][0].key) if figs.get(r) else None for r in ("weight", "score"))
         if w is not None and sc is not None and sc > w + 1e-9:
-            return original
+            return bindings
         paired[n] = {"name": name, **figs, **({"note": note} if note else {})}
     if total is not None:
         t = bindings[total]
