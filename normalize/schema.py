@@ -35,6 +35,9 @@ class BudgetLine:
         # (a column the contract holds no field for keeps its text only)
 
 
+UNNAMED = "its name was not read"      # why a row of an indicator table is set aside (mapping set_aside)
+
+
 @dataclass
 class Goal:
     target: str | None = None
@@ -109,4 +112,5 @@ class Form:
         self.budget_lines.append(line)
 
     def is_form(self) -> bool:
-        return bool(self.project_name or self.indicators or self.budget_lines)
+        # (rows of an indicator table whose names were not read are a form's, said incomplete)
+        return bool(self.project_name or self.indicators or self.budget_lines or self.texts.get("rows_unnamed"))

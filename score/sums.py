@@ -5,7 +5,7 @@ unread) but said to be incomplete."""
 from __future__ import annotations
 
 from extract.grid import INKED_UNREAD
-from normalize.schema import Indicator
+from normalize.schema import UNNAMED, Indicator
 from normalize.text import key
 from normalize.values import is_blank, parse_number
 
@@ -72,7 +72,8 @@ class TableSums:
         name) that carried a weight or a score ('……', no figures, takes nothing from them).
         Then the sums are not checked, and that is said once."""
         aside = self.f.mapping.get("set_aside") if isinstance(self.f.mapping, dict) else None
-        aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})]
+        aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})
+                 or a.get("why") == UNNAMED]     # (a row whose name was not read is one in any template)
         cut = [i.name for i in self.f.indicators if i.texts.get("figures_cut")]
         if cut:             # figures cut from a run of digits are a guess: no sum rests on them
             self.incomplete(N_("the figures of {n} row(s) were cut from digits run together "

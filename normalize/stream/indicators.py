@@ -7,7 +7,7 @@ from itertools import combinations
 import regex as re
 
 from ..labels import LEVEL1_HOLDS, LEVEL1_OF_LEVEL2
-from ..schema import Form, Indicator
+from ..schema import UNNAMED, Form, Indicator
 from ..text import first_match, key, matches, pattern, vocabulary
 from ..values import is_blank, parse_number, parse_weight, with_operator
 from .align import (
@@ -443,13 +443,13 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # no name; a last row cut off after its name (the excerpt or page ends there); or
             # debris of text read in reading order ('分', '1、提供'), no figure beside it
             rep.unplaced.extend(t.text for ts in binding.values() for t in ts)
-            if ind.name is None and (ind.weight is not None or ind.score_declared is not None):
-                # a row of points whose name was not read: a row of the table all the same,
-                # so no sum over the table stands without it
+            if ind.name is None and _has_figures(binding):
+                # a row of figures whose name was not read: a row of the table all the same,
+                # so no sum over the table stands without it, and it is said
                 held = {r: ind.texts[r] for r in ("target", "actual", "weight", "score") if ind.texts.get(r)}
                 f.texts["rows_unnamed"] = str(int(f.texts.get("rows_unnamed", "0")) + 1)
                 rep.set_aside.append(
-                    {"name": " | ".join(held.values()), "why": "its name was not read", "figures": held})
+                    {"name": " | ".join(held.values()), "why": UNNAMED, "figures": held})
             continue
         f.indicators.append(ind)
     groups = {i.level1 for i in f.indicators}
