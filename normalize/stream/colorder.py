@@ -169,6 +169,21 @@ MIN_NAME = 4        # characters a name holds at least (the 29 real cases: none 
                     # name cut by its page, '育补助')
 
 
+LINE_MOST = 20      # characters a line of a narrow column holds at most (a longer cell is no line)
+
+
+def _as_printed(tok: Tok, block: list[Tok]) -> list[Tok]:
+    """A name's line as the page printed it: the tokeniser cuts a line at the labels it holds
+    ('绩效指标明' → '绩效指标' | '明', the label then read as the table's): the line is its cell's
+    text, once for the cell's tokens."""
+    text = tok.cell.text.strip()
+    if block and block[-1].cell is tok.cell:
+        return []                   # (the cell's line is in the block already)
+    if text == tok.text or tok.text not in text or len(text) > LINE_MOST:
+        return [tok]
+    return [Tok(text, key(text), tok.cell, tok.line, tok.glued)]
+
+
 def _named_from_start(texts: list[str], rows: int) -> list[tuple[int, int] | None]:
     """The names a block of lines tells from its start alone, without knowing how many it
     holds: each ends at a line narrower than the column, up to the first full line a name
@@ -270,12 +285,12 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                 block.append(Tok(head, key(head), tok.cell, tok.line, tok.glued))
                 level = next(lv for lv in LEVELS if matches(vocabulary()["levels"][lv], rest))
                 placed_at.append((level, tok.text[len(head):], len(block), rest))
-            elif strict_label(tok.key):
+            elif strict_label(tok.key) and level != "line":
                 placed_at.append((level, text, len(block), tok.key))
             else:
-                block.append(tok)
+                block.append(tok)       # (a level's word, or the table's label, printed as a name's line)
         if i < len(data):
-            block.append(data[i][0])
+            block.extend(_as_printed(data[i][0], block))
     numbered = bool(block) and SEQ.fullmatch(block[0].key) is not None
     lines = [t for t in block if not (numbered and SEQ.fullmatch(t.key))]
     placed = [Label(level, text, sum(1 for t in block[:at] if not (numbered and SEQ.fullmatch(t.key))))

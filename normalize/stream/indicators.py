@@ -367,6 +367,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         if k in (")", "）"):
             continue        # a group weight ('(50分)', '30分)') whose label was printed apart
         if re.fullmatch(r"[.…]+", k) or _region_of(k) == "indicators" or PLACEHOLDER.fullmatch(k):
+            if started and _region_of(k) == "indicators":
+                pending.append(("line", t.text, t))     # (or a name's line: '绩效指标' | '明确性')
             continue        # an empty template row; the block's label repeated on a new page
         started = True
         for piece in (_unit_apart(t) if "target_unit" in roles else [t]):
