@@ -8,12 +8,12 @@ label columns (group labels, names) as a block of their own, before or after.  T
   names counted alike are paired in order;
 * names wrapped in a narrow column (``names_after_figures``): the label block is the
   column's lines read down the page, each group label where the middle of its merged cell
-  stands among the names' lines.  A line as wide as the column ran on; a narrower one ends
-  its name.  The figures are cut into rows with no name column; the rows and the names,
-  counted alike, are paired in order, and each group label's rows are those its place at
-  their middle allows.  Where the counts do not agree, or the labels' places allow no
-  grouping or several, nothing is paired (or no group is given): a row is not named by a
-  guess.
+  stands among the names' lines.  A line narrower than the column ends its name; one as
+  wide may.  The figures are cut into rows with no name column; the names are cut so that
+  each group label stands at the middle of its rows and the names count as many as the
+  rows, and paired in order.  A row is named only where every cut that fits agrees on it;
+  where the text ends with the block (its last names may be lost), only the names told from
+  its start.  A row not named keeps its figures, set aside: no row is named by a guess.
 """
 from __future__ import annotations
 
