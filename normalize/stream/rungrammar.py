@@ -141,6 +141,12 @@ def _closing(piece: str) -> bool:
                 re.match(r"(总分|合计|总计|说明|备注|注)", piece))
 
 
+DIGITS_ONLY = re.compile(r"[\d.,%]+")                  # (compiled once: _fits runs for every
+TEXT_NO_OPEN = re.compile(r"[()、,，。；;:：%.≥≤<>=＞＜]")    # piece of every cut)
+FIGURE_AFTER_SENTENCE = re.compile(r"[。；;]\d[\d.]*$")
+NOT_IN_NAME = re.compile(r"[≥≤<>=＞＜。；;]")
+
+
 @lru_cache(maxsize=262144)
 def _fits(role: str, piece: str) -> bool:
     P = _value_patterns()
@@ -149,9 +155,9 @@ def _fits(role: str, piece: str) -> bool:
         # text opens with a word, not with the punctuation or the figure a cut left over
         # nor is it a figure with its unit, which is a value's cell, nor ends in a figure after
         # its last sentence ('…扣完为止。10': the 10 is the next cell)
-        return not re.fullmatch(r"[\d.,%]+", piece) and not re.match(r"[()、,，。；;:：%.≥≤<>=＞＜]", piece) and \
-            not P["figure"].fullmatch(piece) and not re.search(r"[。；;]\d[\d.]*$", piece) and \
-            (role != "name" or len(piece) >= 2 and not _closing(piece) and not re.search(r"[≥≤<>=＞＜。；;]", piece))
+        return not DIGITS_ONLY.fullmatch(piece) and not TEXT_NO_OPEN.match(piece) and \
+            not P["figure"].fullmatch(piece) and not FIGURE_AFTER_SENTENCE.search(piece) and \
+            (role != "name" or len(piece) >= 2 and not _closing(piece) and not NOT_IN_NAME.search(piece))
     if role in VALUE_ROLES:
         # a worded value is two characters or more and not a unit alone
         return bool(P["figure"].fullmatch(piece) or P["words"].fullmatch(piece) and
@@ -170,20 +176,27 @@ def _opens_level(s: str, p: int) -> bool:
     return any(pattern(v[r].replace("$", "")).match(head) for r in ("level1", "level2"))
 
 
+FIGURE_POINT = re.compile(r"\d\.\d")    # (compiled once: these run for every end of every cell)
+POINT_DIGIT = re.compile(r"\.\d")
+LEADING_DIGIT = re.compile(r"\d")
+FIGURE_CHAR = re.compile(r"[\d.%]")
+LIST_OPEN = re.compile(r"1、")
+
+
 def _ends(role: str, s: str, p: int) -> list[int]:
     """Where a cell of ``role`` starting at ``p`` may end (never at a figure's point: '9.31'
     is one figure whatever the cells around it)."""
-    return [e for e in _role_ends(role, s, p) if not re.match(r"\d\.\d", s[e - 1:e + 2]) and
-            not re.match(r"\.\d", s[e - 1:e + 1]) and not re.match(r"\d\.\d", s[max(0, e - 2):e + 1])]
+    return [e for e in _role_ends(role, s, p) if not FIGURE_POINT.match(s[e - 1:e + 2]) and
+            not POINT_DIGIT.match(s[e - 1:e + 1]) and not FIGURE_POINT.match(s[max(0, e - 2):e + 1])]
 
 
 def _role_ends(role: str, s: str, p: int) -> list[int]:
     P = _value_patterns()
     if p and s[p - 1].isdigit():
-        if role != "target_unit" and re.match(P["units"], s[p:]) and not re.match(r"\d", s[p:]):
+        if role != "target_unit" and re.match(P["units"], s[p:]) and not LEADING_DIGIT.match(s[p:]):
             return []       # a figure's unit stays with it (save under a unit column)
-        if role not in FIGURE_ROLES + VALUE_ROLES + ("seq", "rate") and re.match(r"[\d.%]", s[p]) \
-                and not re.match(r"1、", s[p:]):
+        if role not in FIGURE_ROLES + VALUE_ROLES + ("seq", "rate") and FIGURE_CHAR.match(s[p]) \
+                and not LIST_OPEN.match(s[p:]):
             return []       # a text does not open inside a run of digits, save at a list's first '1、'
 
     if role in TEXT_ROLES or role in VALUE_ROLES:

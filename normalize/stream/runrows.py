@@ -58,23 +58,28 @@ class CutWeights:
 WEIGHTS = CutWeights()
 
 
+DIGIT = re.compile(r"\d")              # (compiled once: a cell's score runs for every piece of every cut)
+SENTENCE_END = re.compile(r"[。；;]$")
+SIGNED_FIGURE = re.compile(r"[≥≤<>＞＜]\d")
+
+
 @lru_cache(maxsize=65536)
 def _indicator_cell(r: str, piece: str, cw: CutWeights = WEIGHTS) -> float:
     """What one cell of an indicator row adds to its cut, alone."""
     s = cw.text_cell if r in TEXT_ROLES else cw.review_cell if r == "review" else cw.cell
-    if r == "target" and not re.search(r"\d", piece) and \
+    if r == "target" and not DIGIT.search(piece) and \
             any(piece.startswith(w) for w in vocabulary()["values"]["target_opens"]):
         s += cw.target_opening       # ('有效提升', '逐步改善')
     if r == "actual" and any(piece.startswith(w) for w in _value_words()):
         s += cw.tier_actual          # ('部分达成预期指标…')
-    if r in TEXT_ROLES and re.search(r"[。；;]$", piece):
+    if r in TEXT_ROLES and SENTENCE_END.search(piece):
         s += cw.sentence_end
     if r in ("level1", "level2") and pattern(vocabulary()["levels"][r]).fullmatch(piece):
         s += cw.named_level
     if r in TEXT_ROLES + VALUE_ROLES and _opens_level(piece, 0) and not _fits("level2", piece) \
             and not _fits("level1", piece):
         s += cw.level_in_text        # a level's label is a cell of its own
-    if r in ("note", "method", "explanation") and re.search(r"[≥≤<>＞＜]\d", piece):
+    if r in ("note", "method", "explanation") and SIGNED_FIGURE.search(piece):
         s += cw.figure_in_note       # the row's values run on into the note
     if r == "name" and _value_patterns()["unit_end"].search(piece):
         s += cw.figure_ending_name
