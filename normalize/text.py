@@ -135,3 +135,8 @@ def first_match(table: dict, k: str, skip=()) -> str | None:
         if matches(pats, k):
             return field
     return None
+
+
+def display_width(text: str) -> int:
+    """Columns a line of text takes: a full-width character two, any other one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

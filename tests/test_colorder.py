@@ -1,7 +1,8 @@
 """Column order (issue 33; real form 45): a table's figures printed row by row, then its
 label column read down the page, names wrapped in a narrow column, each group label at its
 merged cell's middle."""
-from normalize.stream.colorder import Label, _segmented, display_width
+from normalize.stream.colorder import Label, _segmented
+from normalize.text import display_width
 
 
 def test_names_wrapped_in_a_narrow_column_are_cut_where_a_line_falls_short():

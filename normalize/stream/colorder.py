@@ -17,7 +17,6 @@ label columns (group labels, names) as a block of their own, before or after.  T
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -25,7 +24,7 @@ from itertools import pairwise
 import regex as re
 
 from ..schema import Form
-from ..text import key, matches, vocabulary
+from ..text import display_width, key, matches, vocabulary
 from ..values import parse_number, parse_weight
 from .align import rows_scored
 from .regions import Mapping
@@ -48,11 +47,6 @@ def _has_figures(b: dict) -> bool:
 def _is_figure(t: Tok) -> bool:
     return parse_number(t.key) is not None or bool(_value_res()[0].fullmatch(t.key)) and \
         bool(re.search(r"\d", t.key))
-
-
-def display_width(text: str) -> int:
-    """Columns a line of text takes: a full-width character two, any other one."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass(frozen=True)
@@ -115,11 +109,10 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
     m = len(widths)
     free: set[int] = set()
     if certain is None:
-        col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
         if m == rows:
             certain = {k + 1 for k in range(m)}
         else:
-            certain = {m} | {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
+            certain = {m} | _short_ends(widths)
             free = {k + 1 for k in range(m - 1)} - certain
     ones = [p for p in placed if p.level == "level1"]
     twos = [p for p in placed if p.level == "level2"]
@@ -165,6 +158,13 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
             [next(iter(lv)) if len(lv) == 1 and None not in lv else (None, None) for lv in labels])
 
 
+def _short_ends(widths: list[int]) -> set[int]:
+    """The ends of the lines narrower than the column (the width most lines have, the widest
+    on a tie), less ``LINE_SLACK``: each ends its name."""
+    col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
+
+
 MIN_NAME = 4        # characters a name holds at least (the 29 real cases: none shorter, but one
                     # name cut by its page, '育补助')
 
@@ -189,11 +189,9 @@ def _named_from_start(texts: list[str], rows: int) -> list[tuple[int, int] | Non
     holds: each ends at a line narrower than the column, up to the first full line a name
     may also end at (``_may_end``); the block's last name is left out (the text may end
     inside it)."""
-    widths = [display_width(x) for x in texts]
-    if not widths:
+    if not texts:
         return [None] * rows
-    col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
-    ends = {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
+    ends = _short_ends([display_width(x) for x in texts])
     out: list[tuple[int, int] | None] = []
     top = 0
     for k in range(1, len(texts)):
