@@ -178,12 +178,14 @@ NAME_END = re.compile(r"[率性]$")      # how a name ends and a worded value do
 def _a_name(text: str | None, row, names: list) -> str | None:
     """Why a worded target or actual is a name, or a piece of one, read into a value's
     column (a table's text read in column order), or None: it holds no figure and either
-    ends as indicators' names end, or stands inside another row's name."""
+    ends as indicators' names end, or stands inside another row's name and not its own."""
     k = key(text or "")
     if not k or re.search(r"\d", k) or k in TIER_WORDS:
         return None
     if NAME_END.search(k):
         return f"{text!r} holds no figure and ends as a name ends: another row's name, not a value"
+    if k in key(row.name or ""):
+        return None         # the word its own row's name grades ('资金使用合规性' | '合规'): its value
     other = next((n for ind, n in names if ind is not row and k in n), None)
     if other is not None:
         return f"{text!r} stands inside another row's name ({other}): names read out of order"

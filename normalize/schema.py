@@ -36,6 +36,7 @@ class BudgetLine:
 
 
 UNNAMED = "its name was not read"      # why a row of an indicator table is set aside (mapping set_aside)
+FIGURES_UNREAD = "its figures ran into its name and were not read"
 
 
 @dataclass

@@ -88,6 +88,13 @@ def _ocr_folded(chars: list[str], idx: list[int]) -> tuple[list[str], list[int]]
     return out_c, out_i
 
 
+def ocr_folded(text: str) -> str:
+    """The text with OCR's look-alikes of label characters folded back, nothing else changed
+    (Traditional characters, spaces and the rest kept as printed): a vocabulary label as the
+    form printed it ('投入Fl标' read by OCR: '投入目标')."""
+    return "".join(_ocr_folded(list(text), list(range(len(text))))[0])
+
+
 @lru_cache(maxsize=4096)
 def key_map(text: str) -> tuple[str, tuple[int, ...]]:
     """The key of ``text`` and, for each key character, its index in ``text``."""

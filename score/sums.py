@@ -5,7 +5,7 @@ unread) but said to be incomplete."""
 from __future__ import annotations
 
 from extract.grid import INKED_UNREAD
-from normalize.schema import UNNAMED, Indicator
+from normalize.schema import FIGURES_UNREAD, UNNAMED, Indicator
 from normalize.text import key
 from normalize.values import is_blank, parse_number
 
@@ -73,7 +73,7 @@ class TableSums:
         Then the sums are not checked, and that is said once."""
         aside = self.f.mapping.get("set_aside") if isinstance(self.f.mapping, dict) else None
         aside = [a for a in aside or () if {"weight", "score"} & set(a.get("figures") or {})
-                 or a.get("why") == UNNAMED]     # (a row whose name was not read is one in any template)
+                 or a.get("why") in (UNNAMED, FIGURES_UNREAD)]     # (a row not read whole is one in any template)
         cut = [i.name for i in self.f.indicators if i.texts.get("figures_cut")]
         if cut:             # figures cut from a run of digits are a guess: no sum rests on them
             self.incomplete(N_("the figures of {n} row(s) were cut from digits run together "
@@ -84,6 +84,11 @@ class TableSums:
         if not aside:
             return False
         names = ", ".join(repr(a["name"]) for a in aside[:3])
+        if any(a.get("why") == FIGURES_UNREAD for a in aside):
+            self.incomplete(N_("{n} row(s) of the indicator table were not read whole ({names}) and set aside, "
+                               "so group weights, the weight total and the declared total were not checked "
+                               "against its sums", n=len(aside), names=names))
+            return True
         self.incomplete(N_("{n} row(s) of the indicator table were read with no indicator's name ({names}) "
                            "and set aside, so group weights, the weight total and the declared total were not "
                            "checked against its sums", n=len(aside), names=names))

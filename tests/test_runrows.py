@@ -77,7 +77,7 @@ def test_a_run_together_table_goes_on_as_cells_and_other_lines_as_they_were():
              [Cell("年度总体目标预期目标实际完成情况")],
              [Cell("按计划完成2021年度省道公路建设。建设普通省道二级公路32.1公里。")],
              [Cell("项目名称道路养护")]]
-    out, cut = cut_run_rows(lines)
+    out, cut, _ = cut_run_rows(lines)
     assert [c.text for c in out[1]] == ["年度资金总额", "24.75", "24.24", "97.94%"]      # 24.24 / 24.75 = 0.9794
     assert [c.text for c in out[0]][1:] == ["全年预算数（A）", "全年执行数（B）", "预算执行率（B/A）"]  # as printed
     # the goal's labels are cut, its text is not: two sentences may be the target alone (real

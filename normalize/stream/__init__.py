@@ -32,11 +32,12 @@ from .header import header_fields_elsewhere, read_header
 from .budget import read_budget
 from .goal import read_goal
 from .indicators import read_indicators
-from .blocks import _dangling_names, read_criteria, read_notes, read_total
+from .blocks import _dangling_names, read_breakdown, read_criteria, read_notes, read_total
 from .order import labels_in_place
 
 
-READERS = {"header": read_header, "criteria": read_criteria, "analysis": read_notes, "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
+READERS = {"header": read_header, "criteria": read_criteria, "analysis": read_notes, "breakdown": read_breakdown,
+           "budget": read_budget, "goal": read_goal, "indicators": read_indicators,
            "total": read_total, "notes": read_notes}
 
 
@@ -54,7 +55,7 @@ def read_form(toks: list[Tok], doc: Document, index: int) -> tuple[Form, Mapping
         # at the table (what the form printed before it was lost with its page)
         f.texts["form_start"] = "the text starts at the form's indicator table"
     rep.table_ends_text = bool(regs.get("indicators")) and regs["indicators"][-1] is toks[-1]
-    for name in ("header", "budget", "goal", "criteria", "indicators", "total", "analysis", "notes"):
+    for name in ("header", "budget", "breakdown", "goal", "criteria", "indicators", "total", "analysis", "notes"):
         if name in regs:
             READERS[name](regs[name], f, rep)
     for t in toks:

@@ -40,6 +40,12 @@ def read_notes(toks: list[Tok], f: Form, rep: Mapping) -> None:
     f.notes += "\n" + "".join(t.text for t in toks)
 
 
+def read_breakdown(toks: list[Tok], f: Form, rep: Mapping) -> None:
+    """The sub-items the project's money went to (项目资金构成): kept as printed, no field of
+    the contract; not the form's notes (which end it: a table is read to its end before them)."""
+    f.texts["breakdown"] = "".join(t.text for t in toks)
+
+
 def _dangling_names(toks: list[Tok], f: Form) -> list[Tok]:
     """Text read in column order prints a header label with no value beside it ('实施单位 |
     全年预算数 | …') and the value elsewhere ('… | 稷山县医疗保险服务中心 | 产出 | …'): the

@@ -17,6 +17,7 @@ from .sources import read_by_source
 from .tokens import Tok, _figure, _splits
 
 MONEY = ("initial", "adjusted", "executed", "after_integration")     # a budget line's money columns
+SUMS = ((("executed", "balance"), "adjusted"), (("initial", "change"), "adjusted"))     # parts, their whole
 
 
 def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pct: bool,
@@ -54,6 +55,10 @@ def _bind_budget(vals: list[tuple[Tok, float | None]], roles: list[str], rate_pc
         if held is not None:
             ok = held
             s += 3 if ok else -1
+        held, kept, broken = _sums(b)
+        if kept or broken:
+            ok = ok or kept > 0
+            s += 3 * kept - broken
         money = {r: v for r, (t, v) in b.items() if r in ("initial", "adjusted", "executed")}
         if not ok and _repeats_total(money, ref):
             ok = True
@@ -81,6 +86,22 @@ def _rate_holds(A: float | None, B: float | None, R: float | None) -> bool | Non
     if not A or B is None or R is None:
         return None
     return abs(B / A - R) <= 0.011 and (R > 0 or B == 0) and R <= 1.5
+
+
+def _sums(b: dict[str, tuple[Tok, float | None]]) -> tuple[set[str], int, int]:
+    """The block's own sums a binding keeps (its balance the budget less the spending, its
+    budget the year's opening one and the change: '年初预算数 | 当年…调整预算数'): the roles of
+    the sums that hold, how many hold, and how many it breaks."""
+    fig = {r: v for r, (t, v) in b.items()}
+    held, kept, broken = set(), 0, 0
+    for parts, whole in SUMS:
+        if all(fig.get(r) is not None for r in (*parts, whole)):
+            if abs(sum(fig[r] for r in parts) - fig[whole]) <= 0.011:
+                held |= {*parts, whole}
+                kept += 1
+            else:
+                broken += 1
+    return held, kept, broken
 
 
 def _repeats_total(money: dict[str, float | None], ref: dict | None) -> bool:
@@ -134,8 +155,11 @@ def _bind_line(plain: list[tuple[Tok, float | None]], roles: list[str], rate_pct
             break
         vals = [x for part in combo for x in part]
         b, sc, ok = _bind_budget(vals, roles, rate_pct, total_line, ref)
-        if glued and any(v == 0 for part in combo if len(part) > 1 for t, v in part):
-            ok = False                  # a cut that makes a zero is never the confirmation
+        cut_zeros = {id(t) for part in combo if len(part) > 1 for t, v in part if v == 0}
+        summed = {id(t) for r, t in b.items() if r in _sums({r2: (t2, _figure(t2)[1]) for r2, t2 in b.items()})[0]}
+        if glued and cut_zeros - summed:
+            ok = False                  # a cut that makes a zero is never the confirmation (but a
+                                        # zero the block's own sums hold: a change of 0)
         if glued:
             # among the cuts the arithmetic allows: the one that explains more figures, more
             # exactly, without making zeros
@@ -176,6 +200,7 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
     # a block with no line labels ('部门预算执行情况 | 年初预算数 … | 76% | 10 | 7.6'): its
     # figures are one line, the total, named by the block's own label
     unlabelled = toks and not any(first_match(kinds, t.key) for t in toks)
+    banded = False
     while i < len(toks):
         t = toks[i]
         if matches(v["numbering"]["columns"], t.key):
@@ -184,6 +209,19 @@ def read_budget(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 i += 1
             continue
         kind = first_match(kinds, t.key)
+        role = first_match(v["budget"], t.key)
+        if unlabelled and len(lines) == 1 and role and not kind and role not in roles:
+            # a block with no line labels printed in bands, each a row of column labels over
+            # its row of figures ('年初预算数 | 当年调整… / 210 | 0 / 财政拨款数 | 实际支付数 … /
+            # 210 | 197.33 …'): one line, its columns the bands' labels in order
+            roles.append(role)
+            banded = True
+            i += 1
+            continue
+        if banded and _figure(t)[0]:
+            lines[0][2].append((t, _figure(t)[1]))
+            i += 1
+            continue
         if unlabelled and roles and not lines and not first_match(v["budget"], t.key) and _figure(t)[0]:
             kind, t, i = "total", toks[0], i - 1
         role = first_match(v["budget"], t.key)

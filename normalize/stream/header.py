@@ -63,6 +63,12 @@ def read_header(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 f.texts["declared_total"] = value
                 f.cells["declared_total"] = cell
             continue
+        if fld == "year":
+            # the year in a cell of its own ('项目年份 | 2021')
+            m = re.fullmatch(r"((?:19|20)\d{2})年?度?", "".join(value.split()))
+            if m and f.year is None:
+                f.year = int(m.group(1))
+            continue
         if fld == "department":
             label = lab.group(1) if lab else ""
             rank = prio.index(label) if label in prio else len(prio)

@@ -7,8 +7,8 @@ from itertools import combinations
 import regex as re
 
 from ..labels import LEVEL1_HOLDS, LEVEL1_OF_LEVEL2
-from ..schema import UNNAMED, Form, Indicator
-from ..text import first_match, key, matches, pattern, vocabulary
+from ..schema import FIGURES_UNREAD, UNNAMED, Form, Indicator
+from ..text import first_match, key, matches, ocr_folded, pattern, vocabulary
 from ..values import is_blank, parse_number, parse_weight, with_operator
 from .align import (
     FIXED,
@@ -34,6 +34,9 @@ from .tokens import (
 )
 
 ROW_FIGURES = ("target", "adjusted_target", "actual", "rate", "weight", "score")
+
+GRADED = re.compile(r"(\p{Han}*?(\p{Han}{2})性)\2")     # a name '…健全性' and the word it grades, '健全'
+FIGURES_AT_END = re.compile(r"\p{Han}\D*\d.*\d%?$")     # a name ending in figures, two digits or more
 
 
 def _row_run(t: Tok) -> bool:
@@ -221,8 +224,8 @@ def _pointed_level(toks: list[Tok], n: int, pairs: bool) -> str | None:
     alone is the 二级 in a table whose 二级 labels print points too (``pairs``: a pair was
     seen; a new 一级 merged down its rows starts a new 二级 with it), else the 一级 where the
     vocabulary does not know it (the vocabulary's own labels are read as before)."""
-    if not POINTED.fullmatch(toks[n].key):
-        return None
+    if not POINTED.fullmatch(toks[n].key) or matches(vocabulary()["regions"]["indicators"], toks[n].key):
+        return None     # (the table's own label with its points, '项目绩效实现情况(80分)': the block's weight)
     if n + 1 < len(toks) and POINTED.fullmatch(toks[n + 1].key):
         return "level1"
     if n > 0 and POINTED.fullmatch(toks[n - 1].key) or pairs:
@@ -305,7 +308,8 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # (where the group labels print their points, a level's word printed bare is a name)
             last_level1 = True
             m = pattern(lv["level1"]).match(k)
-            level1 = _printed(t, m.start(1), m.end(1)) + ("" if m.group(1).endswith("指标") else "指标")
+            # (a label the vocabulary knows, as printed: OCR's look-alikes of its characters folded back)
+            level1 = ocr_folded(_printed(t, m.start(1), m.end(1))) + ("" if m.group(1).endswith(("指标", "目标")) else "指标")
             w = parse_weight(k)
             if w is not None:
                 f.group_weights[level1] = w
@@ -320,7 +324,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # (a 二级 label followed by its row's values is the row's name: '满意度指标 |
             # 服务对象满意度 | 85% | 84% | 9')
             m = pattern(lv["level2"]).match(k)
-            level2 = _printed(t, m.start(1), m.end(1))
+            level2 = ocr_folded(_printed(t, m.start(1), m.end(1)))
             w = parse_weight(k)
             if w is not None:
                 f.subgroup_weights[level2] = w
@@ -452,7 +456,18 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 f.texts["rows_unnamed"] = str(int(f.texts.get("rows_unnamed", "0")) + 1)
                 rep.set_aside.append(
                     {"name": " | ".join(held.values()), "why": UNNAMED, "figures": held})
+            elif ind.name is not None and FIGURES_AT_END.search(key(ind.name)):
+                # a row whose figures ran into its name and were not cut: a row of the table
+                # all the same (not one cut off after its name), so no sum stands without it
+                f.texts["rows_unnamed"] = str(int(f.texts.get("rows_unnamed", "0")) + 1)
+                rep.set_aside.append({"name": ind.name, "why": FIGURES_UNREAD, "figures": {}})
             continue
+        graded = GRADED.fullmatch(key(ind.name)) if ind.target is None and "target" in row_roles else None
+        if graded and not ind.texts.get("target"):
+            # a worded target grading what its name ends in ('财务制度健全性' | '健全') read into
+            # the name where the cells ran together: the name ends at its '性'
+            ind.name, ind.target = graded.group(1), graded.group(2)
+            ind.texts["target"] = graded.group(2)
         f.indicators.append(ind)
     groups = {i.level1 for i in f.indicators}
     for ind in f.indicators:

@@ -8,16 +8,17 @@ import regex as re
 
 from ..schema import Form
 from ..text import first_match, matches, vocabulary
+from ..values import parse_number
 from .tokens import Tok, _figure, _is_label
 
 
 def _region_of(k: str) -> str | None:
     r = vocabulary()["regions"]
-    for name in ("notes", "analysis", "budget", "goal", "indicators", "criteria", "total"):
+    for name in ("notes", "analysis", "breakdown", "budget", "goal", "indicators", "criteria", "total"):
         if matches(r[name], k):
             return name
-    if matches(vocabulary()["indicators"]["level1"], k):
-        return "indicators"
+    if matches(vocabulary()["indicators"]["level1"], k) and first_match(vocabulary()["header"], k) is None:
+        return "indicators"     # (a label the header prints too, '项目类别', opens no table)
     return None
 
 
@@ -27,8 +28,13 @@ def _group_label(k: str) -> bool:
     return len(k) <= 16 and (matches(lv["level1"], k) or matches(lv["level2"], k))
 
 
+FORM_ROWS = 2          # rows (a name, then two figures or more) before a title that make the text
+                       # before it a form's: a table's rows, not a page's metadata or a list
+
+
 def split_forms(toks: list[Tok]) -> list[list[Tok]]:
-    """Forms start at a title (…自评表) or at a second 项目名称 once a form has content."""
+    """Forms start at a title (…自评表) or at a second 项目名称 once a form has content: a
+    block's or a group's label, or figures (a form's tail, its head lost with its page)."""
     forms: list[list[Tok]] = [[]]
     seen_content = seen_project = False
     title = vocabulary()["regions"]["title"]
@@ -41,8 +47,10 @@ def split_forms(toks: list[Tok]) -> list[list[Tok]]:
         forms[-1].append(t)
         if is_project:
             seen_project = True
-        if _region_of(t.key) in ("budget", "indicators", "total") or _group_label(t.key):
-            seen_content = True         # (a group label: a table's rows, the tail of a form whose head was lost)
+        if _region_of(t.key) in ("budget", "indicators", "total") or _group_label(t.key) or \
+                not seen_content and _rows_of_figures(forms[-1][-6:]) >= 1 and _rows_of_figures(forms[-1]) >= FORM_ROWS:
+            # (a group label, or figures: a table's rows, the tail of a form whose head was lost)
+            seen_content = True
     return [f for f in forms if f]
 
 
@@ -82,13 +90,26 @@ def regions(toks: list[Tok]) -> dict[str, list[Tok]]:
                 r = None            # 年度目标 inside the indicator block names a column or a group
             elif r == "budget" and cur != "header":
                 r = None
-            elif r == "total" and cur == "budget":
-                r = None            # 合计 inside the budget block is a budget line
+            elif r == "total" and cur in ("budget", "breakdown"):
+                r = None            # 合计 inside the budget block is a budget line (the sub-items', theirs)
         if r and r != cur:
             cur = r
         out.setdefault(cur, []).append(t)
         labelled = labelled or cur == "header" and first_match(vocabulary()["header"], t.key) is not None
+    if set(out) == {"header"} and not labelled and _rows_of_figures(out["header"]) >= FORM_ROWS:
+        # no label of any block, only rows of names and figures: a table's rows, its form's
+        # head lost with the page before (its group's label too)
+        out = {"header": [], "indicators": out["header"]}
     return out
+
+
+def _rows_of_figures(toks: list[Tok]) -> int:
+    """How many rows of a table the tokens hold: a name (Han text, no figure) followed by
+    two values or more."""
+    def figure(t: Tok) -> bool:         # a figure, or a value printed with its unit ('0起', '80TB')
+        return len(t.key) <= 12 and bool(re.match(r"[≥≤<>=]?\d", t.key))
+    return sum(1 for a, b, c in zip(toks, toks[1:], toks[2:])
+               if re.search(r"\p{Han}{2}", a.key) and parse_number(a.key) is None and figure(b) and figure(c))
 
 
 @dataclass

@@ -95,7 +95,11 @@ def header_roles(k: str) -> tuple[str, list[tuple[str, str]]] | None:
                     go(e, cut + [("label", piece)], seen)
 
         go(0, [], frozenset())
-        cuts = [c for c in cuts if len([r for r, _ in c if r != "label"]) >= (2 if table == "goal" else 3)]
+        # (two columns are a header where the block's own label opens the line: a band of a
+        # budget block printed in rows of labels over rows of figures, '市级预算执行情况(万元) |
+        # 年初预算数 | 当年使用上年结余…'; or a goal's target and actual)
+        cuts = [c for c in cuts if len([r for r, _ in c if r != "label"]) >=
+                (2 if table == "goal" or table == "budget" and c[0][0] == "label" else 3)]
         if not cuts:
             continue
         # (then the fewest pieces named only by a word inside them: '得分计算方法 | 得分 | 未完成原因
@@ -212,7 +216,15 @@ def _role_ends(role: str, s: str, p: int) -> list[int]:
 
 
 def _number(piece: str) -> float | None:
-    return None if re.fullmatch(BLANK, piece) else parse_number(piece)
+    """A piece's figure: a number, a rate, or a number with a unit the vocabulary knows ('80TB',
+    '2小时': the figure a target or an actual sets)."""
+    if re.fullmatch(BLANK, piece):
+        return None
+    n = parse_number(piece)
+    if n is None and _unit_of(piece):
+        m = re.fullmatch(r"[≥≤<>=]?(\d+(?:\.\d+)?)" + re.escape(_unit_of(piece)), piece)
+        n = float(m.group(1)) if m else None
+    return n
 
 
 def _unit_of(piece: str) -> str | None:

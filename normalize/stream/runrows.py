@@ -19,7 +19,7 @@ import regex as re
 
 from extract.grid import Cell
 
-from ..text import key_map, pattern, vocabulary
+from ..text import key_map, matches, pattern, vocabulary
 from .rungrammar import (BLANK, FIGURE_ROLES, TEXT_ROLES, VALUE_ROLES, _best, _ends, _fits, _has_digit, _near,
                          _opens_level, _parses, _read, _unit_of, _value_patterns, _value_words, _number,
                          header_roles)
@@ -94,17 +94,19 @@ def _indicator_skip(r: str, cw: CutWeights = WEIGHTS) -> float:
         else cw.skip_other
 
 
-def _row_arithmetic(vals: dict[str, float], cw: CutWeights = WEIGHTS) -> float:
+def _row_arithmetic(vals: dict[str, float], cw: CutWeights = WEIGHTS, score_decimals: int | None = None) -> float:
     """How well a cut keeps the row's arithmetic: weight and score are points (0, 100], a
-    score within its weight, the score its target and actual give.  A score above its weight
-    is evidence against the cut, not a bar to it: forms print such scores, and the checker,
-    not the reader, judges them."""
+    score within its weight, the score its target and actual give (to the score's printed
+    precision, half its last digit, and 1% of the weight for a rounding on the way: '7.44'
+    is 7.67 × 97%, not 7.6 × 100%).  A score above its weight is evidence against the cut,
+    not a bar to it: forms print such scores, and the checker, not the reader, judges them."""
     w, sc, A, B = (vals.get(r) for r in ("weight", "score", "target", "actual"))
     s = sum(2.0 if 0 < v <= 100 else 0.0 if v == 0 else -10.0 for v in (w, sc) if v is not None)
     if w is not None and sc is not None:
         if sc > w + 1e-9:
             return s + cw.score_above_weight
-        if A and B is not None and abs(sc - w * min(1.0, B / A)) <= 0.05 * w + 0.005:
+        tol = 0.05 * w + 0.005 if score_decimals is None else 0.5 * 10 ** -score_decimals + 0.01 * w + 0.005
+        if A and B is not None and abs(sc - w * min(1.0, B / A)) <= tol:
             s += 3.0            # the score a positive target gives
         elif A and B is not None and B <= A and abs(sc - w) < 1e-9:
             s += 1.0            # full marks below a ceiling (a reverse target)
@@ -114,7 +116,8 @@ def _row_arithmetic(vals: dict[str, float], cw: CutWeights = WEIGHTS) -> float:
 def _indicator_row(cells: dict[str, str], cw: CutWeights = WEIGHTS) -> float:
     """What the row's cells together add: its arithmetic, and one unit for target and actual."""
     vals = {r: _number(cells[r]) for r in ("target", "actual", "weight", "score") if r in cells}
-    s = _row_arithmetic({r: v for r, v in vals.items() if v is not None}, cw)
+    s = _row_arithmetic({r: v for r, v in vals.items() if v is not None}, cw,
+                        _decimals(cells["score"]) if cells.get("score") else None)
     if any(w in cells.get("name", "") for w in _value_words()):
         s += cw.run_on      # a name holding a tier is the name and its values run on
     t, a = cells.get("target"), cells.get("actual")
@@ -340,7 +343,8 @@ def _cut_cell(c: Cell, pieces: list[str | None], k: str, idx: tuple[int, ...]) -
 
 def unconfirmed_split(got: list[tuple[str, str]]) -> dict[int, str]:
     """A weight and a score cut from one run of digits ('1011' → 10 | 11) that break the
-    row's arithmetic (the score above its weight), or leave a score of 0 ('10' → 1 | 0): a guess, so both carry the run they were
+    row's arithmetic (the score above its weight), leave a score of 0 ('10' → 1 | 0) or a
+    whole score after a weight's decimals ('8.34' → 8.3 | 4): a guess, so both carry the run they were
     cut from and nothing is accused on them (``Indicator.texts['figures_cut']``).  {piece
     index: the run}."""
     roles = [r for r, _ in got]
@@ -352,13 +356,16 @@ def unconfirmed_split(got: list[tuple[str, str]]) -> dict[int, str]:
     w, sc = _number(d["weight"]), _number(d["score"])
     if w is None or sc is None:
         return {}
-    if 0 < sc <= w + 1e-9:
-        return {}           # (a lone 0 cut off a run is within any weight and confirms nothing)
+    if 0 < sc <= w + 1e-9 and not ("." in d["weight"] and "." not in d["score"]):
+        # (a lone 0 cut off a run is within any weight and confirms nothing; nor does a whole
+        # score cut off a weight's decimals, '8.34' → 8.3 | 4: the run may be one figure)
+        return {}
     run = d["weight"] + d["score"]
     return {roles.index("weight"): run, roles.index("score"): run}
 
 
 COMPARATOR = re.compile(r"^(?:[≥≤<>=＞＜]|不低于|不少于|不高于|不超过|大于等于|小于等于)+")
+ROW_TEXT = re.compile(r"\p{Han}.*\d\D*\d")         # a name and figures: what a row holds
 ROW_OPENING = re.compile(r"\d{0,3}(?:\p{Han}{2,12}[(]\d+(?:\.\d+)?分[)])")   # (a row number and) a group with its points
 
 
@@ -381,10 +388,15 @@ def _row_fit(k: str, roles: list[str], cw: CutWeights) -> float | None:
     return max(scored) if scored else None
 
 
+SIDE_BY_SIDE = {("weight", "score"), ("weight", "actual")}     # figure columns that meet digit to digit
+                                                                # in a template (权重 | 完成值: '152个')
+
+
 def _figure_parted(c: dict, roles: list[str]) -> bool:
-    """A cut that parts one figure between two values ('90%' as 9 | 0%): no evidence of a row."""
+    """A cut that parts one figure between two values ('90%' as 9 | 0%): no evidence of a row
+    (but between two figure columns a template prints side by side, where any cut does)."""
     cells = [(r, c[r]) for r in roles if c.get(r)]
-    return any(a[-1].isdigit() and (b[0].isdigit() or b[0] in "%.") and (ra, rb) != ("weight", "score")
+    return any(a[-1].isdigit() and (b[0].isdigit() or b[0] in "%.") and (ra, rb) not in SIDE_BY_SIDE
                for (ra, a), (rb, b) in zip(cells, cells[1:]))
 
 
@@ -409,11 +421,15 @@ def headless_grammar(k: str, cw: CutWeights = WEIGHTS) -> tuple[str, list[str]] 
     return ("indicators", best[1]) if best else None
 
 
-def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[list[list[Cell]], dict[int, dict[int, str]]]:
+def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS
+                 ) -> tuple[list[list[Cell]], dict[int, dict[int, str]], set[int]]:
     """Lines of one cell each that are a run-together header or a row under one, cut into
     their cells; every other line as it was.  With the indices of the lines cut, each with
-    the cells whose figures were cut by a guess ({cell index: the run it was cut from})."""
+    the cells whose figures were cut by a guess ({cell index: the run it was cut from}); and
+    the lines under an indicator table's grammar that no one cut fits (rows whose figures
+    whatever parts them later is a guess)."""
     out: list[list[Cell]] = []
+    unsure: set[int] = set()
     cut_lines: dict[int, dict[int, str]] = {}
     grammar: tuple[str, list[str]] | None = None
     total: dict | None = None
@@ -425,6 +441,11 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
             continue
         c = cells[0]
         k, idx = key_map(c.text)
+        if len(k) <= 60 and matches(vocabulary()["regions"]["title"], k):
+            # a form's title: the next form's table has its own header and grammar
+            out.append(cells)
+            grammar, total, headed, before = None, None, False, []
+            continue
         head = header_roles(k) if 4 <= len(k) <= 120 else None
         if head is None and grammar is None and not headed and len(k) <= 400:
             grammar = headless_grammar(k, cw)
@@ -465,8 +486,10 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS) -> tuple[lis
                 if got is not None and total is None and got[1][0] != "unread":
                     total = {r: _number(p) for r, p in got if r != "label"}
         if got is None:
+            if grammar is not None and grammar[0] == "indicators" and ROW_TEXT.search(k):
+                unsure.add(len(out))
             out.append(cells)
             continue
         cut_lines[len(out)] = unconfirmed_split(got) if grammar and grammar[0] == "indicators" else {}
         out.append(_cut_cell(c, [p for _, p in got], k, idx))
-    return out, cut_lines
+    return out, cut_lines, unsure

@@ -2,11 +2,13 @@
 from words."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import regex as re
 
 from extract.grid import Cell, Document
+from extract.messages import CUT_DOUBT
 
 from ..text import PINYIN, key, key_map, matches, pattern, unit_run, vocabulary
 from ..values import is_blank, parse_number
@@ -51,7 +53,7 @@ def _pieces(t: Tok) -> list[Tok]:
         if c > start:
             p = _sub(t, start, c)
             out.append(Tok(p.text, p.key, Cell(p.text, t.cell.row, t.cell.col, page=t.cell.page, bbox=t.cell.bbox,
-                                               confidence=t.cell.confidence), t.line, t.glued))
+                                               confidence=t.cell.confidence, doubt=t.cell.doubt), t.line, t.glued))
         start = c
     return out
 
@@ -344,13 +346,17 @@ def tokens_of(doc: Document) -> list[Tok]:
     toks: list[Tok] = []
     line = 0
     marked = _page_marked(doc)
-    lines, cut = cut_run_rows(wrapped_cells([[c for c in row if not c.merged and c.text.strip()]
+    lines, cut, unsure = cut_run_rows(wrapped_cells([[c for c in row if not c.merged and c.text.strip()]
                                              for block in doc.blocks for row in block.rows]))
     # (the lines the table's column grammar cut ran together as printed)
     spaceless = len(cut) + sum(1 for i, cells in enumerate(lines) if i not in cut and cells and _run_together(cells)) >= 3
     for cells in lines:
         line += 1
         cells = list(cells)
+        if line - 1 in unsure:
+            # a row its table's grammar found no one cut for: its figures, however parted below,
+            # carry that doubt on their cell (a reading to check, never judged)
+            cells = [replace(c, doubt=CUT_DOUBT.text.format(run=key(c.text)[:40])) for c in cells]
         if marked and cells and re.match(r"^\s*\d{1,2}、\d", cells[0].text):
             # a page's number before a figure the page break cut ('3、2.512.5')
             c0 = cells[0]
@@ -363,7 +369,7 @@ def tokens_of(doc: Document) -> list[Tok]:
             # a document-sharing site's page marker ('2、') opens each page's run of text
             text = PAGE_MARK.sub("", "".join(c.text for c in cells))
             c0 = cells[0]
-            whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page), line, glued=True)
+            whole = Tok(text, key(text), Cell(text, c0.row, c0.col, page=c0.page, doubt=c0.doubt), line, glued=True)
             toks.extend(r for p in _pieces(whole) for q in _values_apart(p) for r in _cut_values(q))
             continue
         for n, c in enumerate(cells):
