@@ -31,6 +31,10 @@ RUN_TOGETHER_FLOOR_OF = {"suzhou": 0.80}
 # are set aside (issue 33: 35-97% of fields a cell, measured 2026-12-07 on the committed
 # grid).  Held to no wrong value given as read and no false accusation; read to the floor.
 PARTIAL = {"column_order": 0.30, "cut_column_order": 0.30}
+# The same with the column header read across the first rows (45): the rows are paired with
+# names only where the names' own counts pin them; else they keep their figures, unnamed
+# (issue 33: 32-67% of fields a cell, measured 2026-12-07 on a draw of 4 a cell)
+PARTIAL["header_across_column_order"] = 0.30
 
 
 def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
@@ -54,14 +58,19 @@ def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
 
 def test_the_grid_covers_each_family_in_each_shape_named_for_a_real_form():
     from fixtures.forms import NO_TABLE, TEXT_LAYOUTS
-    from fixtures.grid import OCR_SHAPES, SHAPES, SPEC_SHAPES
+    from fixtures.grid import ACROSS_SHAPES, OCR_SHAPES, SHAPES, SPEC_SHAPES
     files = json.loads((GRID / "text" / "truth.json").read_text(encoding="utf-8"))["files"]
     tabled = [f for f in TEXT_LAYOUTS if f not in NO_TABLE]      # (accidents inside an indicator table)
-    assert {(t["layout"], t["shape"]) for t in files.values()} == \
+    drawn = {(t["layout"], t["shape"]) for t in files.values()}
+    across = {x for x in drawn if x[1] in ACROSS_SHAPES}
+    assert drawn - across == \
         {(f, s) for f in TEXT_LAYOUTS for s in SHAPES} | {(f, f"two_forms_{s}") for f in TEXT_LAYOUTS for s in SHAPES} \
         | {(f, f"{a}_{s}") for f in tabled for s in SHAPES for a in ("cut", "headless", "tail")} \
         | {(f, s) for f in TEXT_LAYOUTS for s in OCR_SHAPES} | {(f, s) for f in tabled for s in SPEC_SHAPES}
-    assert all(real.split() for real, _ in [*SHAPES.values(), *OCR_SHAPES.values(), *SPEC_SHAPES.values()])   # every shape names its real forms
+    # (a header read across its first rows: tables of figures beside their names, the family of 45 among them)
+    assert ("suzhou", "header_across_column_order") in across and {f for f, _ in across} <= set(tabled)
+    assert all(real.split() for real, _ in [*SHAPES.values(), *OCR_SHAPES.values(), *SPEC_SHAPES.values(),
+                                            *ACROSS_SHAPES.values()])   # every shape names its real forms
 
 
 def test_a_generated_grid_is_its_seeds_alone(tmp_path):

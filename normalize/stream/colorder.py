@@ -196,12 +196,51 @@ def _named_from_start(texts: list[str], rows: int) -> list[tuple[int, int] | Non
     top = 0
     for k in range(1, len(texts)):
         if k in ends:
+            if top == 0 and len("".join(texts[:k])) < MIN_NAME:
+                top = k         # the tail of a name printed before the block: no name of its own
+                continue
             out.append((top, k))
             top = k
         elif _may_end(k, ends | {len(texts)}, texts):
             break
     out = out[:rows]
     return out + [None] * (rows - len(out))
+
+
+COUNT_IN_NAME = re.compile(r"[(（](\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})[)）]")    # '建设灾备云节点(8个)'
+
+
+def lines_text(lines: list[Tok], cut: tuple[int, int]) -> str:
+    return "".join("".join(t.text.split()) for t in lines[cut[0]:cut[1]])
+
+
+def _pinned(names: list[str], rows: list[dict]) -> int | None:
+    """The row the first of ``names`` (told from a block's start) is, where the names' own
+    counts pin it: a name printing a count ('建设灾备云节点(8个)') stands beside the target
+    setting it ('=8个'), a rate's name ('…率') beside a rate ('=70%').  The one offset at
+    which two names or more are so pinned and none printing a count meets another figure;
+    None where no offset, or more than one, is."""
+    def target(b: dict) -> str:
+        return "".join("".join(t.text.split()) for t in b.get("target", ()))
+    best: list[tuple[int, int]] = []
+    for at in range(0, len(rows) - len(names) + 1):
+        pins, ok = 0, True
+        for name, b in zip(names, rows[at:]):
+            m, tg = COUNT_IN_NAME.search(name), target(b)
+            if m:
+                got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
+                if not got or float(got.group(1)) != float(m.group(1)) or (got.group(2) or m.group(2)) != m.group(2):
+                    ok = False
+                    break
+                pins += 2
+            elif name.endswith("率"):
+                pins += 1 if tg.endswith("%") else -1
+        if ok and pins >= 3:
+            best.append((pins, at))
+    if not best:
+        return None
+    best.sort(reverse=True)
+    return best[0][1] if len(best) == 1 or best[0][0] > best[1][0] else None
 
 
 def _may_end(p: int, ends: set[int], texts: list[str] | None) -> bool:
@@ -246,12 +285,14 @@ def _groups(labels: list[Label], top: int, end: int) -> list[list[tuple[int, int
 
 
 def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
-                        roles: tuple[str, ...], rep: Mapping) -> tuple[list[dict], dict] | None:
+                        roles: tuple[str, ...], rep: Mapping, pinned_only: bool = False
+                        ) -> tuple[list[dict], dict] | None:
     """The region's rows where its names were printed after all its figures: (bindings,
     each name's first token → its (一级, 二级) labels), or None where the region is not so
     printed.  ``labels`` holds the group labels (level, text, token) read before each
     position of ``data``.  Rows whose names cannot be told for certain keep their figures
-    and no name."""
+    and no name.  ``pinned_only``: the figures may open with cells of rows named elsewhere,
+    so names pair only where their own counts pin them (``_pinned``)."""
     start = name_block_start([d[0] for d in data])
     if start is None and any(strict_label(tok.key) for *_, tok in labels.get(len(data), ())):
         start = len(data)       # group labels after the last figure and no name: a block cut at its start
@@ -263,10 +304,12 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
         return None             # a group label before the figures: the table is in row order
     items = [d[0] for d in data[:start]]
     fit, rows = rows_scored(items, figure_roles, False)
-    if len(rows) < 2 or not all(_has_figures(b) for b in rows):
+    scored = bool({"weight", "score"} & set(figure_roles))
+    # rows that are no rows of figures (text read across the table's head: its first rows'
+    # lines, the header's) stand only before the rows the names are pinned to (``_pinned``)
+    broken = [k for k, b in enumerate(rows) if not _has_figures(b) or scored and not (b.get("weight") or b.get("score"))]
+    if len(rows) - (broken[-1] + 1 if broken else 0) < 2:
         return None
-    if {"weight", "score"} & set(figure_roles) and not all(b.get("weight") or b.get("score") for b in rows):
-        return None             # a row of a scored table with no points: no row of figures
     if fit < rows_scored(items, roles, False)[0] - FIT_SLACK * len(rows):
         return None             # rows with a name fit the figures better: names stand among them
     # the block read down the page: the names' lines, and the group labels among them; a
@@ -295,6 +338,8 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
               for level, text, at, _ in placed_at]
     if len(placed) >= 2 and all(p.lines_before >= len(lines) for p in placed):
         return None             # labels all after the lines, none at its cell's middle: no label column
+    if numbered and (broken or pinned_only):
+        return None
     if numbered:
         # the rows' numbers cut the names; the labels only group them
         heights: list[int] = []
@@ -329,6 +374,20 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
         # text ends with the block, which may have lost its last names (the count of rows is
         # then no count of names): the names told from its start stand)
         cuts, levels = seg or (_named_from_start(texts, len(rows)), [(None, None)] * len(rows))
+        if not seg:
+            # names told from the block's start pair with the rows their own counts pin them
+            # to; with no pin, from the first row (none before it may be broken)
+            at = _pinned([lines_text(lines, c) for c in cuts if c is not None], rows)
+            tail = any(c is not None for c in cuts) and next(c for c in cuts if c is not None)[0] > 0
+            if at is None and (broken or tail or pinned_only):
+                return None     # (a name's tail opening the block: a row before it named elsewhere)
+            if at:
+                told = [c for c in cuts if c is not None]
+                cuts = ([None] * at + told + [None] * len(rows))[:len(rows)]
+                rep.unplaced.append(f"column order: the block of names pinned to the rows from row {at + 1} "
+                                    f"by the counts its names print")
+        elif broken or pinned_only:
+            return None
     if placed_at and None not in cuts:
         levels = _levels_by_points(placed, [parse_weight(k) for *_, k in placed_at], cuts, rows) or levels
     out, named = [], {}
