@@ -136,10 +136,14 @@ def test_a_column_order_header_read_across_its_first_rows_pins_names_by_their_co
     printed before it ('性') and ends cut.  The labels give the columns; the names told from
     the block's start are pinned to the rows by their own counts and rates (a '…率' beside
     '=70%', '=100%'): 预算执行率 is the row of 100% | 6 | 94% | 4.2, the two after it theirs.
-    The rows read across the header, and those whose names are not told, keep no name."""
+    Where a full line may end a name, the cut is the one the pins allow: '建设灾备云节点(8个)'
+    is one name (its count beside '=8个'), the three before it one each.  The rows read
+    across the header, and those whose names are not told, keep no name."""
     f = run(next(REAL.glob("45_*.txt")))["forms"][0]
     rows = [(i["name"], i["target"], i["weight"], i["actual"], i["score_declared"]) for i in f["indicators"]
             if i["weight"] is not None]
     assert rows[:3] == [("预算执行率", "100%", 6, "94%", 4.2), ("项目计划完成率", "=70%", 3.71, "70%", 3.71),
                         ("项目验收合格率", "=100%", 3.71, "100%", 3.71)]
+    assert [r[:3] for r in rows[3:6]] == [("购置灾备云系统、备份与恢复系统", "=2个", 3.71),
+                                          ("核心系统数据纳入灾备云", "=4个", 3.71), ("建设灾备云节点(8个)", "=8个", 3.74)]
     assert any("pinned to the rows" in u for u in f["mapping"]["unplaced"])

@@ -214,6 +214,60 @@ def lines_text(lines: list[Tok], cut: tuple[int, int]) -> str:
     return "".join("".join(t.text.split()) for t in lines[cut[0]:cut[1]])
 
 
+PIN_PATHS = 2000      # cuts of a block followed at most in telling its names by their pins
+
+
+def _fits_pin(name: str, b: dict) -> bool:
+    """A name printing a count ('…(8个)') ends with it, and stands beside the target setting it."""
+    m = COUNT_IN_NAME.search(name)
+    if not m:
+        return True
+    if m.end() != len(name):
+        return False
+    tg = "".join("".join(t.text.split()) for t in b.get("target", ()))
+    got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
+    return bool(got) and float(got.group(1)) == float(m.group(1)) and (got.group(2) or m.group(2)) == m.group(2)
+
+
+def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int]] | None:
+    """The names a block tells from line ``top`` on, paired with ``rows`` in order, where a
+    full line's end is told by the names' pins: every cut of the lines into names (each ends
+    at a line narrower than the column, or at a full line where a name may end, and holds
+    ``MIN_NAME`` characters) whose names printing counts stand beside their targets; the
+    names on which every such cut agrees, from the first (the last of a cut is left out: the
+    text may end inside it).  None where the cuts are too many to follow."""
+    ends = _short_ends([display_width(x) for x in texts])
+    n = len(texts)
+    paths: list[list[tuple[int, int]]] = []
+
+    def walk(p: int, acc: list) -> None:
+        if len(paths) > PIN_PATHS:
+            return
+        if p == n or len(acc) == len(rows):
+            paths.append(acc)
+            return
+        for e in range(p + 1, n + 1):
+            short = e in ends
+            if e < n and not short and not _may_end(e, ends | {n}, texts):
+                continue
+            name = "".join(texts[p:e])
+            if len(name) >= MIN_NAME and _fits_pin(name, rows[len(acc)]):
+                walk(e, acc + [(p, e)])
+            if short:
+                break           # (a narrower line ends its name)
+
+    walk(top, [])
+    if not paths or len(paths) > PIN_PATHS:
+        return None
+    told: list[tuple[int, int]] = []
+    for k in range(min(len(x) for x in paths)):
+        if len({x[k] for x in paths}) != 1:
+            break
+        told.append(paths[0][k])
+    complete = [x for x in paths if x and x[-1][1] < n]
+    return told[:-1] if told and not complete and told[-1][1] == n else told or None
+
+
 def _pinned(names: list[str], rows: list[dict]) -> int | None:
     """The row the first of ``names`` (told from a block's start) is, where the names' own
     counts pin it: a name printing a count ('建设灾备云节点(8个)') stands beside the target
@@ -383,6 +437,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                 return None     # (a name's tail opening the block: a row before it named elsewhere)
             if at:
                 told = [c for c in cuts if c is not None]
+                told = _told_by_pins(texts, told[0][0], rows[at:]) or told
                 cuts = ([None] * at + told + [None] * len(rows))[:len(rows)]
                 rep.unplaced.append(f"column order: the block of names pinned to the rows from row {at + 1} "
                                     f"by the counts its names print")

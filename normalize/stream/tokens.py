@@ -381,7 +381,7 @@ def tokens_of(doc: Document) -> list[Tok]:
     return _join_fragments(_units_to_figures(_operators_to_values(wrapped_figures(brackets_whole(brackets_closed(toks))))))
 
 
-FIGURE_ALONE = re.compile(r"[≥≤<>＞＜]?\d[\d,]*(?:\.\d+)?")
+FIGURE_ALONE = re.compile(r"[≥≤<>＞＜=]?\d[\d,]*(?:\.\d+)?")
 
 
 def _units_to_figures(toks: list[Tok]) -> list[Tok]:
