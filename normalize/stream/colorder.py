@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
+from math import prod
 
 import regex as re
 
@@ -118,13 +119,21 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
     twos = [p for p in placed if p.level == "level2"]
     found: list[tuple[dict, list]] = []
     whole: list[tuple[dict, list]] = []      # the cuts where every 二级 label found its span
-    for spans1 in (_groups(ones, 0, m) if ones else [[]]):
+    groupings = _groups(ones, 0, m) if ones else [[]]
+    if len(groupings) > GROUPINGS:
+        return None             # (more groupings than followed: an agreement over some is no agreement)
+    for spans1 in groupings:
         options, complete = [], True
         for sp in (spans1 or [(0, m)]):
             inside = [p for p in twos if sp[0] <= p.lines_before < sp[1]]
-            grouped = [list(zip(inside, g)) for g in _groups(inside, sp[0], sp[1])]
+            found2 = _groups(inside, sp[0], sp[1])
+            if len(found2) > GROUPINGS:
+                return None
+            grouped = [list(zip(inside, g)) for g in found2]
             complete = complete and (bool(grouped) or not inside)
             options.append(grouped or [[]])
+        if prod(len(o) for o in options) > COMBINATIONS:
+            return None
         for combo in _product(options):
             placed2 = [pair for part in combo for pair in part]
             ends = set(certain) | {e for _, e in spans1} | {sp[1] for _, sp in placed2}
@@ -308,10 +317,14 @@ def _may_end(p: int, ends: set[int], texts: list[str] | None) -> bool:
     return len(head) >= MIN_NAME and len(tail) >= MIN_NAME and opened <= 0
 
 
+GROUPINGS = 8       # groupings of a block's lines by its labels followed at most (more: none told)
+COMBINATIONS = 64   # combinations of the 二级 labels' groupings followed at most (more: none told)
+
+
 def _product(options: list[list]) -> list[tuple]:
     out: list[tuple] = [()]
     for opts in options:
-        out = [o + (x,) for o in out for x in opts][:64]
+        out = [o + (x,) for o in out for x in opts]
     return out
 
 
@@ -323,7 +336,7 @@ def _groups(labels: list[Label], top: int, end: int) -> list[list[tuple[int, int
     found: list[list[tuple[int, int]]] = []
 
     def place(i: int, t: int, acc: list) -> None:
-        if len(found) > 8:
+        if len(found) > GROUPINGS:
             return
         if i == len(labels):
             if t == end:
