@@ -17,7 +17,6 @@ label columns (group labels, names) as a block of their own, before or after.  T
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from math import prod
@@ -28,6 +27,8 @@ from ..schema import Form
 from ..text import display_width, key, matches, vocabulary
 from ..values import parse_number, parse_weight
 from .align import rows_scored
+from .namelines import MIN_NAME, _may_end, _named_from_start, _short_ends
+from .pins import _pinned, _told_by_pins, lines_text
 from .regions import Mapping
 from .tokens import Tok, _value_res
 
@@ -36,8 +37,6 @@ FIT_SLACK = 0.3     # how much worse a row, cut with no name column, may fit the
                     # rows with one (measured: column order's figures fit up to 0.18 a row worse,
                     # a worded target taken for a name; row-order tables of real forms 34 and 44
                     # fit 0.7 and 1.7 a row worse)
-LINE_SLACK = 1      # display columns a full line may fall short of the column's width (a
-                    # half-width character that did not fit)
 
 
 def _has_figures(b: dict) -> bool:
@@ -167,17 +166,6 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
             [next(iter(lv)) if len(lv) == 1 and None not in lv else (None, None) for lv in labels])
 
 
-def _short_ends(widths: list[int]) -> set[int]:
-    """The ends of the lines narrower than the column (the width most lines have, the widest
-    on a tie), less ``LINE_SLACK``: each ends its name."""
-    col = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))[0]
-    return {k + 1 for k, w in enumerate(widths) if w < col - LINE_SLACK}
-
-
-MIN_NAME = 4        # characters a name holds at least (the 29 real cases: none shorter, but one
-                    # name cut by its page, '育补助')
-
-
 LINE_MOST = 20      # characters a line of a narrow column holds at most (a longer cell is no line)
 
 
@@ -191,130 +179,6 @@ def _as_printed(tok: Tok, block: list[Tok]) -> list[Tok]:
     if text == tok.text or tok.text not in text or len(text) > LINE_MOST:
         return [tok]
     return [Tok(text, key(text), tok.cell, tok.line, tok.glued)]
-
-
-def _named_from_start(texts: list[str], rows: int) -> list[tuple[int, int] | None]:
-    """The names a block of lines tells from its start alone, without knowing how many it
-    holds: each ends at a line narrower than the column, up to the first full line a name
-    may also end at (``_may_end``); the block's last name is left out (the text may end
-    inside it)."""
-    if not texts:
-        return [None] * rows
-    ends = _short_ends([display_width(x) for x in texts])
-    out: list[tuple[int, int] | None] = []
-    top = 0
-    for k in range(1, len(texts)):
-        if k in ends:
-            if top == 0 and len("".join(texts[:k])) < MIN_NAME:
-                top = k         # the tail of a name printed before the block: no name of its own
-                continue
-            out.append((top, k))
-            top = k
-        elif _may_end(k, ends | {len(texts)}, texts):
-            break
-    out = out[:rows]
-    return out + [None] * (rows - len(out))
-
-
-COUNT_IN_NAME = re.compile(r"[(（](\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})[)）]")    # '建设灾备云节点(8个)'
-
-
-def lines_text(lines: list[Tok], cut: tuple[int, int]) -> str:
-    return "".join("".join(t.text.split()) for t in lines[cut[0]:cut[1]])
-
-
-PIN_PATHS = 2000      # cuts of a block followed at most in telling its names by their pins
-
-
-def _fits_pin(name: str, b: dict) -> bool:
-    """A name printing a count ('…(8个)') ends with it, and stands beside the target setting it."""
-    m = COUNT_IN_NAME.search(name)
-    if not m:
-        return True
-    if m.end() != len(name):
-        return False
-    tg = "".join("".join(t.text.split()) for t in b.get("target", ()))
-    got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
-    return bool(got) and float(got.group(1)) == float(m.group(1)) and (got.group(2) or m.group(2)) == m.group(2)
-
-
-def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int]] | None:
-    """The names a block tells from line ``top`` on, paired with ``rows`` in order, where a
-    full line's end is told by the names' pins: every cut of the lines into names (each ends
-    at a line narrower than the column, or at a full line where a name may end, and holds
-    ``MIN_NAME`` characters) whose names printing counts stand beside their targets; the
-    names on which every such cut agrees, from the first (the last of a cut is left out: the
-    text may end inside it).  None where the cuts are too many to follow."""
-    ends = _short_ends([display_width(x) for x in texts])
-    n = len(texts)
-    paths: list[list[tuple[int, int]]] = []
-
-    def walk(p: int, acc: list) -> None:
-        if len(paths) > PIN_PATHS:
-            return
-        if p == n or len(acc) == len(rows):
-            paths.append(acc)
-            return
-        for e in range(p + 1, n + 1):
-            short = e in ends
-            if e < n and not short and not _may_end(e, ends | {n}, texts):
-                continue
-            name = "".join(texts[p:e])
-            if len(name) >= MIN_NAME and _fits_pin(name, rows[len(acc)]):
-                walk(e, acc + [(p, e)])
-            if short:
-                break           # (a narrower line ends its name)
-
-    walk(top, [])
-    if not paths or len(paths) > PIN_PATHS:
-        return None
-    told: list[tuple[int, int]] = []
-    for k in range(min(len(x) for x in paths)):
-        if len({x[k] for x in paths}) != 1:
-            break
-        told.append(paths[0][k])
-    complete = [x for x in paths if x and x[-1][1] < n]
-    return told[:-1] if told and not complete and told[-1][1] == n else told or None
-
-
-def _pinned(names: list[str], rows: list[dict]) -> int | None:
-    """The row the first of ``names`` (told from a block's start) is, where the names' own
-    counts pin it: a name printing a count ('建设灾备云节点(8个)') stands beside the target
-    setting it ('=8个'), a rate's name ('…率') beside a rate ('=70%').  The one offset at
-    which two names or more are so pinned and none printing a count meets another figure;
-    None where no offset, or more than one, is."""
-    def target(b: dict) -> str:
-        return "".join("".join(t.text.split()) for t in b.get("target", ()))
-    best: list[tuple[int, int]] = []
-    for at in range(0, len(rows) - len(names) + 1):
-        pins, ok = 0, True
-        for name, b in zip(names, rows[at:]):
-            m, tg = COUNT_IN_NAME.search(name), target(b)
-            if m:
-                got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
-                if not got or float(got.group(1)) != float(m.group(1)) or (got.group(2) or m.group(2)) != m.group(2):
-                    ok = False
-                    break
-                pins += 2
-            elif name.endswith("率"):
-                pins += 1 if tg.endswith("%") else -1
-        if ok and pins >= 3:
-            best.append((pins, at))
-    if not best:
-        return None
-    best.sort(reverse=True)
-    return best[0][1] if len(best) == 1 or best[0][0] > best[1][0] else None
-
-
-def _may_end(p: int, ends: set[int], texts: list[str] | None) -> bool:
-    """Whether a name may end after line ``p`` (a full line) between the ends told."""
-    if texts is None:
-        return True
-    prev = max((e for e in ends if e < p), default=0)
-    nxt = min(e for e in ends if e > p)
-    head, tail = "".join(texts[prev:p]), "".join(texts[p:nxt])
-    opened = len(re.findall(r"[(（]", head)) - len(re.findall(r"[)）]", head))
-    return len(head) >= MIN_NAME and len(tail) >= MIN_NAME and opened <= 0
 
 
 GROUPINGS = 8       # groupings of a block's lines by its labels followed at most (more: none told)

@@ -1,0 +1,100 @@
+"""Names told from a block's start, pinned to the rows they name by their own counts: a name
+printing a count ('建设灾备云节点(8个)') stands beside the target setting it ('=8个'), a rate's
+name ('…率') beside a rate."""
+from __future__ import annotations
+
+import regex as re
+
+from ..text import display_width
+from .namelines import MIN_NAME, _may_end, _short_ends
+from .tok import Tok
+
+
+COUNT_IN_NAME = re.compile(r"[(（](\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})[)）]")    # '建设灾备云节点(8个)'
+
+
+def lines_text(lines: list[Tok], cut: tuple[int, int]) -> str:
+    return "".join("".join(t.text.split()) for t in lines[cut[0]:cut[1]])
+
+
+PIN_PATHS = 2000      # cuts of a block followed at most in telling its names by their pins
+
+
+def _fits_pin(name: str, b: dict) -> bool:
+    """A name printing a count ('…(8个)') ends with it, and stands beside the target setting it."""
+    m = COUNT_IN_NAME.search(name)
+    if not m:
+        return True
+    if m.end() != len(name):
+        return False
+    tg = "".join("".join(t.text.split()) for t in b.get("target", ()))
+    got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
+    return bool(got) and float(got.group(1)) == float(m.group(1)) and (got.group(2) or m.group(2)) == m.group(2)
+
+
+def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int]] | None:
+    """The names a block tells from line ``top`` on, paired with ``rows`` in order, where a
+    full line's end is told by the names' pins: every cut of the lines into names (each ends
+    at a line narrower than the column, or at a full line where a name may end, and holds
+    ``MIN_NAME`` characters) whose names printing counts stand beside their targets; the
+    names on which every such cut agrees, from the first (the last of a cut is left out: the
+    text may end inside it).  None where the cuts are too many to follow."""
+    ends = _short_ends([display_width(x) for x in texts])
+    n = len(texts)
+    paths: list[list[tuple[int, int]]] = []
+
+    def walk(p: int, acc: list) -> None:
+        if len(paths) > PIN_PATHS:
+            return
+        if p == n or len(acc) == len(rows):
+            paths.append(acc)
+            return
+        for e in range(p + 1, n + 1):
+            short = e in ends
+            if e < n and not short and not _may_end(e, ends | {n}, texts):
+                continue
+            name = "".join(texts[p:e])
+            if len(name) >= MIN_NAME and _fits_pin(name, rows[len(acc)]):
+                walk(e, acc + [(p, e)])
+            if short:
+                break           # (a narrower line ends its name)
+
+    walk(top, [])
+    if not paths or len(paths) > PIN_PATHS:
+        return None
+    told: list[tuple[int, int]] = []
+    for k in range(min(len(x) for x in paths)):
+        if len({x[k] for x in paths}) != 1:
+            break
+        told.append(paths[0][k])
+    complete = [x for x in paths if x and x[-1][1] < n]
+    return told[:-1] if told and not complete and told[-1][1] == n else told or None
+
+
+def _pinned(names: list[str], rows: list[dict]) -> int | None:
+    """The row the first of ``names`` (told from a block's start) is, where the names' own
+    counts pin it: a name printing a count ('建设灾备云节点(8个)') stands beside the target
+    setting it ('=8个'), a rate's name ('…率') beside a rate ('=70%').  The one offset at
+    which two names or more are so pinned and none printing a count meets another figure;
+    None where no offset, or more than one, is."""
+    def target(b: dict) -> str:
+        return "".join("".join(t.text.split()) for t in b.get("target", ()))
+    best: list[tuple[int, int]] = []
+    for at in range(0, len(rows) - len(names) + 1):
+        pins, ok = 0, True
+        for name, b in zip(names, rows[at:]):
+            m, tg = COUNT_IN_NAME.search(name), target(b)
+            if m:
+                got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
+                if not got or float(got.group(1)) != float(m.group(1)) or (got.group(2) or m.group(2)) != m.group(2):
+                    ok = False
+                    break
+                pins += 2
+            elif name.endswith("率"):
+                pins += 1 if tg.endswith("%") else -1
+        if ok and pins >= 3:
+            best.append((pins, at))
+    if not best:
+        return None
+    best.sort(reverse=True)
+    return best[0][1] if len(best) == 1 or best[0][0] > best[1][0] else None
