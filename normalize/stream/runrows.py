@@ -53,6 +53,9 @@ class CutWeights:
     one_unit: float = 0.5           # target and actual in one unit
     two_units: float = -2.0         # target and actual in two units
     score_above_weight: float = -3.0    # evidence against a cut, not a bar (the checker judges)
+    weight_meets_actual: float = -1.5   # a weight parted from the actual after it digit to digit
+                                        # ('152个' as 15 | 2个): a template may print them so, a
+                                        # row of another grammar is the likelier
 
 
 WEIGHTS = CutWeights()
@@ -204,10 +207,12 @@ def _budget_row(cells: dict[str, str], total: dict[str, float] | None) -> float:
     return s
 
 
-def cut_indicator_row(s: str, roles: list[str], cw: CutWeights = WEIGHTS) -> list[tuple[str, str]] | None:
+def cut_indicator_row(s: str, roles: list[str], cw: CutWeights = WEIGHTS,
+                      tied: list | None = None) -> list[tuple[str, str]] | None:
     """An indicator row's cells.  Where the cuts as good as the best disagree only on where a
     name ends and a worded target begins ('城市运行保障能力有效提升'), nothing tells them
-    apart: the name keeps the words and the target is not read."""
+    apart: the name keeps the words and the target is not read.  Where they disagree on a
+    figure, None, and the row noted in ``tied`` (its figures, however parted later, a guess)."""
     scored = [(sc + _indicator_row(c, cw), c)
               for sc, c in _parses(s, roles, _ends, lambda r, p: _indicator_cell(r, p, cw),
                                        lambda r: _indicator_skip(r, cw))
@@ -224,6 +229,8 @@ def cut_indicator_row(s: str, roles: list[str], cw: CutWeights = WEIGHTS) -> lis
             worded = r == "target" and not (_has_digit(other.get(r)) or _has_digit(cells.get(r)))
             if not worded or (other.get("name", "") + other.get("target", "")) != \
                     (cells.get("name", "") + cells.get("target", "")):
+                if tied is not None:
+                    tied.append(s)
                 return None
     if any(other.get("target") != cells.get("target") for other in near[1:]):
         cells["name"] = cells.get("name", "") + cells.pop("target", "")
@@ -365,7 +372,6 @@ def unconfirmed_split(got: list[tuple[str, str]]) -> dict[int, str]:
 
 
 COMPARATOR = re.compile(r"^(?:[≥≤<>=＞＜]|不低于|不少于|不高于|不超过|大于等于|小于等于)+")
-ROW_TEXT = re.compile(r"\p{Han}.*\d\D*\d")         # a name and figures: what a row holds
 ROW_OPENING = re.compile(r"\d{0,3}(?:\p{Han}{2,12}[(]\d+(?:\.\d+)?分[)])")   # (a row number and) a group with its points
 
 
@@ -378,6 +384,7 @@ def _row_fit(k: str, roles: list[str], cw: CutWeights) -> float | None:
     def bare(c: dict) -> dict:      # (a target's comparator, in its cell or its own, weighs nothing here)
         return {**c, "target": COMPARATOR.sub("", c["target"])} if c.get("target") else c
     scored = [sc + _indicator_row(bare(c), cw) - sum(filled(r) for r in c)
+              + cw.weight_meets_actual * _digit_to_digit(c, roles).count(("weight", "actual"))
               for sc, c in _parses(k, roles, _ends, lambda r, p: _indicator_cell(r, p, cw),
                                    lambda r: _indicator_skip(r, cw))
               # (a weight and a score cut from one run, a guess: '10' as 1 | 0, no evidence; the
@@ -394,10 +401,19 @@ SIDE_BY_SIDE = {("weight", "score"), ("weight", "actual")}     # figure columns 
 
 def _figure_parted(c: dict, roles: list[str]) -> bool:
     """A cut that parts one figure between two values ('90%' as 9 | 0%): no evidence of a row
-    (but between two figure columns a template prints side by side, where any cut does)."""
+    (but between two figure columns a template prints side by side, where any cut does: a
+    weight and the actual after it only in a row holding its target and score too, whose
+    arithmetic can tell the cut)."""
+    whole = bool(c.get("target")) and bool(c.get("score"))
+    return any((ra, rb) not in SIDE_BY_SIDE or (ra, rb) == ("weight", "actual") and not whole
+               for ra, rb in _digit_to_digit(c, roles))
+
+
+def _digit_to_digit(c: dict, roles: list[str]) -> list[tuple[str, str]]:
+    """The pairs of cells a cut parts where a digit meets a digit (or a point, a percent)."""
     cells = [(r, c[r]) for r in roles if c.get(r)]
-    return any(a[-1].isdigit() and (b[0].isdigit() or b[0] in "%.") and (ra, rb) not in SIDE_BY_SIDE
-               for (ra, a), (rb, b) in zip(cells, cells[1:]))
+    return [(ra, rb) for (ra, a), (rb, b) in zip(cells, cells[1:])
+            if a[-1].isdigit() and (b[0].isdigit() or b[0] in "%.")]
 
 
 def headless_grammar(k: str, cw: CutWeights = WEIGHTS) -> tuple[str, list[str]] | None:
@@ -426,8 +442,8 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS
     """Lines of one cell each that are a run-together header or a row under one, cut into
     their cells; every other line as it was.  With the indices of the lines cut, each with
     the cells whose figures were cut by a guess ({cell index: the run it was cut from}); and
-    the lines under an indicator table's grammar that no one cut fits (rows whose figures
-    whatever parts them later is a guess)."""
+    the lines under an indicator table's grammar that cuts as good as the best part apart on a
+    figure (rows whose figures, whatever parts them later, are a guess)."""
     out: list[list[Cell]] = []
     unsure: set[int] = set()
     cut_lines: dict[int, dict[int, str]] = {}
@@ -470,10 +486,11 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS
             out.append(_cut_cell(c, [p for _, p in cut], k, idx))
             continue
         got = None
+        tied: list = []         # (the row's cuts as good as the best, parting its figures apart)
         if grammar is not None and len(k) <= 400:
             table, roles = grammar
             if table == "indicators":
-                got = cut_indicator_row(k, roles, cw)
+                got = cut_indicator_row(k, roles, cw, tied)
             elif table == "sources":
                 got = cut_source_row(k, roles)
                 grammar = None          # the block is one row of figures
@@ -486,7 +503,7 @@ def cut_run_rows(lines: list[list[Cell]], cw: CutWeights = WEIGHTS
                 if got is not None and total is None and got[1][0] != "unread":
                     total = {r: _number(p) for r, p in got if r != "label"}
         if got is None:
-            if grammar is not None and grammar[0] == "indicators" and ROW_TEXT.search(k):
+            if grammar is not None and grammar[0] == "indicators" and tied:
                 unsure.add(len(out))
             out.append(cells)
             continue
