@@ -280,6 +280,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
                          for lv in ("level1", "level2") if matches(vocabulary()["levels"][lv], t.key)]
         pairs = pairs or bool(pointed_known) and set(pointed_known) == {"level2"}
     starts: set = set()
+    across = False                              # a column label read after the first row's cells
     pending: list[tuple] = []                   # group labels read since the last cell (level, text, token)
     label_ids: dict[int, tuple] = {}            # a cell's token → (it, the group labels read before it)
     for n, t in enumerate(toks):
@@ -352,6 +353,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
             # a column label printed among the level labels and the first row: the header
             # was read across its lines ('一级 | 二级指标 | 数量指标 | … | 指标值 | 8755 | 分值')
             roles.append(role)
+            across = across or bool(data)
             continue
         if started and len(k) >= 3 and matches(iv["fragments"], k) or re.fullmatch(r"[(（][A-Z][)）]", k):
             continue        # a piece of such a label ('完成值'), a column's letter ('(A)')
@@ -423,7 +425,9 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
               if id(d[0]) in label_ids and label_ids[id(d[0])][0] is d[0]}
     if pending:
         placed[len(data)] = pending
-    by_names = names_after_figures(data, placed, row_roles, rep)
+    # (a header read across the first row: in column order, that row's cells may stand
+    # before the figures, so names pair only where their counts pin them)
+    by_names = names_after_figures(data, placed, row_roles, rep, pinned_only=across)
     if by_names is None:
         by_names = header_across_rows(data, placed, [r for r in roles if r not in ("level1", "level2")], f, rep)
     if by_names is not None:
@@ -431,12 +435,14 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
     else:
         in_rows = _same_columns(_rows(items, row_roles, by_lines, starts))
         said = len(rep.unplaced)
+        start = name_block_start(items)
+        block = start is not None and len(items) - start >= NAMES_BLOCK
         bindings = column_order(in_rows, f, rep)
         paired = any(u.startswith("column order:") for u in rep.unplaced[said:])
-        start = name_block_start(items)
-        if not paired and start is not None and len(items) - start >= NAMES_BLOCK and \
-                sum(1 for b in in_rows[:-1] if not _has_figures(b)) >= NAMES_BLOCK // 2:
-            # the table's names printed as a block after its figures (column order) and none
+        if not paired and block and \
+                (across or sum(1 for b in in_rows[:-1] if not _has_figures(b)) >= NAMES_BLOCK // 2):
+            # the table's names printed as a block after its figures (column order; its header
+            # read across the first row, or rows of names' lines alone in row order) and none
             # paired: the rows keep their figures and no name (read in row order, the names'
             # lines would be taken for values and the values for names)
             bindings = [{r: ts for r, ts in b.items() if r != "name"} for b in bindings if _has_figures(b)]

@@ -402,11 +402,21 @@ SIDE_BY_SIDE = {("weight", "score"), ("weight", "actual")}     # figure columns 
 def _figure_parted(c: dict, roles: list[str]) -> bool:
     """A cut that parts one figure between two values ('90%' as 9 | 0%): no evidence of a row
     (but between two figure columns a template prints side by side, where any cut does: a
-    weight and the actual after it only in a row holding its target and score too, whose
-    arithmetic can tell the cut)."""
-    whole = bool(c.get("target")) and bool(c.get("score"))
-    return any((ra, rb) not in SIDE_BY_SIDE or (ra, rb) == ("weight", "actual") and not whole
+    weight and the actual after it only where the row's arithmetic confirms the cut)."""
+    return any((ra, rb) not in SIDE_BY_SIDE or (ra, rb) == ("weight", "actual") and not _row_confirms(c)
                for ra, rb in _digit_to_digit(c, roles))
+
+
+def _row_confirms(c: dict) -> bool:
+    """The row's figures keep its arithmetic: the score its target and actual give (to the
+    score's printed decimals), or full marks for a target met exactly."""
+    A, B, w, sc = (_number(c[r]) if c.get(r) else None for r in ("target", "actual", "weight", "score"))
+    if None in (B, w, sc) or A is None:
+        return False
+    if A == B:
+        return abs(sc - w) < 1e-9
+    tol = 0.5 * 10 ** -_decimals(c["score"]) + 0.01 * w + 0.005
+    return bool(A) and abs(sc - w * min(1.0, B / A)) <= tol
 
 
 def _digit_to_digit(c: dict, roles: list[str]) -> list[tuple[str, str]]:
