@@ -156,8 +156,8 @@ def _bind_line(plain: list[tuple[Tok, float | None]], roles: list[str], rate_pct
         vals = [x for part in combo for x in part]
         b, sc, ok = _bind_budget(vals, roles, rate_pct, total_line, ref)
         cut_zeros = {id(t) for part in combo if len(part) > 1 for t, v in part if v == 0}
-        summed = {id(t) for r, t in b.items() if r in _sums({r2: (t2, _figure(t2)[1]) for r2, t2 in b.items()})[0]}
-        if glued and cut_zeros - summed:
+        if glued and cut_zeros and cut_zeros - {id(t) for r, t in b.items()
+                                                if r in _sums({r2: (t2, _figure(t2)[1]) for r2, t2 in b.items()})[0]}:
             ok = False                  # a cut that makes a zero is never the confirmation (but a
                                         # zero the block's own sums hold: a change of 0)
         if glued:

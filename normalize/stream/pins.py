@@ -20,16 +20,24 @@ def lines_text(lines: list[Tok], cut: tuple[int, int]) -> str:
 PIN_PATHS = 2000      # cuts of a block followed at most in telling its names by their pins
 
 
+TARGET_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$")     # '=8个', '≥10'
+
+
+def _target(b: dict) -> str:
+    return "".join("".join(t.text.split()) for t in b.get("target", ()))
+
+
+def _count_set(m: re.Match, b: dict) -> bool:
+    """The row's target sets the count a name prints (``m``, of ``COUNT_IN_NAME``): the same
+    figure, in the same unit where the target prints one."""
+    got = TARGET_COUNT.search(_target(b))
+    return bool(got) and float(got.group(1)) == float(m.group(1)) and (got.group(2) or m.group(2)) == m.group(2)
+
+
 def _fits_pin(name: str, b: dict) -> bool:
     """A name printing a count ('…(8个)') ends with it, and stands beside the target setting it."""
     m = COUNT_IN_NAME.search(name)
-    if not m:
-        return True
-    if m.end() != len(name):
-        return False
-    tg = "".join("".join(t.text.split()) for t in b.get("target", ()))
-    got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
-    return bool(got) and float(got.group(1)) == float(m.group(1)) and (got.group(2) or m.group(2)) == m.group(2)
+    return m is None or m.end() == len(name) and _count_set(m, b)
 
 
 def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int]] | None:
@@ -77,21 +85,18 @@ def _pinned(names: list[str], rows: list[dict]) -> int | None:
     setting it ('=8个'), a rate's name ('…率') beside a rate ('=70%').  The one offset at
     which two names or more are so pinned and none printing a count meets another figure;
     None where no offset, or more than one, is."""
-    def target(b: dict) -> str:
-        return "".join("".join(t.text.split()) for t in b.get("target", ()))
     best: list[tuple[int, int]] = []
     for at in range(0, len(rows) - len(names) + 1):
         pins, ok = 0, True
         for name, b in zip(names, rows[at:]):
-            m, tg = COUNT_IN_NAME.search(name), target(b)
+            m = COUNT_IN_NAME.search(name)
             if m:
-                got = re.search(r"(\d+(?:\.\d+)?)\s*(\p{Han}{1,2}|[A-Za-z]{1,3})?$", tg)
-                if not got or float(got.group(1)) != float(m.group(1)) or (got.group(2) or m.group(2)) != m.group(2):
+                if not _count_set(m, b):
                     ok = False
                     break
                 pins += 2
             elif name.endswith("率"):
-                pins += 1 if tg.endswith("%") else -1
+                pins += 1 if _target(b).endswith("%") else -1
         if ok and pins >= 3:
             best.append((pins, at))
     if not best:

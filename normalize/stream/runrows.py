@@ -97,6 +97,12 @@ def _indicator_skip(r: str, cw: CutWeights = WEIGHTS) -> float:
         else cw.skip_other
 
 
+def _score_tolerance(w: float, score_decimals: int | None) -> float:
+    """How far a score may lie from weight × B/A: half its last printed digit and 1% of the
+    weight for a rounding on the way (5% of the weight where its decimals are not known)."""
+    return 0.05 * w + 0.005 if score_decimals is None else 0.5 * 10 ** -score_decimals + 0.01 * w + 0.005
+
+
 def _row_arithmetic(vals: dict[str, float], cw: CutWeights = WEIGHTS, score_decimals: int | None = None) -> float:
     """How well a cut keeps the row's arithmetic: weight and score are points (0, 100], a
     score within its weight, the score its target and actual give (to the score's printed
@@ -108,8 +114,7 @@ def _row_arithmetic(vals: dict[str, float], cw: CutWeights = WEIGHTS, score_deci
     if w is not None and sc is not None:
         if sc > w + 1e-9:
             return s + cw.score_above_weight
-        tol = 0.05 * w + 0.005 if score_decimals is None else 0.5 * 10 ** -score_decimals + 0.01 * w + 0.005
-        if A and B is not None and abs(sc - w * min(1.0, B / A)) <= tol:
+        if A and B is not None and abs(sc - w * min(1.0, B / A)) <= _score_tolerance(w, score_decimals):
             s += 3.0            # the score a positive target gives
         elif A and B is not None and B <= A and abs(sc - w) < 1e-9:
             s += 1.0            # full marks below a ceiling (a reverse target)
@@ -415,8 +420,7 @@ def _row_confirms(c: dict) -> bool:
         return False
     if A == B:
         return abs(sc - w) < 1e-9
-    tol = 0.5 * 10 ** -_decimals(c["score"]) + 0.01 * w + 0.005
-    return bool(A) and abs(sc - w * min(1.0, B / A)) <= tol
+    return bool(A) and abs(sc - w * min(1.0, B / A)) <= _score_tolerance(w, _decimals(c["score"]))
 
 
 def _digit_to_digit(c: dict, roles: list[str]) -> list[tuple[str, str]]:
