@@ -51,3 +51,69 @@ def test_rows_before_an_untold_end_keep_their_names():
     # three lines whose first two are full: those two rows are not told, the first is
     cuts, _ = _segmented([6, 8, 8, 4], [], 3)
     assert cuts == [(0, 1), None, None]
+
+
+def _row(target: str) -> dict:
+    from normalize.stream.tok import Tok
+    return {"target": [Tok(target, target, None, 0, False)]}
+
+
+def test_a_row_past_a_part_the_pins_leave_open_is_named_where_every_cut_agrees():
+    # real form 45's block: '开展项目|建设监理|建设灾备|云网络节|点(2个)' hold two names whose
+    # part the pins ('(8个)' beside '=8个', '(2个)' beside '=2个') leave open; the names after
+    # '点(2个)' stand at the same rows on every cut, so they are named, the two are not
+    from normalize.stream.pins import _told_by_pins
+    texts = ["建设灾备", "云节点(8个)", "开展项目", "建设监理", "建设灾备", "云网络节", "点(2个)",
+             "灾备恢复", "速度", "灾备切换", "速度", "灾备存储", "空间"]
+    rows = [_row(x) for x in ("=8个", "=4项", "=2个", "2小时", "5分钟", "80TB")]
+    told = _told_by_pins(texts, 0, rows)
+    names = [None if c is None else "".join(texts[c[0]:c[1]]) for c in told]
+    # (the last name, ending the text, is left out: the text may end inside it)
+    assert names == ["建设灾备云节点(8个)", None, None, "灾备恢复速度", "灾备切换速度"]
+
+
+def test_lines_the_texts_end_cut_short_leave_the_rows_they_could_shift_unnamed():
+    # '勒索病毒' is as wide as the column, so it may end a name ('勒索病毒' | '导致系统中断') or
+    # not; the text then ends inside a name ('出具' | '1' | '份监', no whole name opens
+    # there).  Neither count of names is forced, so no row from '勒索病毒' on is named
+    from normalize.stream.pins import _told_by_pins
+    texts = ["灾备恢复", "速度", "灾备切换", "速度", "勒索病毒", "导致系统", "中断", "灾备存储", "空间",
+             "灾备自主", "灾备演练", "设备有效", "使用率", "出具", "1", "份监"]
+    rows = [_row(x) for x in ("2小时", "5分钟", "0次", "80TB", "2次", "100%", "=1份", "100%")]
+    told = _told_by_pins(texts, 0, rows)
+    assert [None if c is None else "".join(texts[c[0]:c[1]]) for c in told] == ["灾备恢复速度", "灾备切换速度"]
+
+
+def test_group_labels_without_points_group_the_rows_told_where_the_text_ends_in_the_block():
+    # 投入目标 over rows 0-1 (lines 0-2, middle 1.5: before line 1), 产出目标 over rows 2-3
+    # (lines 3-6, middle 5: before line 5); the text ends inside the block, so the spans
+    # may run past its end, but no grouping other than this one cuts no told name
+    from normalize.stream.labelspans import levels_by_places
+    cuts = [(0, 1), (1, 3), (3, 5), (5, 7)]
+    placed = [Label("level1", "投入目标", 1), Label("level1", "产出目标", 5)]
+    assert levels_by_places(placed, cuts, 7) == [("投入目标", None), ("投入目标", None),
+                                                  ("产出目标", None), ("产出目标", None)]
+    # a block that opens inside a name (its first line a row's named elsewhere) gives no row a label
+    assert levels_by_places(placed, [None, (1, 3), (3, 5), (5, 7)], 7) == [(None, None)] * 4
+
+
+def test_labels_read_down_a_page_take_the_level_the_vocabulary_knows():
+    from normalize.stream.colorder import _level_down_page
+    from normalize.text import key
+    # '质量指标（12分）' then '产出指标（40分）' one after the other: no 一级 and its 二级
+    assert _level_down_page("level1", key("质量指标（12分）")) == "level2"
+    assert _level_down_page("level2", key("产出指标（40分）")) == "level1"
+    assert _level_down_page("level1", key("项目决策（2分）")) == "level1"     # (not the vocabulary's)
+
+
+def test_criteria_printed_before_their_names_pair_in_order(tmp_path):
+    # the county 决策/管理 block in column order (fixtures/colshapes.py, real forms 14/15's
+    # template): each criterion's points and score, then its text, row by row; the names after
+    from conftest import run
+    p = tmp_path / "criteria.txt"
+    p.write_text("广水市财政预算支出项目绩效目标自评表 项目名称 办公局域网维护费 项目权重 评价内容 分值 自评分 复核分 "
+                 "评价标准及依据 2 2 有项目年度工作计划计2分，没有不得分。 3 2 1、单位财务管理制度1分。 "
+                 "项目决策（2分） 决策依据 项目管理（3分） 财务制度", encoding="utf-8")
+    inds = run(p)["forms"][0]["indicators"]
+    assert [(i["level1"], i["name"], i["weight"], i["score_declared"]) for i in inds] == [
+        ("项目决策", "决策依据", 2, 2), ("项目管理", "财务制度", 3, 2)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..schema import Form
 from ..text import first_match, pattern, vocabulary
 from .align import rows_scored
-from .colorder import name_block_start, names_after_figures
+from .colorder import _is_figure, name_block_start, names_after_figures
 from .regions import Mapping
 
 LATE_COLUMNS = ("target", "actual", "weight", "score", "note")     # columns a header read across may print late
@@ -35,6 +35,17 @@ def header_across_rows(data: list[tuple], placed: dict[int, list], labelled: lis
     rest = data[last:]
     got = names_after_figures(rest, {n - last: v for n, v in placed.items() if n >= last}, roles, rep,
                               pinned_only=True)     # (the first rows' cells may stand after the labels)
+    lead = next((k for k, d in enumerate(rest) if _is_figure(d[0])), 0)
+    if got is None and lead:
+        # the cells after the last label open with text and no figure: the first rows' name
+        # lines and labels, read across.  The figures after them are whole rows where they
+        # cut into rows with none broken and the names count as many: paired so (said)
+        got = names_after_figures(rest[lead:], {n - last - lead: v for n, v in placed.items() if n >= last + lead},
+                                  roles, rep)
+        if got is not None:
+            rep.unplaced.append("the text between the column header read across and the rows' figures: "
+                                "the first rows' cells, read as no row")
+            rep.unplaced.extend(d[0].text for d in rest[:lead])
     if got is None:
         # no name's place told: the rows keep their figures and no name, each said (never
         # paired by a guess)

@@ -75,11 +75,14 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
     criterion's name takes the next two figures not followed by '分' (its points and the
     points given); numbers followed by '分' belong to the criterion's text.  Group labels
     ('项目管理 | 13 | 分') stand in the middle of their rows, so rows are given to groups in
-    order where their points sum to each group's."""
+    order where their points sum to each group's.  Read in column order (every figure
+    before the first name), the figures pair with the names in order where they count two
+    a row."""
     cv = vocabulary()["criteria"]
     names = set(cv["names"])
     groups: list[tuple[str, float]] = []
     rows: list[list] = []           # [name token, [figure tokens]]
+    loose: list[Tok] = []           # figures before any criterion's name
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -101,10 +104,19 @@ def read_criteria(toks: list[Tok], f: Form, rep: Mapping) -> None:
                 continue
         if k in names:
             rows.append([t, []])
-        elif rows and parse_number(k) is not None and "%" not in k and not nxt.startswith("分") and \
-                len(rows[-1][1]) < 2:
-            rows[-1][1].append(t)
+        elif parse_number(k) is not None and "%" not in k and not nxt.startswith("分"):
+            if not rows:
+                loose.append(t)
+            elif len(rows[-1][1]) < 2:
+                rows[-1][1].append(t)
         i += 1
+    if rows and not any(r[1] for r in rows) and len(loose) == 2 * len(rows) and all(
+            parse_number(sc.key) <= parse_number(w.key) for w, sc in zip(loose[::2], loose[1::2])):
+        # column order: every row's figures before the names, two a row, each score within
+        # its points: paired in order
+        for r, n in zip(rows, range(0, len(loose), 2)):
+            r[1] = loose[n:n + 2]
+        rep.unplaced.append(f"column order: {len(rows)} criteria's figures printed before their names, paired in order")
     rows = [r for r in rows if len(r[1]) == 2]
     if not rows:
         rep.unplaced.extend(t.text for t in toks[:20])

@@ -17,9 +17,8 @@ label columns (group labels, names) as a block of their own, before or after.  T
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import pairwise
-from math import prod
+from itertools import combinations, pairwise
+from math import comb, prod
 
 import regex as re
 
@@ -27,8 +26,9 @@ from ..schema import Form
 from ..text import display_width, key, matches, vocabulary
 from ..values import parse_number, parse_weight
 from .align import rows_scored
+from .labelspans import COMBINATIONS, GROUPINGS, Label, _groups, _levels_by_points, _product, levels_by_places
 from .namelines import MIN_NAME, _may_end, _named_from_start, _short_ends
-from .pins import _pinned, _told_by_pins, lines_text
+from .pins import PIN_PATHS, _fits_pin, _pinned, _told_by_pins, lines_text
 from .regions import Mapping
 from .tokens import Tok, _value_res
 
@@ -47,15 +47,6 @@ def _has_figures(b: dict) -> bool:
 def _is_figure(t: Tok) -> bool:
     return parse_number(t.key) is not None or bool(_value_res()[0].fullmatch(t.key)) and \
         bool(re.search(r"\d", t.key))
-
-
-@dataclass(frozen=True)
-class Label:
-    """A group label read in the label block: its level, its text, and how many of the
-    block's name lines stand before it."""
-    level: str
-    text: str
-    lines_before: int
 
 
 def name_block_start(toks: list[Tok]) -> int | None:
@@ -94,8 +85,45 @@ def strict_label(k: str) -> bool:
     return bool(POINTS.search(k)) or k.endswith(("指标", "目标"))
 
 
+def _level_down_page(level: str, k: str) -> str:
+    """A label's level in a block read down the page, where two labels one after the other
+    are no 一级 and its 二级 (they stand at their cells' middles): the vocabulary's level for
+    a label it knows as one level's alone, else the level the labels' order gave."""
+    known = [lv for lv in LEVELS if matches(vocabulary()["levels"][lv], k)]
+    return known[0] if len(known) == 1 else level
+
+
+def _cuts(ends: set[int], open_: list[int], more: int, texts: list[str] | None,
+          pins: list[dict] | None) -> list[dict[int, tuple[int, int]]]:
+    """The cuts of the lines into names at ``ends`` and ``more`` of the full lines' ``open_``
+    ends, each as {row: (first line, end)}.  Where the rows are given (``pins``) and the
+    choices are few enough to follow (``PIN_PATHS``), every choice whose names all may end
+    where they do and whose names printing counts stand beside their targets
+    (``_fits_pin``); else the one cut the count tells alone: a name before every open end
+    keeps its place, one after them all is ``more`` places on."""
+    bounds = (0, *sorted(ends))
+    if more and pins is not None and texts is not None and comb(len(open_), more) <= PIN_PATHS:
+        out = []
+        for chosen in combinations(open_, more):
+            every = set(ends) | set(chosen)
+            if any(not _may_end(e, every - {e}, texts) for e in chosen):
+                continue
+            names = list(pairwise((0, *sorted(every))))
+            if all(_fits_pin("".join(texts[a:b]), row) for (a, b), row in zip(names, pins)):
+                out.append(dict(enumerate(names)))
+        return out
+    cut: dict[int, tuple] = {}
+    for j, (top, end) in enumerate(pairwise(bounds)):
+        if not more or end <= open_[0]:
+            cut[j] = (top, end)
+        elif top >= open_[-1]:
+            cut[j + more] = (top, end)
+    return [cut] if not pins or texts is None or all(
+        _fits_pin("".join(texts[a:b]), pins[j]) for j, (a, b) in cut.items() if j < len(pins)) else []
+
+
 def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[int] | None = None,
-               texts: list[str] | None = None
+               texts: list[str] | None = None, pins: list[dict] | None = None
                ) -> tuple[list[tuple[int, int] | None], list[tuple[str | None, str | None]]] | None:
     """The name lines cut into ``rows`` names (each name's first and end line, None where
     the cuts that fit disagree on it), and each row's (一级, 二级) labels; None where no cut
@@ -105,7 +133,8 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
     there are, not where.  A block of as many lines as rows is a name a line; ``certain``
     gives the names' ends where something else told them (the rows' numbers).  Where the
     lines' ``texts`` are given, a full line ends a name only where both names it leaves hold
-    ``MIN_NAME`` characters and the first closes its brackets."""
+    ``MIN_NAME`` characters and the first closes its brackets; where the ``pins`` (the rows)
+    are given, a name printing a count stands beside the target setting it (``_cuts``)."""
     m = len(widths)
     free: set[int] = set()
     if certain is None:
@@ -142,20 +171,12 @@ def _segmented(widths: list[int], placed: list[Label], rows: int, certain: set[i
             open_ = sorted(p for p in free - ends if _may_end(p, ends, texts))
             if more < 0 or more > len(open_):
                 continue
-            bounds = (0, *sorted(ends))
-            cut: dict[int, tuple] = {}
-            for j, (top, end) in enumerate(pairwise(bounds)):
-                # a name before every end the count leaves open keeps its place; one after
-                # them all is as many places on as there are such ends
-                if not more or end <= open_[0]:
-                    cut[j] = (top, end)
-                elif top >= open_[-1]:
-                    cut[j + more] = (top, end)
-            lv = [(next((p.text for p, sp in zip(ones, spans1) if sp[0] <= top < sp[1]), None),
-                   next((p.text for p, sp in placed2 if sp[0] <= top < sp[1]), None)) for top, _ in cut.values()]
-            found.append((cut, dict(zip(cut, lv))))
-            if complete:
-                whole.append(found[-1])
+            for cut in _cuts(ends, open_, more, texts, pins):
+                lv = [(next((p.text for p, sp in zip(ones, spans1) if sp[0] <= top < sp[1]), None),
+                       next((p.text for p, sp in placed2 if sp[0] <= top < sp[1]), None)) for top, _ in cut.values()]
+                found.append((cut, dict(zip(cut, lv))))
+                if complete:
+                    whole.append(found[-1])
     results = whole or found
     if not results:
         return None
@@ -179,40 +200,6 @@ def _as_printed(tok: Tok, block: list[Tok]) -> list[Tok]:
     if text == tok.text or tok.text not in text or len(text) > LINE_MOST:
         return [tok]
     return [Tok(text, key(text), tok.cell, tok.line, tok.glued)]
-
-
-GROUPINGS = 8       # groupings of a block's lines by its labels followed at most (more: none told)
-COMBINATIONS = 64   # combinations of the 二级 labels' groupings followed at most (more: none told)
-
-
-def _product(options: list[list]) -> list[tuple]:
-    out: list[tuple] = [()]
-    for opts in options:
-        out = [o + (x,) for o in out for x in opts]
-    return out
-
-
-def _groups(labels: list[Label], top: int, end: int) -> list[list[tuple[int, int]]]:
-    """Each label's span of lines (its merged cell), back to back from ``top`` to ``end``,
-    each label standing at its span's middle (read down the page, a label comes before a
-    name line of the same height: its middle m lies in (k − ½, k + ½] for k lines before
-    it).  Every such grouping (a few at most)."""
-    found: list[list[tuple[int, int]]] = []
-
-    def place(i: int, t: int, acc: list) -> None:
-        if len(found) > GROUPINGS:
-            return
-        if i == len(labels):
-            if t == end:
-                found.append(acc)
-            return
-        k = labels[i].lines_before
-        for span in (2 * (k - t), 2 * (k - t) + 1):
-            if span >= 1 and t + span <= end:
-                place(i + 1, t + span, acc + [(t, t + span)])
-
-    place(0, top, [])
-    return found
 
 
 def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
@@ -258,7 +245,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
                 level = next(lv for lv in LEVELS if matches(vocabulary()["levels"][lv], rest))
                 placed_at.append((level, tok.text[len(head):], len(block), rest))
             elif strict_label(tok.key) and level != "line":
-                placed_at.append((level, text, len(block), tok.key))
+                placed_at.append((_level_down_page(level, tok.key), text, len(block), tok.key))
             else:
                 block.append(tok)       # (a level's word, or the table's label, printed as a name's line)
         if i < len(data):
@@ -299,7 +286,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
             levels = seg[1] if seg is not None else [(None, None)] * len(rows)
     else:
         texts = ["".join(t.text.split()) for t in lines]
-        seg = _segmented([display_width(x) for x in texts], placed, len(rows), texts=texts) \
+        seg = _segmented([display_width(x) for x in texts], placed, len(rows), texts=texts, pins=rows) \
             if len(lines) >= len(rows) and not rep.table_ends_text else None
         # (no cut of the lines into as many names as rows fits, or fewer lines than rows, or the
         # text ends with the block, which may have lost its last names (the count of rows is
@@ -312,12 +299,16 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
             tail = any(c is not None for c in cuts) and next(c for c in cuts if c is not None)[0] > 0
             if at is None and (broken or tail or pinned_only):
                 return None     # (a name's tail opening the block: a row before it named elsewhere)
+            told = [c for c in cuts if c is not None]
+            if told:
+                # past a full line that may end a name, the cuts the names' pins allow
+                told = _told_by_pins(texts, told[0][0], rows[at or 0:]) or told
+                cuts = ([None] * (at or 0) + told + [None] * len(rows))[:len(rows)]
             if at:
-                told = [c for c in cuts if c is not None]
-                told = _told_by_pins(texts, told[0][0], rows[at:]) or told
-                cuts = ([None] * at + told + [None] * len(rows))[:len(rows)]
                 rep.unplaced.append(f"column order: the block of names pinned to the rows from row {at + 1} "
                                     f"by the counts its names print")
+            else:
+                levels = levels_by_places(placed, cuts, len(lines))
         elif broken or pinned_only:
             return None
     if placed_at and None not in cuts:
@@ -334,34 +325,6 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     rep.unplaced.append(f"column order: {len(named)} rows' figures printed before their names "
                         f"(a narrow column's lines), paired in order")
     return out, named
-
-
-def _levels_by_points(placed: list[Label], points: list[float | None], cuts: list[tuple[int, int]],
-                      rows: list[dict]) -> list[tuple[str | None, str | None]] | None:
-    """Each row's (一级, 二级) labels where every label prints its points and every row its
-    weight: a label's rows are the one run of rows whose middle is its place and whose
-    weights sum to its points; a label whose rows lie inside another's is 二级 (of two over
-    the same rows, the one read second).  None where a label has no such run, or several."""
-    weights = [parse_number(b["weight"][0].key) if b.get("weight") else None for b in rows]
-    if None in points or None in weights:
-        return None
-    bounds = [c[0] for c in cuts] + [cuts[-1][1]]
-    spans = []
-    for lab, pts in zip(placed, points):
-        runs = [(a, b) for a in range(len(cuts)) for b in range(a + 1, len(cuts) + 1)
-                if lab.lines_before - 0.5 < (bounds[a] + bounds[b]) / 2 <= lab.lines_before + 0.5
-                and abs(sum(weights[a:b]) - pts) < 1e-6]
-        if len(runs) != 1:
-            return None
-        spans.append(runs[0])
-    inner = {i for i, (a, b) in enumerate(spans) for j, (c, d) in enumerate(spans)
-             if i != j and c <= a and b <= d and ((c, d) != (a, b) or j < i)}
-    out = []
-    for r in range(len(cuts)):
-        l1 = next((placed[i].text for i, (a, b) in enumerate(spans) if i not in inner and a <= r < b), None)
-        l2 = next((placed[i].text for i, (a, b) in enumerate(spans) if i in inner and a <= r < b), None)
-        out.append((l1, l2))
-    return out
 
 
 def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:

@@ -237,6 +237,18 @@ def _pointed_level(toks: list[Tok], n: int, pairs: bool) -> str | None:
     return "level1"
 
 
+def _refile_points(f: Form, levels) -> None:
+    """The points of group labels filed by the level the rows' grouping gave them: labels
+    read down a page were filed by their order (``_pointed_level``), which tells no level
+    there (column order)."""
+    ones = {l1 for l1, _ in levels if l1} - {l2 for _, l2 in levels if l2}
+    twos = {l2 for _, l2 in levels if l2} - ones
+    for text in [t for t in f.group_weights if t in twos]:
+        f.subgroup_weights[text] = f.group_weights.pop(text)
+    for text in [t for t in f.subgroup_weights if t in ones]:
+        f.group_weights[text] = f.subgroup_weights.pop(text)
+
+
 def L_strip_weight(text: str) -> str:
     return re.sub(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$", "", text).strip()
 
@@ -432,6 +444,7 @@ def read_indicators(toks: list[Tok], f: Form, rep: Mapping) -> None:
         by_names = header_across_rows(data, placed, [r for r in roles if r not in ("level1", "level2")], f, rep)
     if by_names is not None:
         bindings, levels = by_names
+        _refile_points(f, levels.values())
     else:
         in_rows = _same_columns(_rows(items, row_roles, by_lines, starts))
         said = len(rep.unplaced)

@@ -40,13 +40,16 @@ def _fits_pin(name: str, b: dict) -> bool:
     return m is None or m.end() == len(name) and _count_set(m, b)
 
 
-def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int]] | None:
+def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int] | None] | None:
     """The names a block tells from line ``top`` on, paired with ``rows`` in order, where a
     full line's end is told by the names' pins: every cut of the lines into names (each ends
     at a line narrower than the column, or at a full line where a name may end, and holds
-    ``MIN_NAME`` characters) whose names printing counts stand beside their targets; the
-    names on which every such cut agrees, from the first (the last of a cut is left out: the
-    text may end inside it).  None where the cuts are too many to follow."""
+    ``MIN_NAME`` characters) whose names printing counts stand beside their targets.  A row
+    is named where every such cut gives it the same lines, wherever the cuts before it part
+    (they then agree on how many names those lines hold); a row on which they differ gets
+    None.  A cut reaching lines that open no whole name ends there (the text's end cut a
+    name short), the rows after it unknown under it; the last name of a cut is left out (the
+    text may end inside it).  None where the cuts are too many to follow, or no row is told."""
     ends = _short_ends([display_width(x) for x in texts])
     n = len(texts)
     paths: list[list[tuple[int, int]]] = []
@@ -57,26 +60,34 @@ def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[in
         if p == n or len(acc) == len(rows):
             paths.append(acc)
             return
+        whole = False
         for e in range(p + 1, n + 1):
             short = e in ends
             if e < n and not short and not _may_end(e, ends | {n}, texts):
                 continue
             name = "".join(texts[p:e])
-            if len(name) >= MIN_NAME and _fits_pin(name, rows[len(acc)]):
-                walk(e, acc + [(p, e)])
+            if len(name) >= MIN_NAME:
+                whole = True
+                if _fits_pin(name, rows[len(acc)]):
+                    walk(e, acc + [(p, e)])
             if short:
                 break           # (a narrower line ends its name)
+        if not whole:
+            # no whole name opens here (and no pin refused one): a name the text's end cut
+            # short, or lines broken apart; the cut ends here, its rows after unknown
+            paths.append(acc)
 
     walk(top, [])
     if not paths or len(paths) > PIN_PATHS:
         return None
-    told: list[tuple[int, int]] = []
-    for k in range(min(len(x) for x in paths)):
-        if len({x[k] for x in paths}) != 1:
-            break
-        told.append(paths[0][k])
+    told: list[tuple[int, int] | None] = [paths[0][k] if len({x[k] for x in paths}) == 1 else None
+                                          for k in range(min(len(x) for x in paths))]
     complete = [x for x in paths if x and x[-1][1] < n]
-    return told[:-1] if told and not complete and told[-1][1] == n else told or None
+    if told and not complete and told[-1] is not None and told[-1][1] == n:
+        told = told[:-1]
+    while told and told[-1] is None:
+        told.pop()
+    return told if any(c is not None for c in told) else None
 
 
 def _pinned(names: list[str], rows: list[dict]) -> int | None:
