@@ -5,6 +5,7 @@ the best partial cuts).  normalize/stream/runrows.py weighs the cuts and reads t
 """
 from __future__ import annotations
 
+import heapq
 from functools import lru_cache
 
 import regex as re
@@ -255,6 +256,16 @@ def _inside_words(s: str) -> set[int]:
     return out
 
 
+def _kept(cuts: list, keep: int) -> list:
+    """The ``keep`` best partial cuts, best first, ties in the cells' order (one order, run
+    to run): only those scoring at least the ``keep``-th best score are ordered."""
+    uniq = set(cuts)
+    if len(uniq) > keep:
+        least = heapq.nlargest(keep, [sc for sc, _ in uniq])[-1]
+        uniq = [x for x in uniq if x[0] >= least]
+    return sorted(uniq, key=lambda x: (-x[0], x[1]))[:keep]
+
+
 def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
     """The best cuts of ``s`` into cells of ``roles`` in order, a column skipped where it is
     blank: [(score of its cells alone, cells)].  A dynamic programme over (position, column)
@@ -269,7 +280,7 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
             cur = beams.pop((p, i), None)
             if not cur:
                 continue
-            cur = sorted(set(cur), key=lambda x: (-x[0], x[1]))[:keep]      # (ties in one order, run to run)
+            cur = _kept(cur, keep)
             if p == n:
                 for sc, cells in cur:
                     if cells:
