@@ -149,6 +149,23 @@ def test_raw_figures_wrapped_after_their_first_digits():
     assert any(i["name"] == "组织培训人次" and i["target"] == "≥1257人次" for i in f["indicators"])
 
 
+def test_raw_figures_wrapped_in_a_row_whose_cells_all_wrap():
+    """-raw prints a row's cells one after another, each wrapped cell's lines in turn: a
+    target's sign and first digits over the rest ('≤70' / '5.27' / '万元'), a figure alone on
+    its line after another's tail ('888.' / '71' / '785.1' / '3'), a count's last digits over
+    its unit on a line of its own ('184' / '08' / '件': read before as '08件', a value given
+    wrong as if read), and a line of several cells' ends ('质量 验收合格率 ≥95 96% 9 9' /
+    '指标 %': read before as the name '质量验收合格率' under the group above)."""
+    f = run(PDFTEXT / "form24_fengtai2019.pdf_raw.txt")["forms"][0]
+    rows = {i["name"]: i for i in f["indicators"]}
+    assert (rows["项目总成本"]["target"], rows["项目总成本"]["actual"]) == ("≤705.27万元", "668.34万元")
+    assert (rows["验收合格率"]["level2"], rows["验收合格率"]["target"]) == ("质量指标", "≥95%")
+    g = run(PDFTEXT / "form27_spreadsheet.pdf_raw.txt")["forms"][0]
+    total = next(b for b in g["budget"]["lines"] if b["kind"] == "total")
+    assert (total["adjusted"], total["executed"], total["rate_declared"]) == (8887100, 7851300, 0.8834)
+    assert any(i["name"] == "处理案件数量" and i["actual"] == "18408件" for i in g["indicators"])
+
+
 def test_names_read_into_a_value_column_are_no_values():
     """pdftotext's reading order prints a table's names and its values in separate runs;
     paired by place, rows got another row's name ('组织培训人次', '项目实施进度') or a piece

@@ -91,6 +91,46 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
             continue
         if ln:
             prev = n
+    return _tails_joined(out, labels)
+
+
+TAIL = re.compile(r"\p{Han}{1,3}|%")     # the end of a label or of a figure a column wrapped ('指标', '%')
+
+
+def _tails_joined(lines: list[list[Cell]], labels: set[str]) -> list[list[Cell]]:
+    """A line of several short pieces under a line of several cells: the ends of those cells,
+    wrapped on one line (content order prints a row's second lines together, '质量 验收合格率
+    ≥95 96% 9 9' / '指标 %').  Each piece, in order, ends the next cell it completes: a
+    label's end the cell it makes a label of ('质量' + '指标'), a '%' or a unit the next figure
+    printed without one; where every piece finds its cell, they are joined and the line stays,
+    empty.  (Pieces that complete no cell leave the lines as they are.)"""
+    units = set(vocabulary()["values"]["units"])
+    out = [list(ln) for ln in lines]
+    prev = None
+    for n, ln in enumerate(out):
+        texts = [c.text.strip() for c in ln]
+        if prev is not None and len(ln) >= 2 and len(out[prev]) >= len(ln) and \
+                all(TAIL.fullmatch(x) or x in units for x in texts):
+            above = [c.text.strip() for c in out[prev]]
+            homes, k = [], 0
+            for x in texts:
+                while k < len(above) and not (
+                        above[k] + x in labels if re.match(r"\p{Han}", x) and x not in units
+                        else FIGURE.match(above[k]) and re.search(r"\d$", above[k])):
+                    k += 1
+                if k == len(above):
+                    break
+                homes.append(k)
+                k += 1
+            if len(homes) == len(texts):
+                for k, c in zip(homes, ln):
+                    last = out[prev][k]
+                    out[prev][k] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
+                                        bbox=last.bbox, confidence=last.confidence)
+                out[n] = []
+                continue
+        if ln:
+            prev = n
     return out
 
 
@@ -162,20 +202,45 @@ def _next_numbered(out: list[Tok], t: Tok) -> bool:
     return bool(re.fullmatch(r"\d{1,3}", first) and re.fullmatch(r"\d{1,3}", t.key) and int(t.key) == int(first) + 1)
 
 
+TARGET_TAIL = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def _actual_after(toks: list[Tok], n: int, units: set[str]) -> bool:
+    """Token ``n`` stands alone on its line (or with its unit), and the next line, past a
+    unit alone on a line, opens with a figure: the row's actual still to come."""
+    line = toks[n].line
+    k = n + 1
+    if k < len(toks) and toks[k].line == line and toks[k].key in units:
+        k += 1
+    if k < len(toks) and toks[k].line == line:
+        return False
+    if k < len(toks) and toks[k].key in units and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line):
+        k += 1
+    return k < len(toks) and toks[k].line > line and bool(FIGURE.match(toks[k].key))
+
+
 def wrapped_figures(toks: list[Tok]) -> list[Tok]:
     """A figure a narrow column wrapped ('213.8' / '4', '91.5' / '8%', '213.' / '84', '1984' /
     '8 件', '≥12' / '57 人次', '6683' / '400'): a line of several cells (a PDF line, not one cell
     a line) ending in a figure cut at or after its decimal point; a whole number or a target's
-    sign and digits whose last digits make the next line with the figure's unit; a sum of
-    money whose last digits are the next line alone: the two pieces one figure again."""
+    sign and digits whose last digits make the next line with the figure's unit (or the line
+    before the unit's own); a sum of money whose last digits are the next line alone: the two
+    pieces one figure again."""
     units = set(vocabulary()["values"]["units"])
     out: list[Tok] = []
+    tails: set[int] = set()         # lines that held a wrapped figure's last digits, or its unit
     for n, t in enumerate(toks):
         prev = out[-1] if out else None
         if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
-                and sum(1 for u in out[-4:] if u.line == prev.line) >= 2 and not _next_numbered(out, t):
+                and (sum(1 for u in out[-4:] if u.line == prev.line) >= 2 or prev.line - 1 in tails) \
+                and not _next_numbered(out, t):
+            # (a figure alone on its line right after a wrapped figure's tail: the row's next
+            # cell, which content order starts on a line of its own after a wrapped one)
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
             alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
+            if after is None and n + 1 < len(toks) and toks[n + 1].line == t.line + 1 and toks[n + 1].key in units \
+                    and (n + 2 >= len(toks) or toks[n + 2].line != toks[n + 1].line):
+                after = toks[n + 1]     # (the unit wrapped onto a line of its own: '184' / '08' / '件')
             last = n + 1 >= len(toks) or toks[n + 1].line != t.line
             if len(t.key) <= 2 and CUT_FIGURE.fullmatch(prev.key) \
                     or (CUT_WHOLE.fullmatch(prev.key) or CUT_TARGET.fullmatch(prev.key)) and not t.key.endswith("%") \
@@ -183,6 +248,17 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
                     or CUT_MONEY.fullmatch(prev.key) and last:
                 # (its last digits alone on the next line, or with the figure's unit after them)
                 out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+                tails.add(t.line)
                 continue
+        if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and \
+                CUT_TARGET.fullmatch(prev.key) and TARGET_TAIL.fullmatch(t.key) and _actual_after(toks, n, units):
+            # a target's sign and first digits, the rest of its figure on the next line and the
+            # row's actual after it ('≤70' / '5.27' / '万元' / '668.34 万元', '≥10' / '0%' / '100%')
+            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            tails.add(t.line)
+            continue
+        if prev is not None and t.line == prev.line + 1 and t.key in units and FIGURE.match(prev.key) and \
+                (n + 1 >= len(toks) or toks[n + 1].line != t.line):
+            tails.add(t.line)       # (a figure's unit alone on the next line: its cell wrapped too)
         out.append(t)
     return out
