@@ -117,3 +117,17 @@ def test_criteria_printed_before_their_names_pair_in_order(tmp_path):
     inds = run(p)["forms"][0]["indicators"]
     assert [(i["level1"], i["name"], i["weight"], i["score_declared"]) for i in inds] == [
         ("项目决策", "决策依据", 2, 2), ("项目管理", "财务制度", 3, 2)]
+
+
+def test_a_full_line_the_group_labels_end_is_a_names_end_where_the_text_ends_in_the_block():
+    # a transfer form in column order, its text ending with the block of names: '项目总成本'
+    # is as wide as the column and may end a name or not, and the rows' count tells nothing
+    # (the text may have lost the last names); 成本指标 stands before its first line, the
+    # middle of a cell one line high, so the name ends there
+    from normalize.stream.pins import _told_by_pins
+    texts = ["项目总成本", "采购设备数", "量", "处理案件数", "量", "系统正常运", "行率"]
+    rows = [_row(x) for x in ("≤263.12万元", "≥45台", "≥5266件", "≥97%")]
+    assert _told_by_pins(texts, 0, rows) is None        # (by the lines alone, no row)
+    placed = [Label("level2", "成本指标", 0), Label("level2", "数量指标", 3), Label("level1", "产出指标", 3)]
+    told = _told_by_pins(texts, 0, rows, placed)
+    assert ["".join(texts[a:b]) for a, b in told] == ["项目总成本", "采购设备数量", "处理案件数量"]

@@ -300,9 +300,11 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
             if at is None and (broken or tail or pinned_only):
                 return None     # (a name's tail opening the block: a row before it named elsewhere)
             told = [c for c in cuts if c is not None]
-            if told:
-                # past a full line that may end a name, the cuts the names' pins allow
-                told = _told_by_pins(texts, told[0][0], rows[at or 0:]) or told
+            if told or not at and not broken and not pinned_only:
+                # past a full line that may end a name, the cuts the names' pins and the group
+                # labels' places allow (from the block's first line where none was told)
+                top = told[0][0] if told else 0
+                told = _told_by_pins(texts, top, rows[at or 0:], placed if not at else None) or told
                 cuts = ([None] * (at or 0) + told + [None] * len(rows))[:len(rows)]
             if at:
                 rep.unplaced.append(f"column order: the block of names pinned to the rows from row {at + 1} "

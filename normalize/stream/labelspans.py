@@ -87,16 +87,25 @@ def _levels_by_points(placed: list[Label], points: list[float | None], cuts: lis
 def levels_by_places(placed: list[Label], cuts: list[tuple[int, int] | None], end: int
                      ) -> list[tuple[str | None, str | None]]:
     """Each row's (一级, 二级) labels told by the labels' places alone where the text ends
-    inside the block (so the count of rows tells no count of lines): every grouping of the
-    lines by the 一级 labels back to back from the block's first line, and by the 二级 labels
-    back to back inside each (``_groups``, open at the text's end), whose bounds cut no
-    told name; a row named by ``cuts`` gets the labels every grouping gives it, (None, None)
-    where they differ, where it lies past every span, or where the block does not open with
-    a row's name."""
-    none = [(None, None)] * len(cuts)
+    inside the block (so the count of rows tells no count of lines): a row named by ``cuts``
+    gets the labels every grouping (``label_groupings``) gives it; (None, None) where they
+    differ, where it lies past every span, or where no grouping fits."""
+    found = label_groupings(placed, cuts, end)
+    if not found:
+        return [(None, None)] * len(cuts)
+    return [lv[0] if len(set(lv)) == 1 else (None, None) for lv in zip(*found)]
+
+
+def label_groupings(placed: list[Label], cuts: list[tuple[int, int] | None], end: int
+                    ) -> list[list[tuple[str | None, str | None]]] | None:
+    """Every grouping of the block's lines by the 一级 labels back to back from its first
+    line, and by the 二级 labels back to back inside each (``_groups``, open at the text's
+    end), whose bounds cut no told name, as each row's (一级, 二级) labels; [] where none
+    fits or the block does not open with a row's name; None where the groupings are too many
+    to follow."""
     told = [c for c in cuts if c is not None]
     if not told or told[0][0] != 0:
-        return none
+        return []
 
     def cuts_a_name(spans: list[tuple[int, int]]) -> bool:
         return any(a < x < b for sp in spans for x in sp for a, b in told)
@@ -105,7 +114,7 @@ def levels_by_places(placed: list[Label], cuts: list[tuple[int, int] | None], en
     twos = [p for p in placed if p.level == "level2"]
     firsts = _groups(ones, 0, end, open_end=True) if ones else [[(0, max(end, told[-1][1]))]]
     if len(firsts) > GROUPINGS:
-        return none
+        return None
     found: list[list[tuple[str | None, str | None]]] = []
     for spans1 in firsts:
         if cuts_a_name(spans1):
@@ -117,13 +126,13 @@ def levels_by_places(placed: list[Label], cuts: list[tuple[int, int] | None], en
             got = [list(zip(inside, g)) for g in _groups(inside, sp[0], sp[1], open_end=last)
                    if not cuts_a_name(g)] if inside else [[]]
             options.append(got)
-        if not all(options) or prod(len(o) for o in options) > COMBINATIONS:
+        if not all(options):
             continue
+        if prod(len(o) for o in options) > COMBINATIONS:
+            return None
         for combo in _product(options):
             pairs = [pair for part in combo for pair in part]
             found.append([(next((p.text for p, sp in zip(ones, spans1) if sp[0] <= c[0] < sp[1]), None),
                            next((p.text for p, sp in pairs if sp[0] <= c[0] < sp[1]), None))
                           if c is not None else (None, None) for c in cuts])
-    if not found:
-        return none
-    return [lv[0] if len(set(lv)) == 1 else (None, None) for lv in zip(*found)]
+    return found

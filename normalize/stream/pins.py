@@ -6,6 +6,7 @@ from __future__ import annotations
 import regex as re
 
 from ..text import display_width
+from .labelspans import label_groupings
 from .namelines import MIN_NAME, _may_end, _short_ends
 from .tok import Tok
 
@@ -40,7 +41,8 @@ def _fits_pin(name: str, b: dict) -> bool:
     return m is None or m.end() == len(name) and _count_set(m, b)
 
 
-def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[int, int] | None] | None:
+def _told_by_pins(texts: list[str], top: int, rows: list[dict], placed: list | None = None
+                  ) -> list[tuple[int, int] | None] | None:
     """The names a block tells from line ``top`` on, paired with ``rows`` in order, where a
     full line's end is told by the names' pins: every cut of the lines into names (each ends
     at a line narrower than the column, or at a full line where a name may end, and holds
@@ -49,7 +51,9 @@ def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[in
     (they then agree on how many names those lines hold); a row on which they differ gets
     None.  A cut reaching lines that open no whole name ends there (the text's end cut a
     name short), the rows after it unknown under it; the last name of a cut is left out (the
-    text may end inside it).  None where the cuts are too many to follow, or no row is told."""
+    text may end inside it).  Where the block's group labels are given (``placed``, the block
+    read from its first line), only the cuts some grouping by their places fits.  None where
+    the cuts are too many to follow, or no row is told."""
     ends = _short_ends([display_width(x) for x in texts])
     n = len(texts)
     paths: list[list[tuple[int, int]]] = []
@@ -80,6 +84,11 @@ def _told_by_pins(texts: list[str], top: int, rows: list[dict]) -> list[tuple[in
     walk(top, [])
     if not paths or len(paths) > PIN_PATHS:
         return None
+    if placed and top == 0:
+        # the group labels stand at their cells' middles: the cuts some grouping by them fits
+        # (where none does, the labels tell nothing and every cut stands)
+        fits = [x for x in paths if label_groupings(placed, list(x), n) != []]
+        paths = fits or paths
     told: list[tuple[int, int] | None] = [paths[0][k] if len({x[k] for x in paths}) == 1 else None
                                           for k in range(min(len(x) for x in paths))]
     complete = [x for x in paths if x and x[-1][1] < n]
