@@ -109,6 +109,16 @@ def weights_from_group_points(f: Form) -> None:
     for i in f.indicators:
         if i.weight is None and i.level2 in f.subgroup_weights:
             groups.setdefault((i.level1, i.level2), []).append(i)
+    grouped = {i.level1 for i in f.indicators if i.level2 in f.subgroup_weights}
+    inds = f.indicators
+    for j, i in enumerate(inds):
+        if i.level2 is None and (i.level1 is None or i.level1 in grouped):
+            # a row whose 二级 group was not told may be the group's before it or after it:
+            # neither's rows are known
+            for near in (range(j - 1, -1, -1), range(j + 1, len(inds))):
+                k = next((k for k in near if inds[k].level2 is not None), None)
+                if k is not None:
+                    groups.pop((inds[k].level1, inds[k].level2), None)
     last = (f.indicators[-1].level1, f.indicators[-1].level2) if f.indicators else None
     if last in groups and not _read_to_end(f):
         del groups[last]        # the last group of a table not read to its end may have lost rows

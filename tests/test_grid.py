@@ -351,3 +351,22 @@ def test_a_review_flag_on_a_text_cell_counts_by_its_row_and_column():
     assert not flagged(form, key, 0, at(23))
     assert not flagged(form, key, 0, at(22, context=True))
     assert not flagged(form, key, 1, at(22))
+
+
+def test_no_points_are_shared_over_a_group_a_row_of_unknown_group_may_belong_to():
+    """数量指标（16分） over two rows and 质量指标（12分） over one, a row between them whose
+    group labels were not told (column order: the labels' places fit two groupings): it may
+    be either group's, so neither group's points are shared (shared over the one row read
+    under 质量指标 they gave it 12 where the form meant 6, a weight given wrong as if read);
+    the group after them, whose rows are all known, still is."""
+    from normalize.finish import weights_from_group_points
+    from normalize.schema import Form, Indicator
+    f = Form(path="x.txt", sha256="0", format="txt")
+    f.columns = ["name", "target", "actual", "score"]
+    f.subgroup_weights = {"数量指标": 16.0, "质量指标": 12.0, "时效指标": 6.0}
+    f.texts["total_row"] = "总分"
+    rows = [("产出指标", "数量指标", 8), ("产出指标", "数量指标", 8), (None, None, 6), ("产出指标", "质量指标", 6),
+            ("产出指标", "时效指标", 6)]
+    f.indicators = [Indicator(level1=a, level2=b, name=f"指标{n}", score_declared=s) for n, (a, b, s) in enumerate(rows)]
+    weights_from_group_points(f)
+    assert [i.weight for i in f.indicators] == [None, None, None, None, 6.0]
