@@ -131,3 +131,21 @@ def test_a_full_line_the_group_labels_end_is_a_names_end_where_the_text_ends_in_
     placed = [Label("level2", "成本指标", 0), Label("level2", "数量指标", 3), Label("level1", "产出指标", 3)]
     told = _told_by_pins(texts, 0, rows, placed)
     assert ["".join(texts[a:b]) for a, b in told] == ["项目总成本", "采购设备数量", "处理案件数量"]
+
+
+def test_the_first_row_read_with_the_column_header_is_set_aside_and_the_rest_paired():
+    """Column order whose first row was read across with the column header (45's kind): its
+    figures, then its group label and its name's line ('成本指标 | 项目总成本'), stand before
+    the other rows' figures.  That row keeps its figures, no name, set aside (so no sum over
+    the table is judged without it); the rows after it pair with the block of names."""
+    import json
+    from conftest import FIXTURES, run
+    grid = FIXTURES / "grid" / "text"
+    rel = "spreadsheet/header_across_column_order_00.txt"
+    want = json.loads((grid / "truth.json").read_text(encoding="utf-8"))["files"][rel]["forms"][0]
+    r = run(grid / rel)
+    f = r["forms"][0]
+    assert [(i["level1"], i["name"], i["target"], i["actual"], i["weight"], i["score_declared"])
+            for i in f["indicators"]] == [(a, n, t, ac, w, s) for a, _, n, t, ac, w, s, *_ in want["indicators"]]
+    assert any(x["why"] == "its name was not read" for x in f["mapping"]["set_aside"])
+    assert not [x for x in r["findings"] if x["severity"] == "error"]

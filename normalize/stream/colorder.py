@@ -30,7 +30,7 @@ from .labelspans import COMBINATIONS, GROUPINGS, Label, _groups, _levels_by_poin
 from .namelines import MIN_NAME, _may_end, _named_from_start, _short_ends
 from .pins import PIN_PATHS, _fits_pin, _pinned, _told_by_pins, lines_text
 from .regions import Mapping
-from .tokens import Tok, _value_res
+from .tokens import Tok, _is_word, _sign_only, _value_res
 
 FIGURE_ROLES = ("target", "actual", "weight", "score", "rate")
 FIT_SLACK = 0.3     # how much worse a row, cut with no name column, may fit the figures than
@@ -217,9 +217,12 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     if start is None or start == 0:
         return None
     figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
-    if not figure_roles or any(matches(lv, text) for i in range(start) for _, text, _ in labels.get(i, ())
-                               for lv in vocabulary()["levels"].values()):
-        return None             # a group label before the figures: the table is in row order
+    before = [i for i in range(start) for _, text, _ in labels.get(i, ())
+              if any(matches(lv, text) for lv in vocabulary()["levels"].values())]
+    if not figure_roles:
+        return None
+    if before:
+        return _after_rows_read_across(data, labels, roles, rep, max(before), start)
     items = [d[0] for d in data[:start]]
     fit, rows = rows_scored(items, figure_roles, False)
     scored = bool({"weight", "score"} & set(figure_roles))
@@ -327,6 +330,37 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     rep.unplaced.append(f"column order: {len(named)} rows' figures printed before their names "
                         f"(a narrow column's lines), paired in order")
     return out, named
+
+
+def _after_rows_read_across(data: list[tuple], labels: dict[int, list[tuple]], roles: tuple[str, ...],
+                            rep: Mapping, last: int, start: int) -> tuple[list[dict], dict] | None:
+    """A group label before the figures of a table whose names follow them: the first rows
+    read across with the column header (their figures, their group label, their name's lines,
+    45's kind), or a table in row order.  Read as the first kind only where, after that
+    label and the text after it, the block of names holds group labels of its own: the rows
+    after it are read as printing their names after their figures (``names_after_figures``,
+    where no group label stands before them), the text before them as no row (said)."""
+    def value(t: Tok) -> bool:      # (a figure, a sign, a unit or a worded value: no name)
+        return not re.match(r"\p{Han}", t.key) or _is_word(t.key) or _sign_only(t.key) or _is_figure(t) \
+            or t.key in vocabulary()["values"]["units"]
+
+    if not all(value(d[0]) for d in data[:last]):
+        return None         # (a name before the label: rows printed in row order)
+    j = last
+    while j < start and not value(data[j][0]):
+        j += 1              # (the row's name's lines)
+    if j >= start or not any(labels.get(i) for i in range(start + 1, len(data) + 1)):
+        return None
+    got = names_after_figures(data[j:], {i - j: v for i, v in labels.items() if i >= j}, roles, rep)
+    if got is None:
+        return None
+    # the rows read across keep their figures and no name, set aside and said (no sum
+    # over the table stands without them)
+    figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
+    across = [dict(b) for b in rows_scored([d[0] for d in data[:last]], figure_roles, False)[1] if _has_figures(b)]
+    rep.unplaced.append("the first rows of a table in column order, read with its column header: their names not paired")
+    rep.unplaced.extend(d[0].text for d in data[last:j])
+    return across + got[0], got[1]
 
 
 def column_order(bindings: list[dict], f: Form, rep: Mapping) -> list[dict]:
