@@ -32,10 +32,11 @@ RUN_TOGETHER_FLOOR_OF = {"suzhou": 0.80}
 # measured 2026-12-08 on the committed grid).  Held to no wrong value given as read and no
 # false accusation; read to the floor.
 PARTIAL = {"column_order": 0.50, "cut_column_order": 0.50}
-# The same with the column header read across the first rows (45): the rows are paired with
-# names only where the names' own counts pin them; else they keep their figures, unnamed
-# (issue 33: 32-67% of fields a cell, measured 2026-12-07 on a draw of 4 a cell)
-PARTIAL["header_across_column_order"] = 0.30
+# The same with the column header read across the first rows (45): the rows read across
+# keep their figures, unnamed; the rest are paired with names where the names' own counts
+# pin them, or where nothing before the rows after them is a name (issue 33: 40.8-100% of
+# fields a cell on the committed grid, 34-68% on fresh seed 383, measured 2026-12-08)
+PARTIAL["header_across_column_order"] = 0.35
 
 
 def test_every_family_in_every_text_shape_reads_as_its_truth(text_grid):
