@@ -164,6 +164,10 @@ def test_raw_figures_wrapped_in_a_row_whose_cells_all_wrap():
     total = next(b for b in g["budget"]["lines"] if b["kind"] == "total")
     assert (total["adjusted"], total["executed"], total["rate_declared"]) == (8887100, 7851300, 0.8834)
     assert any(i["name"] == "处理案件数量" and i["actual"] == "18408件" for i in g["indicators"])
+    # a figure ending in its decimal point is cut, alone on its line after a long name's last
+    # line ('展' / '≤668.' / '23 万' / '元')
+    h = run(PDFTEXT / "form10_national2020.pdf_raw.txt")["forms"][0]
+    assert (h["indicators"][0]["target"], h["indicators"][0]["actual"]) == ("≤668.23万元", "568万元")
 
 
 def test_names_read_into_a_value_column_are_no_values():

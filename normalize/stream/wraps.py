@@ -232,10 +232,12 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
     for n, t in enumerate(toks):
         prev = out[-1] if out else None
         if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and FIGURE_END.fullmatch(t.key) \
-                and (sum(1 for u in out[-4:] if u.line == prev.line) >= 2 or prev.line - 1 in tails) \
+                and (sum(1 for u in out[-4:] if u.line == prev.line) >= 2 or prev.line - 1 in tails
+                     or prev.key.endswith(".")) \
                 and not _next_numbered(out, t):
             # (a figure alone on its line right after a wrapped figure's tail: the row's next
-            # cell, which content order starts on a line of its own after a wrapped one)
+            # cell, which content order starts on a line of its own after a wrapped one; or
+            # one ending in its decimal point, which no figure printed whole does)
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
             alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
             if after is None and n + 1 < len(toks) and toks[n + 1].line == t.line + 1 and toks[n + 1].key in units \
