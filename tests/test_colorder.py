@@ -126,7 +126,7 @@ def test_a_full_line_the_group_labels_end_is_a_names_end_where_the_text_ends_in_
     # middle of a cell one line high, so the name ends there
     from normalize.stream.pins import _told_by_pins
     texts = ["项目总成本", "采购设备数", "量", "处理案件数", "量", "系统正常运", "行率"]
-    rows = [_row(x) for x in ("≤263.12万元", "≥45台", "≥5266件", "≥97%")]
+    rows = [_row(x) for x in ("≤263.12", "≥45", "≥5266", "≥97%")]     # (no unit to pin a name by)
     assert _told_by_pins(texts, 0, rows) is None        # (by the lines alone, no row)
     placed = [Label("level2", "成本指标", 0), Label("level2", "数量指标", 3), Label("level1", "产出指标", 3)]
     told = _told_by_pins(texts, 0, rows, placed)
@@ -149,3 +149,14 @@ def test_the_first_row_read_with_the_column_header_is_set_aside_and_the_rest_pai
             for i in f["indicators"]] == [(a, n, t, ac, w, s) for a, _, n, t, ac, w, s, *_ in want["indicators"]]
     assert any(x["why"] == "its name was not read" for x in f["mapping"]["set_aside"])
     assert not [x for x in r["findings"] if x["severity"] == "error"]
+
+
+def test_a_name_ending_in_a_unit_or_a_rate_pins_its_row_by_the_targets_unit():
+    # '采购设备数量' | '组织培训人次' may be one name or two (both lines full); as one, the name
+    # ending in 人次 would stand beside '≥100件': refuted.  A rate's name beside a count is too
+    from normalize.stream.pins import _fits_pin
+    assert not _fits_pin("采购设备数量组织培训人次", _row("≥100件"))
+    assert _fits_pin("组织培训人次", _row("≥1248人次"))
+    assert not _fits_pin("组织培训人次验收合格率", _row("≥1248人次"))
+    assert _fits_pin("验收合格率", _row("≥100%"))
+    assert _fits_pin("群众满意率", _row("明显提升"))            # (a worded target pins nothing)

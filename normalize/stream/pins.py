@@ -3,9 +3,11 @@ printing a count ('建设灾备云节点(8个)') stands beside the target settin
 name ('…率') beside a rate."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex as re
 
-from ..text import display_width
+from ..text import display_width, vocabulary
 from .labelspans import label_groupings
 from .namelines import MIN_NAME, _may_end, _short_ends
 from .tok import Tok
@@ -36,9 +38,23 @@ def _count_set(m: re.Match, b: dict) -> bool:
 
 
 def _fits_pin(name: str, b: dict) -> bool:
-    """A name printing a count ('…(8个)') ends with it, and stands beside the target setting it."""
+    """A name printing a count ('…(8个)') ends with it, and stands beside the target setting
+    it; a name ending in a unit of two characters or more ('组织培训人次') stands beside no
+    target printed in another unit ('≥100件'), a rate's name ('…率') beside none printed with
+    a unit of counts."""
     m = COUNT_IN_NAME.search(name)
-    return m is None or m.end() == len(name) and _count_set(m, b)
+    if m is not None:
+        return m.end() == len(name) and _count_set(m, b)
+    unit = next((u for u in _long_units() if name.endswith(u)), None)
+    got = TARGET_COUNT.search(_target(b))
+    if name.endswith("率") and got and got.group(2):
+        return False            # (a rate's name beside a count: '…验收合格率' | '≥1248人次')
+    return unit is None or not (got and got.group(2)) or got.group(2) == unit
+
+
+@lru_cache(maxsize=1)
+def _long_units() -> tuple[str, ...]:
+    return tuple(sorted((u for u in vocabulary()["values"]["units"] if len(u) >= 2), key=len, reverse=True))
 
 
 def _told_by_pins(texts: list[str], top: int, rows: list[dict], placed: list | None = None
