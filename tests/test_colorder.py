@@ -160,3 +160,22 @@ def test_a_name_ending_in_a_unit_or_a_rate_pins_its_row_by_the_targets_unit():
     assert not _fits_pin("组织培训人次验收合格率", _row("≥1248人次"))
     assert _fits_pin("验收合格率", _row("≥100%"))
     assert _fits_pin("群众满意率", _row("明显提升"))            # (a worded target pins nothing)
+
+
+def test_a_row_whose_score_was_printed_blank_is_a_row_in_column_order(tmp_path):
+    """Past the first whole row, a row of figures with no points is a row whose score was
+    printed blank (a MISSING_VALUE), not text read across the table's head: the block of
+    names still pairs with every row (before, every row was left unnamed)."""
+    import json
+    from conftest import FIXTURES, run
+    grid = FIXTURES / "grid" / "text"
+    rel = "county2021/column_order_00.txt"
+    text = (grid / rel).read_text(encoding="utf-8")
+    assert text.count("≥14154件 14505件 10 ") == 1
+    p = tmp_path / "blank_score.txt"
+    p.write_text(text.replace("≥14154件 14505件 10 ", "≥14154件 14505件 "), encoding="utf-8")
+    want = json.loads((grid / "truth.json").read_text(encoding="utf-8"))["files"][rel]["forms"][0]["indicators"]
+    r = run(p)
+    got = [(i["name"], i["target"], i["actual"], i["score_declared"]) for i in r["forms"][0]["indicators"]]
+    assert got == [(n, t, a, None if k == 1 else s) for k, (_, _, n, t, a, _, s, *_) in enumerate(want)]
+    assert any(x["code"] == "MISSING_VALUE" and x["indicator"] == want[1][2] for x in r["findings"])

@@ -228,7 +228,10 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
     scored = bool({"weight", "score"} & set(figure_roles))
     # rows that are no rows of figures (text read across the table's head: its first rows'
     # lines, the header's) stand only before the rows the names are pinned to (``_pinned``)
-    broken = [k for k, b in enumerate(rows) if not _has_figures(b) or scored and not (b.get("weight") or b.get("score"))]
+    flawed = [k for k, b in enumerate(rows) if not _has_figures(b) or scored and not (b.get("weight") or b.get("score"))]
+    # (past the first whole row, a row with figures and no points is a row whose points were
+    # printed blank)
+    broken = [k for k in flawed if not _has_figures(rows[k]) or all(j in flawed for j in range(k))]
     if len(rows) - (broken[-1] + 1 if broken else 0) < 2:
         return None
     if fit < rows_scored(items, roles, False)[0] - FIT_SLACK * len(rows):
