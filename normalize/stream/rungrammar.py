@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import heapq
 from functools import lru_cache
+from itertools import takewhile
+from math import inf
 
 import regex as re
 
@@ -266,6 +268,9 @@ def _kept(cuts: list, keep: int) -> list:
     return sorted(uniq, key=lambda x: (-x[0], x[1]))[:keep]
 
 
+SATURATED = 4      # partial cuts held at a place, in keeps, before those that cannot be kept are let go
+
+
 def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
     """The best cuts of ``s`` into cells of ``roles`` in order, a column skipped where it is
     blank: [(score of its cells alone, cells)].  A dynamic programme over (position, column)
@@ -274,7 +279,16 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
     n, m = len(s), len(roles)
     inside = _inside_words(s)
     beams: dict[tuple[int, int], list] = {(0, 0): [(0.0, ())]}
+    floors: dict[tuple[int, int], float] = {}       # a score below which no cut reaching there is kept
     final: list[tuple[float, dict]] = []
+
+    def saturated(at: tuple[int, int]) -> None:
+        # more cuts reach ``at`` than are kept: those below the keep-th best score never
+        # will be (more cuts only raise it), so none scoring less is made from here on
+        uniq = set(beams[at])
+        if len(uniq) > keep:
+            floors[at] = heapq.nlargest(keep, [sc for sc, _ in uniq])[-1]
+            beams[at] = [x for x in uniq if x[0] >= floors[at]]
     for p in range(n + 1):
         for i in range(m + 1):
             cur = beams.pop((p, i), None)
@@ -294,10 +308,17 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
                     continue
                 piece = s[p:e]
                 add = cell(r, piece)
-                beams.setdefault((e, i + 1), []).extend(
-                    (sc + add, cells + ((r, piece),)) for sc, cells in cur)
-            beams.setdefault((p, i + 1), []).extend(
-                (sc - (skip(r) if cells else 0.0), cells) for sc, cells in cur)
+                at, low = (e, i + 1), floors.get((e, i + 1), -inf)
+                beams.setdefault(at, []).extend(       # (``cur`` is best first)
+                    (sc + add, cells + ((r, piece),)) for sc, cells in takewhile(lambda x: x[0] + add >= low, cur))
+                if len(beams[at]) > SATURATED * keep:
+                    saturated(at)
+            at, low = (p, i + 1), floors.get((p, i + 1), -inf)
+            beams.setdefault(at, []).extend(
+                (sc - (skip(r) if cells else 0.0), cells) for sc, cells in cur
+                if sc - (skip(r) if cells else 0.0) >= low)
+            if len(beams[at]) > SATURATED * keep:
+                saturated(at)
     return final
 
 
