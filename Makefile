@@ -47,9 +47,10 @@ run: $(STAMP) sysdeps
 	$(VENV)/bin/selfeval audit fixtures/seeds fixtures/corpus fixtures/borderless fixtures/variants fixtures/scans fixtures/html fixtures/bad \
 	  --out reports --fail-on never; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 
-## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it)
+## make test: the whole suite (no LibreOffice needed: rendered fixtures are committed; .doc tests skip without it),
+## in two processes, each test file whole in one (its module fixtures made once)
 test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 ## make catalogs: extract every message (babel.cfg) into selfeval/locale/selfeval.pot, merge it into the
 ## translators' selfeval.po (new messages arrive untranslated: tests/test_i18n.py fails until they are
