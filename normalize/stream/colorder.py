@@ -39,6 +39,11 @@ FIT_SLACK = 0.3     # how much worse a row, cut with no name column, may fit the
                     # fit 0.7 and 1.7 a row worse)
 
 
+def _figure_roles(roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of a row that hold its figures (not its number, labels or name)."""
+    return tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
+
+
 def _has_figures(b: dict) -> bool:
     return any(parse_number(t.key) is not None or _value_res()[0].fullmatch(t.key)
                for r in FIGURE_ROLES for t in b.get(r, ()))
@@ -216,7 +221,7 @@ def names_after_figures(data: list[tuple], labels: dict[int, list[tuple]],
         start = len(data)       # group labels after the last figure and no name: a block cut at its start
     if start is None or start == 0:
         return None
-    figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
+    figure_roles = _figure_roles(roles)
     before = [i for i in range(start) for _, text, _ in labels.get(i, ())
               if any(matches(lv, text) for lv in vocabulary()["levels"].values())]
     if not figure_roles:
@@ -339,10 +344,11 @@ def _after_rows_read_across(data: list[tuple], labels: dict[int, list[tuple]], r
                             rep: Mapping, last: int, start: int) -> tuple[list[dict], dict] | None:
     """A group label before the figures of a table whose names follow them: the first rows
     read across with the column header (their figures, their group label, their name's lines,
-    45's kind), or a table in row order.  Read as the first kind only where, after that
-    label and the text after it, the block of names holds group labels of its own: the rows
-    after it are read as printing their names after their figures (``names_after_figures``,
-    where no group label stands before them), the text before them as no row (said)."""
+    45's kind), or a table in row order.  Read as the first kind only where nothing before
+    that label is a name (figures, signs, units, worded values only) and the block of names
+    holds group labels of its own: the rows after the label and the name's lines after it
+    are read as printing their names after their figures (``names_after_figures``); the rows
+    read across keep their figures and no name (said)."""
     def value(t: Tok) -> bool:      # (a figure, a sign, a unit or a worded value: no name)
         return not re.match(r"\p{Han}", t.key) or _is_word(t.key) or _sign_only(t.key) or _is_figure(t) \
             or t.key in vocabulary()["values"]["units"]
@@ -359,7 +365,7 @@ def _after_rows_read_across(data: list[tuple], labels: dict[int, list[tuple]], r
         return None
     # the rows read across keep their figures and no name, set aside and said (no sum
     # over the table stands without them)
-    figure_roles = tuple(r for r in roles if r not in ("name", "seq", "level1", "level2"))
+    figure_roles = _figure_roles(roles)
     across = [dict(b) for b in rows_scored([d[0] for d in data[:last]], figure_roles, False)[1] if _has_figures(b)]
     rep.unplaced.append("the first rows of a table in column order, read with its column header: their names not paired")
     rep.unplaced.extend(d[0].text for d in data[last:j])

@@ -155,7 +155,7 @@ def _ocr_operators(data: list[tuple], starts: set[int]) -> tuple[list[tuple], se
             new_starts.add(len(out))
         nxt = data[n + 1][0] if n + 1 < len(data) else None
         if t.key in ops and nxt is not None and n + 1 not in starts and atom.fullmatch(nxt.key):
-            out.append((Tok(t.text + nxt.text, t.key + nxt.key, t.cell, t.line, t.glued), l1, l2))
+            out.append((t.joined(nxt), l1, l2))
             skip = True
             continue
         out.append((t, l1, l2))

@@ -36,7 +36,7 @@ def _joined_ends(toks: list[Tok], reach: int, longest: int) -> list[Tok]:
             for j in range(i + 2, min(i + reach, len(out))):
                 if (j - i <= 3 or LABEL_END_PIECE.fullmatch(out[j].key)) and k + out[j].key in split_words():
                     a, b = out[i], out[j]
-                    out[i] = Tok(a.text + b.text, a.key + b.key, a.cell, a.line, a.glued)
+                    out[i] = a.joined(b)
                     del out[j]
                     break
         i += 1
@@ -56,7 +56,7 @@ def _names_whole(toks: list[Tok]) -> list[Tok]:
                 and (prev.cell.row, prev.cell.col, prev.cell.page) == (t.cell.row, t.cell.col, t.cell.page) \
                 and prev.key in split_words() and first_match(iv, prev.key) is None \
                 and re.fullmatch(r"\p{Han}{1,4}", t.key) and t.key not in split_words():
-            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            out[-1] = prev.joined(t)
             continue
         out.append(t)
     return out

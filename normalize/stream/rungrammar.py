@@ -258,14 +258,20 @@ def _inside_words(s: str) -> set[int]:
     return out
 
 
+def _keepable(cuts: list, keep: int) -> tuple[float, list]:
+    """The partial cuts, each once, that score at least the ``keep``-th best score (ties
+    kept), and that score (-inf where no more than ``keep`` are given)."""
+    uniq = set(cuts)
+    if len(uniq) <= keep:
+        return -inf, list(uniq)
+    least = heapq.nlargest(keep, [sc for sc, _ in uniq])[-1]
+    return least, [x for x in uniq if x[0] >= least]
+
+
 def _kept(cuts: list, keep: int) -> list:
     """The ``keep`` best partial cuts, best first, ties in the cells' order (one order, run
-    to run): only those scoring at least the ``keep``-th best score are ordered."""
-    uniq = set(cuts)
-    if len(uniq) > keep:
-        least = heapq.nlargest(keep, [sc for sc, _ in uniq])[-1]
-        uniq = [x for x in uniq if x[0] >= least]
-    return sorted(uniq, key=lambda x: (-x[0], x[1]))[:keep]
+    to run): only those that can be kept (``_keepable``) are ordered."""
+    return sorted(_keepable(cuts, keep)[1], key=lambda x: (-x[0], x[1]))[:keep]
 
 
 SATURATED = 4      # partial cuts held at a place, in keeps, before those that cannot be kept are let go
@@ -285,10 +291,8 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
     def saturated(at: tuple[int, int]) -> None:
         # more cuts reach ``at`` than are kept: those below the keep-th best score never
         # will be (more cuts only raise it), so none scoring less is made from here on
-        uniq = set(beams[at])
-        if len(uniq) > keep:
-            floors[at] = heapq.nlargest(keep, [sc for sc, _ in uniq])[-1]
-            beams[at] = [x for x in uniq if x[0] >= floors[at]]
+        least, beams[at] = _keepable(beams[at], keep)
+        floors[at] = max(floors.get(at, -inf), least)
     for p in range(n + 1):
         for i in range(m + 1):
             cur = beams.pop((p, i), None)
@@ -313,10 +317,10 @@ def _parses(s: str, roles: list[str], ends, cell, skip, keep: int = 40):
                     (sc + add, cells + ((r, piece),)) for sc, cells in takewhile(lambda x: x[0] + add >= low, cur))
                 if len(beams[at]) > SATURATED * keep:
                     saturated(at)
-            at, low = (p, i + 1), floors.get((p, i + 1), -inf)
+            at, low, blank = (p, i + 1), floors.get((p, i + 1), -inf), skip(r)
             beams.setdefault(at, []).extend(
-                (sc - (skip(r) if cells else 0.0), cells) for sc, cells in cur
-                if sc - (skip(r) if cells else 0.0) >= low)
+                (sc - (blank if cells else 0.0), cells) for sc, cells in cur
+                if sc - (blank if cells else 0.0) >= low)
             if len(beams[at]) > SATURATED * keep:
                 saturated(at)
     return final

@@ -393,7 +393,7 @@ def _units_to_figures(toks: list[Tok]) -> list[Tok]:
     for t in toks:
         prev = out[-1] if out else None
         if prev is not None and units.fullmatch(t.key) and FIGURE_ALONE.fullmatch(prev.key) and not prev.glued:
-            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            out[-1] = prev.joined(t)
             continue
         out.append(t)
     return out

@@ -83,15 +83,19 @@ def _ends_joined(lines: list[list[Cell]]) -> list[list[Cell]]:
                 and len(above) <= NARROW and (text not in labels or above + text in labels) \
                 and not (len(text) >= 2 and any(w.startswith(text) and w != text for w in labels)):
             # (a narrow column's line; '得分' is a cell of its own, '资金情' a label's beginning)
-            c, last = ln[0], out[prev][-1]
-            out[prev][-1] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
-                                 bbox=last.bbox, confidence=last.confidence)
+            out[prev][-1] = _cell_joined(out[prev][-1], ln[0])
             out[n] = []
             ended.add(prev)         # a cell's end comes once: a short line after it is another cell
             continue
         if ln:
             prev = n
     return _tails_joined(out, labels)
+
+
+def _cell_joined(cell: Cell, end: Cell) -> Cell:
+    """A cell with the end a narrow column wrapped onto a line below put back after it."""
+    return Cell(cell.text.strip() + end.text.strip(), cell.row, cell.col, page=cell.page, bbox=cell.bbox,
+                confidence=cell.confidence)
 
 
 TAIL = re.compile(r"\p{Han}{1,3}|%")     # the end of a label or of a figure a column wrapped ('指标', '%')
@@ -124,9 +128,7 @@ def _tails_joined(lines: list[list[Cell]], labels: set[str]) -> list[list[Cell]]
                 k += 1
             if len(homes) == len(texts):
                 for k, c in zip(homes, ln):
-                    last = out[prev][k]
-                    out[prev][k] = Cell(last.text.strip() + c.text.strip(), last.row, last.col, page=last.page,
-                                        bbox=last.bbox, confidence=last.confidence)
+                    out[prev][k] = _cell_joined(out[prev][k], c)
                 out[n] = []
                 continue
         if ln:
@@ -205,6 +207,11 @@ def _next_numbered(out: list[Tok], t: Tok) -> bool:
 TARGET_TAIL = re.compile(r"\d+(?:\.\d+)?%?")
 
 
+def _unit_alone(toks: list[Tok], k: int, units: set[str]) -> bool:
+    """Token ``k`` is a unit alone on its line."""
+    return k < len(toks) and toks[k].key in units and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line)
+
+
 def _actual_after(toks: list[Tok], n: int, units: set[str]) -> bool:
     """Token ``n`` stands alone on its line (or with its unit), and the next line, past a
     unit alone on a line, opens with a figure: the row's actual still to come."""
@@ -214,7 +221,7 @@ def _actual_after(toks: list[Tok], n: int, units: set[str]) -> bool:
         k += 1
     if k < len(toks) and toks[k].line == line:
         return False
-    if k < len(toks) and toks[k].key in units and (k + 1 >= len(toks) or toks[k + 1].line != toks[k].line):
+    if _unit_alone(toks, k, units):
         k += 1
     return k < len(toks) and toks[k].line > line and bool(FIGURE.match(toks[k].key))
 
@@ -240,8 +247,7 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
             # one ending in its decimal point, which no figure printed whole does)
             after = toks[n + 1] if n + 1 < len(toks) and toks[n + 1].line == t.line else None
             alone = after is None or after.key in units and (n + 2 >= len(toks) or toks[n + 2].line != t.line)
-            if after is None and n + 1 < len(toks) and toks[n + 1].line == t.line + 1 and toks[n + 1].key in units \
-                    and (n + 2 >= len(toks) or toks[n + 2].line != toks[n + 1].line):
+            if after is None and n + 1 < len(toks) and toks[n + 1].line == t.line + 1 and _unit_alone(toks, n + 1, units):
                 after = toks[n + 1]     # (the unit wrapped onto a line of its own: '184' / '08' / '件')
             last = n + 1 >= len(toks) or toks[n + 1].line != t.line
             if len(t.key) <= 2 and CUT_FIGURE.fullmatch(prev.key) \
@@ -249,18 +255,17 @@ def wrapped_figures(toks: list[Tok]) -> list[Tok]:
                     and after is not None and after.key in units and alone \
                     or CUT_MONEY.fullmatch(prev.key) and last:
                 # (its last digits alone on the next line, or with the figure's unit after them)
-                out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+                out[-1] = prev.joined(t)
                 tails.add(t.line)
                 continue
         if prev is not None and not (prev.whole or t.whole) and t.line == prev.line + 1 and \
                 CUT_TARGET.fullmatch(prev.key) and TARGET_TAIL.fullmatch(t.key) and _actual_after(toks, n, units):
             # a target's sign and first digits, the rest of its figure on the next line and the
             # row's actual after it ('≤70' / '5.27' / '万元' / '668.34 万元', '≥10' / '0%' / '100%')
-            out[-1] = Tok(prev.text + t.text, prev.key + t.key, prev.cell, prev.line, prev.glued)
+            out[-1] = prev.joined(t)
             tails.add(t.line)
             continue
-        if prev is not None and t.line == prev.line + 1 and t.key in units and FIGURE.match(prev.key) and \
-                (n + 1 >= len(toks) or toks[n + 1].line != t.line):
+        if prev is not None and t.line == prev.line + 1 and FIGURE.match(prev.key) and _unit_alone(toks, n, units):
             tails.add(t.line)       # (a figure's unit alone on the next line: its cell wrapped too)
         out.append(t)
     return out
